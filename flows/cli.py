@@ -1,0 +1,90 @@
+"""`kcna-etl`: run the pipeline, or print the table reference.
+
+    kcna-etl run [--input DIR] [--warehouse DIR]   run the flow once (exit 0 when it completed)
+    kcna-etl schema-doc                            print docs/tables.md from the schemas
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "pages"
+
+
+def quiet_prefect(verbose: bool) -> None:
+    """Set before Prefect is imported: its settings are read at import."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "CRITICAL")
+        os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
+        # The temporary server's shutdown chatter is not the user's business.
+        for name in ("prefect.server", "uvicorn", "uvicorn.error", "docket"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kcna-etl", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the pipeline once over an input folder")
+    run.add_argument("--input", default=os.environ.get("KCNA_ETL_INPUT", str(SAMPLES)),
+                     help="folder of scraped pages (default: the sample pages shipped in the repository)")
+    run.add_argument("--warehouse", default=os.environ.get("KCNA_ETL_WAREHOUSE", "warehouse"),
+                     help="warehouse root (default: ./warehouse)")
+    run.add_argument("--batch-size", type=int, default=int(os.environ.get("KCNA_ETL_BATCH_SIZE", "1000")),
+                     help="pages per batch task (default 1000)")
+    run.add_argument("--runner", default=os.environ.get("KCNA_ETL_RUNNER", "process"), choices=("process", "thread"),
+                     help="task runner: worker processes (default) or threads")
+    run.add_argument("--workers", type=int, default=None, help="parallel batch workers (default: CPU count)")
+    run.add_argument("--lock-timeout", type=float, default=3600.0,
+                     help="seconds to wait for another run holding the warehouse lock (default 3600)")
+    run.add_argument("--verbose", action="store_true", help="show Prefect's logs")
+    sub.add_parser("schema-doc", help="print the table reference (docs/tables.md) generated from the schemas")
+    return p
+
+
+def print_summary(s: dict) -> None:
+    rows = ", ".join(f"{t} {n:,}" for t, n in (s.get("rows") or {}).items())
+    print(f"kcna-etl run {s['run_id']} done in {s['seconds']:.1f}s")
+    print(f"  pages seen {s['pages_seen']:,}: new {s['new_articles']:,}, duplicates {s['duplicates']:,}, "
+          f"skipped (already processed) {s['skipped']:,}, rejected {s['rejected']:,}")
+    print(f"  rows written: {rows}")
+    if s.get("refused_links"):
+        print(f"  refused {len(s['refused_links'])} link(s) leading outside the input folder")
+    if s["rejected"]:
+        print(f"  rejected pages are listed with their reasons in {s['warehouse']}/rejects/")
+    print(f"  warehouse {s['warehouse']} (snapshot {s['snapshot']})")
+
+
+def run(args: argparse.Namespace) -> int:
+    quiet_prefect(args.verbose)
+    from flows.pipeline import kcna_etl
+    from flows.runners import task_runner
+
+    flow = kcna_etl.with_options(task_runner=task_runner(args.runner, args.workers))
+    try:
+        summary = flow(input=args.input, warehouse=args.warehouse, batch_size=args.batch_size,
+                       lock_timeout=args.lock_timeout, show_progress=True)
+    except Exception as e:
+        print(f"kcna-etl run failed: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+    print_summary(summary)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "run":
+        return run(args)
+    if args.command == "schema-doc":
+        from transforms.schema import schema_markdown
+        print(schema_markdown())
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

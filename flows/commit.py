@@ -1,0 +1,107 @@
+"""Turn a run's staged batches into the next warehouse snapshot.
+
+Decides, deterministically, which page wins when the same bytes or the same
+article arrive more than once (the one with the smallest path; a page whose
+article is already in the warehouse is a duplicate), then writes the tables
+partitioned by source and year and appends the run's pages to the manifest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from flows.stages import STAGED_PAGES, staged_schema
+from flows.store import Warehouse
+from transforms import PIPELINE_VERSION
+from transforms.schema import MANIFEST, PARTITIONING, REJECTS, TABLES
+
+
+@dataclass
+class Outcome:
+    articles: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    rows: dict[str, int] | None = None
+    snapshot: str | None = None
+
+
+def resolve(pages: list[dict], known_articles: set[str]) -> list[dict]:
+    """Each staged page with its final outcome: `article`, `duplicate` or `rejected`."""
+    seen_sha: dict[str, dict] = {}
+    seen_article: set[str] = set(known_articles)
+    out = []
+    for p in sorted(pages, key=lambda p: (p["raw_path"], p["outcome"])):
+        sha = p["raw_sha256"]
+        if sha is not None and sha in seen_sha:
+            first = seen_sha[sha]
+            out.append(dict(p, outcome="duplicate", article_id=first["article_id"]))
+            continue
+        if sha is not None:
+            seen_sha[sha] = p
+        if p["outcome"] == "article":
+            if p["article_id"] in seen_article:
+                out.append(dict(p, outcome="duplicate"))
+                continue
+            seen_article.add(p["article_id"])
+        out.append(p)
+    return out
+
+
+def staged(folder: Path, table: str, schema: pa.Schema) -> ds.Dataset:
+    files = sorted(str(p) for p in (folder / table).glob("*.parquet"))
+    return ds.dataset(files, format="parquet", schema=schema)
+
+
+def write_partitioned(source: ds.Dataset, keep: pa.Array, target: Path, table: str, run_id: str) -> int:
+    """Stream the kept rows into Hive folders: one file per partition for the run."""
+    columns = TABLES[table].names + PARTITIONING.names
+    wanted = pc.field("raw_sha256").isin(keep)
+    rows = source.count_rows(filter=wanted)
+    if rows:
+        ds.write_dataset(
+            source.scanner(columns=columns, filter=wanted), target / table, format="parquet",
+            partitioning=ds.partitioning(PARTITIONING, flavor="hive"),
+            basename_template=f"part-{run_id}-{{i}}.parquet",
+            existing_data_behavior="overwrite_or_ignore",
+            preserve_order=True,
+        )
+    return rows
+
+
+def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
+    pages = staged(staging, "_pages", STAGED_PAGES).to_table().to_pylist()
+    if not pages:
+        return Outcome(rows={t: 0 for t in ("articles", "teasers", "mentions", "rejects")})
+    known = store.read("_manifest", ["article_id", "outcome"])
+    known_articles = {a for a, o in zip(known.column("article_id").to_pylist(), known.column("outcome").to_pylist())
+                      if o == "article" and a}
+    final = resolve(pages, known_articles)
+    winners = pa.array(sorted({p["raw_sha256"] for p in final if p["outcome"] == "article"}), pa.string())
+    rejected = [p for p in final if p["outcome"] == "rejected"]
+    reject_keys = {(p["raw_path"], p["raw_sha256"]) for p in rejected}
+    counts: dict[str, int] = {}
+
+    def build(snapshot: Path) -> None:
+        for table in ("articles", "teasers", "mentions"):
+            counts[table] = write_partitioned(staged(staging, table, staged_schema(table)), winners, snapshot, table, run_id)
+        rejects = staged(staging, "rejects", REJECTS).to_table().to_pylist()
+        rejects = [r for r in rejects if (r["raw_path"], r["raw_sha256"]) in reject_keys]
+        counts["rejects"] = len(rejects)
+        if rejects:
+            (snapshot / "rejects").mkdir(parents=True, exist_ok=True)
+            pq.write_table(pa.Table.from_pylist(rejects, schema=REJECTS), snapshot / "rejects" / f"part-{run_id}.parquet")
+        manifest = [dict(p, pipeline_version=PIPELINE_VERSION, run_id=run_id) for p in final if p["raw_sha256"]]
+        (snapshot / "_manifest").mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.Table.from_pylist(manifest, schema=MANIFEST), snapshot / "_manifest" / f"part-{run_id}.parquet")
+
+    snapshot = store.publish(run_id, build)
+    return Outcome(
+        articles=sum(p["outcome"] == "article" for p in final),
+        duplicates=sum(p["outcome"] == "duplicate" for p in final),
+        rejected=len(rejected), rows=counts, snapshot=snapshot,
+    )

@@ -1,0 +1,36 @@
+"""Progress of a long run on the terminal: pages done of total, rate, time left."""
+from __future__ import annotations
+
+import sys
+import time
+
+
+class Progress:
+    def __init__(self, total: int, stream=None, every: float = 5.0):
+        self.total, self.done = total, 0
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.started = self.last = time.monotonic()
+        self.every = every
+
+    def advance(self, pages: int) -> None:
+        self.done += pages
+        now = time.monotonic()
+        if self.tty or now - self.last >= self.every or self.done >= self.total:
+            self.last = now
+            self.show(now)
+
+    def show(self, now: float) -> None:
+        elapsed = max(now - self.started, 1e-9)
+        rate = self.done / elapsed
+        left = (self.total - self.done) / rate if rate > 0 else float("inf")
+        pct = 100 * self.done / self.total if self.total else 100.0
+        eta = f"{left:,.0f}s left" if left != float("inf") else "--"
+        line = f"pages {self.done:,}/{self.total:,} ({pct:5.1f}%)  {rate:,.0f} pages/s  {eta}"
+        if self.tty:
+            self.stream.write("\r" + line + "\033[K")
+            if self.done >= self.total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()

@@ -1,0 +1,200 @@
+"""The pipeline's stages as Prefect tasks over a batch of pages.
+
+Each stage maps a transform over the pages of a batch and turns a page's
+`PageRejected` (or any error the transform raises on it) into a reject row,
+so one bad page never stops the batch. Only `ingest` touches the file system
+and only it retries.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from flows.lexicon import lexicon, rules
+from flows.pages import read_page
+from transforms import PIPELINE_VERSION
+from transforms.article import Rows, rows
+from transforms.chrome import Cleaned, clean
+from transforms.contract import violations
+from transforms.decode import decoded, decompress, text_lines
+from transforms.html import html_lines
+from transforms.reject import PageRejected
+from transforms.schema import ARTICLES, MENTIONS, REJECTS, TEASERS, with_partitions
+from transforms.sidebar import Split, split
+
+stage_task = functools.partial(task, persist_result=False, cache_policy=NO_CACHE)
+
+
+@dataclass
+class Page:
+    raw_path: str
+    raw_sha256: str
+    page_format: str
+    lines: list[str]
+    html_title: str | None = None
+    cleaned: Cleaned | None = None
+    split: Split | None = None
+    rows: Rows | None = None
+
+
+@dataclass
+class Batch:
+    """What moves between the stages of one batch: live pages and refused ones."""
+    pages: list[Page]
+    rejects: list[dict] = field(default_factory=list)
+    skipped: int = 0
+
+    def reject(self, raw_path: str, raw_sha256: str | None, stage: str, reason: str) -> None:
+        self.rejects.append({"raw_path": raw_path, "raw_sha256": raw_sha256, "stage": stage,
+                             "reason": reason, "pipeline_version": PIPELINE_VERSION})
+
+    def each(self, stage: str, step: Callable[[Page], None]) -> "Batch":
+        kept = []
+        for page in self.pages:
+            try:
+                step(page)
+                kept.append(page)
+            except PageRejected as e:
+                self.reject(page.raw_path, page.raw_sha256, e.stage, e.reason)
+            except Exception as e:  # a parser bug on one page must not sink the batch
+                self.reject(page.raw_path, page.raw_sha256, stage, f"internal error: {type(e).__name__}: {e}")
+        self.pages = kept
+        return self
+
+
+@functools.cache
+def known_pages(manifest_folder: str | None) -> frozenset[str]:
+    """SHA-256 of the pages a snapshot has processed (snapshots are immutable: cache by path)."""
+    if not manifest_folder or not Path(manifest_folder).exists():
+        return frozenset()
+    table = ds.dataset(manifest_folder, format="parquet").to_table(columns=["raw_sha256"])
+    return frozenset(table.column("raw_sha256").to_pylist())
+
+
+def transient(task, task_run, state) -> bool:
+    """Retry I/O that may pass (a busy disk, a flaky mount), not a page that is simply bad."""
+    try:
+        state.result()
+    except OSError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@stage_task(name="ingest", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=transient)
+def ingest(input_root: str, paths: list[str], manifest_folder: str | None) -> Batch:
+    """Read each page, identify it by SHA-256, skip known ones, decode text or HTML to lines."""
+    root, known = Path(input_root), known_pages(manifest_folder)
+    batch = Batch([])
+    for rel in paths:
+        try:
+            raw = read_page(root, rel)
+        except (FileNotFoundError, NotADirectoryError):
+            batch.reject(rel, None, "ingest", "file vanished between listing and reading")
+            continue
+        except (PermissionError, IsADirectoryError) as e:
+            batch.reject(rel, None, "ingest", f"cannot read file: {e.strerror or e}")
+            continue
+        sha = hashlib.sha256(raw).hexdigest()
+        if sha in known:
+            batch.skipped += 1
+            continue
+        try:
+            text = decoded(decompress(raw, rel))
+            is_html = rel.lower().removesuffix(".gz").endswith((".html", ".htm"))
+            if is_html:
+                lines, title = html_lines(text)
+                batch.pages.append(Page(rel, sha, "html", lines, title))
+            else:
+                batch.pages.append(Page(rel, sha, "text", text_lines(text)))
+        except PageRejected as e:
+            batch.reject(rel, sha, e.stage, e.reason)
+        except Exception as e:
+            batch.reject(rel, sha, "ingest", f"internal error: {type(e).__name__}: {e}")
+    return batch
+
+
+@stage_task(name="clean-boilerplate")
+def clean_boilerplate(batch: Batch) -> Batch:
+    r = rules()
+
+    def step(page: Page) -> None:
+        page.cleaned = clean(page.lines, r)
+        page.lines = []
+    return batch.each("clean", step)
+
+
+@stage_task(name="split-sidebars")
+def split_sidebars(batch: Batch) -> Batch:
+    r = rules()
+
+    def step(page: Page) -> None:
+        page.split = split(page.cleaned.lines, r)
+    return batch.each("split", step)
+
+
+@stage_task(name="enrich")
+def enrich(batch: Batch) -> Batch:
+    r, lex = rules(), lexicon()
+
+    def step(page: Page) -> None:
+        page.rows = rows(page.raw_path, page.raw_sha256, page.page_format, page.cleaned, page.split, r, lex)
+    return batch.each("enrich", step)
+
+
+@stage_task(name="validate")
+def validate(batch: Batch, today: dt.date) -> Batch:
+    markers = rules().markers
+
+    def step(page: Page) -> None:
+        problems = violations(page.rows, markers, today)
+        if problems:
+            raise PageRejected("validate", "; ".join(problems))
+    return batch.each("validate", step)
+
+
+STAGED_PAGES = pa.schema([
+    ("raw_sha256", pa.string()), ("raw_path", pa.string()), ("outcome", pa.string()), ("article_id", pa.string()),
+])
+
+
+def staged_schema(table: str) -> pa.Schema:
+    base = {"articles": ARTICLES, "teasers": TEASERS, "mentions": MENTIONS}[table]
+    schema = with_partitions(base)
+    # teasers and mentions carry their page's hash while staged, to drop a duplicate page's rows
+    return schema if table == "articles" else schema.append(pa.field("raw_sha256", pa.string()))
+
+
+@stage_task(name="stage")
+def stage(batch: Batch, staging: str, number: int) -> dict[str, Any]:
+    """Write the batch's rows to the run's staging folder; return its counts."""
+    folder = Path(staging)
+    name = f"b{number:06d}.parquet"
+    tables = {
+        "articles": [p.rows.article for p in batch.pages],
+        "teasers": [dict(t, raw_sha256=p.raw_sha256) for p in batch.pages for t in p.rows.teasers],
+        "mentions": [dict(m, raw_sha256=p.raw_sha256) for p in batch.pages for m in p.rows.mentions],
+    }
+    for table, records in tables.items():
+        (folder / table).mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.Table.from_pylist(records, schema=staged_schema(table)), folder / table / name)
+    (folder / "rejects").mkdir(exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(batch.rejects, schema=REJECTS), folder / "rejects" / name)
+    pages = [{"raw_sha256": p.raw_sha256, "raw_path": p.raw_path, "outcome": "article",
+              "article_id": p.rows.article["article_id"]} for p in batch.pages]
+    pages += [{"raw_sha256": r["raw_sha256"], "raw_path": r["raw_path"], "outcome": "rejected", "article_id": None}
+              for r in batch.rejects]
+    (folder / "_pages").mkdir(exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(pages, schema=STAGED_PAGES), folder / "_pages" / name)
+    return {"articles": len(batch.pages), "rejected": len(batch.rejects), "skipped": batch.skipped}

@@ -1,0 +1,211 @@
+"""The warehouse: where the tables live, and how a run's rows become visible at once.
+
+Layout under the root (a local folder):
+
+    articles/ teasers/ mentions/ rejects/ _manifest/   links to current/<table>
+    current -> .snapshots/<n>                           the one pointer, replaced atomically
+    .snapshots/<n>/<table>/source_slug=…/year=…/*.parquet   immutable once published
+    .staging/<run_id>/                                  batch files of a run in progress
+    _runs/<run_id>.json                                 run summaries
+    .lock                                               held by the run that writes
+
+A run builds snapshot n+1 beside n (hard links to n's files plus its own new
+files) and publishes it by replacing the `current` link in one rename: a
+reader sees n or n+1 in full, never a mix, and a run killed at any point
+leaves n untouched; the next run sweeps what it left. This module is the one
+seam that knows where data lives; object storage gets its own commit here.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from transforms.schema import PARTITIONED, PARTITIONING, TABLES
+
+KEEP_SNAPSHOTS = 2  # the current one and its predecessor, for readers mid-query
+
+
+class WarehouseError(Exception):
+    pass
+
+
+class Warehouse:
+    def __init__(self, location: str | os.PathLike):
+        self.root = Path(location).expanduser().absolute()
+
+    # -- layout ---------------------------------------------------------------
+    def open(self) -> "Warehouse":
+        """Create the root and the table links on first use; refuse a folder that is not ours."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / ".snapshots").mkdir(exist_ok=True)
+        for table in TABLES:
+            link = self.root / table
+            if link.is_symlink():
+                continue
+            if link.exists():
+                raise WarehouseError(f"{link} exists and is not a kcna-etl table link; choose another warehouse folder")
+            os.symlink(Path("current") / table, link)
+        return self
+
+    def current(self) -> Path | None:
+        link = self.root / "current"
+        return (self.root / os.readlink(link)) if link.is_symlink() else None
+
+    def snapshot_id(self) -> str | None:
+        cur = self.current()
+        return cur.name if cur else None
+
+    def table_path(self, table: str) -> Path:
+        return self.root / table
+
+    # -- concurrency ----------------------------------------------------------
+    @contextlib.contextmanager
+    def locked(self, owner: str, timeout: float, on_wait: Callable[[str], None] = lambda _: None) -> Iterator[None]:
+        """Hold the warehouse's write lock (released by the OS if the process dies)."""
+        path = self.root / ".lock"
+        with open(path, "a+") as f:
+            deadline = time.monotonic() + timeout
+            told = False
+            while True:
+                try:
+                    fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if not told:
+                        f.seek(0)
+                        on_wait(f.read().strip() or "another run")
+                        told = True
+                    if time.monotonic() > deadline:
+                        raise WarehouseError(f"warehouse {self.root} is locked by another run; gave up after {timeout:.0f}s")
+                    time.sleep(0.5)
+            f.seek(0)
+            f.truncate()
+            f.write(owner)
+            f.flush()
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+
+    def sweep(self) -> None:
+        """Remove what killed runs left and snapshots no reader needs (hold the lock)."""
+        shutil.rmtree(self.root / ".staging", ignore_errors=True)
+        snaps = sorted((self.root / ".snapshots").iterdir())
+        cur = self.current()
+        keep = {p.name for p in snaps if not p.name.endswith(".tmp")}
+        keep = set(sorted(keep)[-KEEP_SNAPSHOTS:]) | ({cur.name} if cur else set())
+        for p in snaps:
+            if p.name not in keep:
+                shutil.rmtree(p, ignore_errors=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.root / "current.tmp")
+
+    # -- reading --------------------------------------------------------------
+    def dataset(self, table: str) -> ds.Dataset | None:
+        cur = self.current()
+        if cur is None or not (cur / table).exists():
+            return None
+        part = ds.partitioning(PARTITIONING, flavor="hive") if table in PARTITIONED else None
+        return ds.dataset(cur / table, format="parquet", partitioning=part, schema=schema_of(table))
+
+    def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
+        d = self.dataset(table)
+        return d.to_table(columns=columns) if d else schema_of(table).empty_table().select(columns or schema_of(table).names)
+
+    # -- writing --------------------------------------------------------------
+    def staging(self, run_id: str) -> Path:
+        path = self.root / ".staging" / run_id
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def publish(self, run_id: str, build: Callable[[Path], None]) -> str:
+        """Build the next snapshot with `build(folder)` and make it current in one rename."""
+        snaps = self.root / ".snapshots"
+        cur = self.current()
+        number = int(cur.name) + 1 if cur else 1
+        tmp = snaps / f"{number:08d}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        if cur:
+            link_tree(cur, tmp)
+        else:
+            tmp.mkdir()
+        build(tmp)
+        for table in TABLES:
+            ensure_readable(tmp / table, table)
+        sync_tree(tmp)
+        final = snaps / f"{number:08d}"
+        os.rename(tmp, final)
+        pointer = self.root / "current.tmp"
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(pointer)
+        os.symlink(Path(".snapshots") / final.name, pointer)
+        os.replace(pointer, self.root / "current")  # the commit point
+        sync_dir(self.root)
+        return final.name
+
+    def write_run_summary(self, run_id: str, summary: dict) -> Path:
+        folder = self.root / "_runs"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"{run_id}.json"
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(summary, indent=2, default=str))
+        os.replace(tmp, path)
+        return path
+
+
+def schema_of(table: str) -> pa.Schema:
+    return TABLES[table]
+
+
+def link_tree(src: Path, dst: Path) -> None:
+    """Copy a snapshot's folder tree with hard links: no data is copied."""
+    for folder, _, files in os.walk(src):
+        target = dst / Path(folder).relative_to(src)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            if name.startswith("_empty"):
+                continue  # placeholders are re-made where a table is still empty
+            try:
+                os.link(Path(folder) / name, target / name)
+            except OSError:
+                shutil.copy2(Path(folder) / name, target / name)
+
+
+def ensure_readable(folder: Path, table: str) -> None:
+    """A table with no rows still gets one empty file, so that globs and readers find it."""
+    if folder.exists() and any(p.suffix == ".parquet" for p in folder.rglob("*.parquet")):
+        return
+    if table in PARTITIONED:
+        folder = folder / "source_slug=__HIVE_DEFAULT_PARTITION__" / "year=__HIVE_DEFAULT_PARTITION__"
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(schema_of(table).empty_table(), folder / "_empty.parquet")
+
+
+def sync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_tree(root: Path) -> None:
+    """Flush new files and folders to disk before the pointer names them."""
+    for folder, _, files in os.walk(root):
+        for name in files:
+            fd = os.open(Path(folder) / name, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        sync_dir(Path(folder))

@@ -1,0 +1,116 @@
+"""Site chrome: the header of a page and the boilerplate lines around the article.
+
+Takes: the line stream of a page (`decode.text_lines` or `html.html_lines`).
+Returns: `Cleaned`: the header read into fields (capture date, source badge,
+title, the `Date: … | Source: …` metadata line) and the remaining non-blank
+lines (article then sidebar) with chrome lines, the kcna.kp footer and the
+closing `More Articles` removed. The footer's date is kept as a fallback
+publication date. Text is never rewritten, only whole lines are dropped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from transforms import dates
+from transforms.rules import Rules
+
+HEADER_SPAN = 8  # the metadata line sits within the first few lines of a headed page
+MAX_TITLE = 300
+_SENTENCE_END = (".", "!", "?", ":", ";", '"', "\u201d", "'", "\u2019", ",")
+
+
+@dataclass(frozen=True)
+class Header:
+    layout: str  # "header" (capture date / metadata line on top) or "plain"
+    capture_date: dt.date | None = None
+    badge: str | None = None
+    title: str | None = None
+    published_date: dt.date | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    header: Header
+    lines: list[str]
+    footer_date: dt.date | None
+
+
+def is_badge(line: str, source: str | None, rules: Rules) -> bool:
+    """`KCNA KCNA.kp (En)`: a short line that names the outlet."""
+    names = (source,) if source else rules.outlets
+    return len(line) <= 120 and any(n and (line == n or line.endswith(" " + n)) for n in names)
+
+
+def is_title(line: str, rules: Rules) -> bool:
+    """A headline: short, no closing punctuation, not a dated lead or chrome."""
+    return (
+        0 < len(line) <= MAX_TITLE
+        and not line.endswith(_SENTENCE_END)
+        and " -- " not in line
+        and not rules.sidebar_start.match(line)
+        and not rules.teaser_date.match(line)
+    )
+
+
+def distinct(lines: list[str]) -> list[str]:
+    """Consecutive repeats folded: the aggregator prints some header lines twice."""
+    return [x for i, x in enumerate(lines) if i == 0 or x != lines[i - 1]]
+
+
+def header(lines: list[str], rules: Rules) -> tuple[Header, int]:
+    """Read the header; return it and the index of the first line after it."""
+    i, capture = 0, None
+    if lines and (m := rules.capture_date.match(lines[0])):
+        capture = dates.month_day_year(m.group("date"), rules.months)
+        i = 1 if capture else 0
+    for k in range(i, min(len(lines), i + HEADER_SPAN)):
+        meta = rules.metadata.match(lines[k])
+        if not meta:
+            continue
+        source = (meta.group("source") or "").strip() or None
+        published = dates.day_month_year(meta.group("day"), meta.group("month"), meta.group("year"))
+        pre = distinct(lines[i:k])
+        badge = None
+        if pre and (capture and len(pre) >= 2 or is_badge(pre[0], source, rules)):
+            badge, pre = pre[0], pre[1:]
+        title = " ".join(pre) or None
+        return Header("header", capture, badge, title, published, source), k + 1
+    if capture is None:
+        return Header("plain"), 0
+    # A capture-date header without a metadata line: badge, then maybe a headline.
+    badge = None
+    if i < len(lines) and is_badge(lines[i], None, rules):
+        badge, i = lines[i], i + 1
+    title = None
+    if i + 1 < len(lines) and is_title(lines[i], rules):
+        title, i = lines[i], i + 1
+    return Header("header", capture, badge, title), i
+
+
+def clean(lines: list[str], rules: Rules) -> Cleaned:
+    lines = [line for line in lines if line]
+    head, start = header(lines, rules)
+    kept: list[str] = []
+    footer = None
+    for line in lines[start:]:
+        if any(p.match(line) for p in rules.drop_lines):
+            continue
+        if m := rules.footer.match(line):
+            footer = footer or dates.footer_date(m.group("date"), rules.juche_offset)
+            continue
+        kept.append(line)
+    while kept and rules.sidebar_end.match(kept[-1]):
+        kept.pop()
+    return Cleaned(head, kept, footer)
+
+
+def body_paragraphs(lines: list[str], rules: Rules) -> list[str]:
+    """Article lines to paragraphs: the end mark `-0-` removed, nothing else."""
+    out = []
+    for line in lines:
+        para = rules.end_mark.sub("", line).rstrip(" \t")
+        if para:
+            out.append(para)
+    return out

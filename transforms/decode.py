@@ -1,0 +1,64 @@
+"""Raw page bytes to text.
+
+Takes: the bytes of a page file and its name. Returns: the text, after gzip
+when the name ends in `.gz` (or the bytes start with the gzip magic), decoded
+as UTF-8, else Windows-1252; raises `PageRejected` with the reason otherwise.
+"""
+from __future__ import annotations
+
+import codecs
+import gzip
+import zlib
+
+from transforms.reject import PageRejected
+
+GZIP_MAGIC = b"\x1f\x8b"
+# A page larger than this after decompression is not an article page
+# (and a decompression bomb must not exhaust memory).
+MAX_TEXT_BYTES = 20 * 1024 * 1024
+
+
+def decompress(raw: bytes, name: str) -> bytes:
+    if not (name.lower().endswith(".gz") or raw[:2] == GZIP_MAGIC):
+        return raw
+    try:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        out = d.decompress(raw, MAX_TEXT_BYTES + 1)
+    except zlib.error as e:
+        raise PageRejected("ingest", f"corrupt gzip data: {e}") from None
+    if len(out) > MAX_TEXT_BYTES:
+        raise PageRejected("ingest", f"decompressed page larger than {MAX_TEXT_BYTES} bytes")
+    if not d.eof:
+        raise PageRejected("ingest", "truncated gzip data (stream ends early)")
+    return out
+
+
+def decoded(raw: bytes) -> str:
+    """Text of the page: UTF-8 (BOM allowed), UTF-16 with a BOM, else Windows-1252."""
+    if not raw.strip():
+        raise PageRejected("ingest", "empty file")
+    if len(raw) > MAX_TEXT_BYTES:
+        raise PageRejected("ingest", f"page larger than {MAX_TEXT_BYTES} bytes")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise PageRejected("ingest", "invalid UTF-16 text") from None
+    if b"\x00" in raw:
+        raise PageRejected("ingest", "binary content (NUL bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise PageRejected("ingest", "not text: neither UTF-8 nor Windows-1252") from None
+    controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f")
+    if controls > max(8, len(text) // 1000):
+        raise PageRejected("ingest", f"binary content ({controls} control characters)")
+    return text
+
+
+def text_lines(text: str) -> list[str]:
+    """Lines of a text page with line-end and edge spaces removed (blank lines kept)."""
+    return [line.strip(" \t\f\v") for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]

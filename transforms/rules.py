@@ -1,0 +1,77 @@
+"""Compile the lexicon documents (parsed JSON) into the `Rules` the transforms use.
+
+Takes: a mapping of document name -> parsed JSON (`chrome`, `calendar`,
+`outlets`, `entities`, `korean_names`, `person_titles`, `entity_shapes`). Returns: `Rules`,
+immutable and picklable, built once per process by the caller.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class Rules:
+    capture_date: re.Pattern
+    metadata: re.Pattern
+    drop_lines: tuple[re.Pattern, ...]
+    footer: re.Pattern
+    end_mark: re.Pattern
+    sidebar_start: re.Pattern
+    sidebar_end: re.Pattern
+    teaser_date: re.Pattern
+    markers: tuple[str, ...]
+    months: Mapping[str, int]
+    juche_offset: int
+    outlets: tuple[str, ...]
+    entities: tuple[Mapping[str, Any], ...]
+    surnames: frozenset[str]
+    syllables: frozenset[str]
+    not_given_names: frozenset[str]
+    titles_before: tuple[str, ...]
+    roles: tuple[str, ...]
+    speech_verbs: tuple[str, ...]
+    place_heads: tuple[str, ...]
+    organization_heads: tuple[str, ...]
+    not_person_words: frozenset[str]
+    leading_words: frozenset[str]
+
+
+def nonempty(name: str, values: Any) -> Any:
+    """Refuse an empty word list: an empty list silently disables a rule."""
+    if not values:
+        raise ValueError(f"lexicon list {name!r} is empty")
+    return values
+
+
+def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
+    chrome, calendar = docs["chrome"], docs["calendar"]
+    names = docs.get("korean_names", {})
+    titles = docs.get("person_titles", {})
+    shapes = docs.get("entity_shapes", {})
+    return Rules(
+        capture_date=re.compile(chrome["capture_date"]),
+        metadata=re.compile(chrome["metadata"]),
+        drop_lines=tuple(re.compile(p) for p in nonempty("drop_lines", chrome["drop_lines"])),
+        footer=re.compile(chrome["footer"]),
+        end_mark=re.compile(chrome["end_mark"]),
+        sidebar_start=re.compile(chrome["sidebar_start"]),
+        sidebar_end=re.compile(chrome["sidebar_end"]),
+        teaser_date=re.compile(chrome["teaser_date"]),
+        markers=tuple(nonempty("markers", chrome["markers"])),
+        months=dict(nonempty("months", calendar["months"])),
+        juche_offset=int(calendar["juche_offset"]),
+        outlets=tuple(o["name"] for o in nonempty("outlets", docs["outlets"]["outlets"])),
+        entities=tuple(docs.get("entities", {}).get("entities", ())),
+        surnames=frozenset(names.get("surnames", ())),
+        syllables=frozenset(names.get("syllables", ())),
+        not_given_names=frozenset(names.get("not_given_names", ())),
+        titles_before=tuple(titles.get("before", ())),
+        roles=tuple(titles.get("roles", ())),
+        speech_verbs=tuple(titles.get("speech_verbs", ())),
+        place_heads=tuple(shapes.get("place_heads", ())),
+        organization_heads=tuple(shapes.get("organization_heads", ())),
+        not_person_words=frozenset(shapes.get("not_person_words", ())),
+        leading_words=frozenset(shapes.get("leading_words", ())),
+    )

@@ -1,0 +1,131 @@
+"""The table schemas: the one place where every column is named, typed and described.
+
+Used by the writer (files are written with these schemas), the tests (the data
+contract) and the docs (`docs/tables.md` is generated from here by
+`kcna-etl schema-doc` and checked by a test). `partition_of` and `slug` make
+the Hive partition values; nothing else does.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+
+import pyarrow as pa
+
+
+def col(name: str, type_: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:
+    return pa.field(name, type_, nullable=nullable, metadata={"doc": doc})
+
+
+PARTITIONING = pa.schema([
+    col("source_slug", pa.string(), "Partition: filesystem-safe slug of the article's `source` (see `slug`); null when unknown."),
+    col("year", pa.int32(), "Partition: year of the article's `published_date`; null (`__HIVE_DEFAULT_PARTITION__`) when unknown, never guessed."),
+])
+
+ARTICLES = pa.schema([
+    col("article_id", pa.string(), "Deterministic id: first 32 hex digits of SHA-256 over the outlet and the body with typography folded (curly quotes, spacing). Same on every run and machine; a text and an HTML copy of one article share it.", False),
+    col("source", pa.string(), "Outlet as shown, e.g. `KCNA.kp (En)`: from the metadata line's `Source:`, else the sidebar's `More From <outlet>`."),
+    col("title", pa.string(), "Headline from the page header; null when the page shows none (never taken from the body)."),
+    col("published_date", pa.date32(), "Publication date: the metadata line's `Date: DD/MM/YYYY`, else the `www.kcna.kp (YYYY.MM.DD.)` footer (Juche years converted); null when neither is on the page."),
+    col("published_date_origin", pa.string(), "Where `published_date` came from: `metadata`, `footer`, or null."),
+    col("capture_date", pa.date32(), "Date the aggregator captured the page: the header's first line (`December 05, 2025Dec 05, 2025` reads as 2025-12-05); null when the page has no header."),
+    col("dateline_place", pa.string(), "Place of the dateline opening the body (`Pyongyang, March 23 (KCNA) --` gives `Pyongyang`); null without a dateline."),
+    col("dateline_agency", pa.string(), "Agency of the dateline (`KCNA`); null without one."),
+    col("dateline_month", pa.int8(), "Month of the dateline (1-12), known even when the year is not."),
+    col("dateline_day", pa.int8(), "Day of the dateline (1-31)."),
+    col("body", pa.string(), "Article text: paragraphs joined by `\\n`, header, chrome, end mark `-0-`, footer and sidebar removed; text otherwise exactly as on the page (curly quotes and spacing kept, so mention offsets index it directly).", False),
+    col("paragraph_count", pa.int32(), "Number of paragraphs in `body`.", False),
+    col("word_count", pa.int32(), "Number of words in `body` (runs of letters/digits, with inner apostrophes, dots and hyphens).", False),
+    col("layout", pa.string(), "Page layout: `header` (capture date and metadata on top, blank-line separated) or `plain` (no header)."),
+    col("page_format", pa.string(), "`text` or `html` (either possibly gzip-compressed)."),
+    col("sidebar_source", pa.string(), "Outlet named by the sidebar's `More From`; null when the page has no sidebar."),
+    col("teaser_count", pa.int32(), "Number of teaser rows read from the sidebar."),
+    col("raw_path", pa.string(), "Path of the page file relative to the input folder.", False),
+    col("raw_sha256", pa.string(), "SHA-256 of the raw file bytes (before gzip): the page's identity for incremental runs.", False),
+    col("pipeline_version", pa.string(), "Version of the transforms that produced the row."),
+])
+
+TEASERS = pa.schema([
+    col("article_id", pa.string(), "The article of the page the teaser was on.", False),
+    col("position", pa.int32(), "1-based position in the sidebar, in page order (repeated items keep their own positions).", False),
+    col("source", pa.string(), "Outlet of the sidebar (`More From <outlet>`)."),
+    col("title", pa.string(), "Teaser headline (printed twice on the page); null for untitled teasers."),
+    col("snippet", pa.string(), "Teaser text as shown (truncated by the site).", False),
+    col("teaser_date", pa.date32(), "Date printed under the snippet.", False),
+])
+
+MENTIONS = pa.schema([
+    col("article_id", pa.string(), "The article whose body contains the mention.", False),
+    col("entity_type", pa.string(), "`person`, `organization` or `place`.", False),
+    col("entity", pa.string(), "Canonical name: aliases and short forms folded (`WPK` -> `Workers' Party of Korea`, `Putin` -> `Vladimir Vladimirovich Putin`).", False),
+    col("entity_id", pa.string(), "Stable id of the entity: the lexicon id (`person:kim-jong-un`) or, for a name in no list, `<type>:` plus a slug of the name."),
+    col("surface", pa.string(), "Text as it appears in the body (possessive `'s` excluded).", False),
+    col("start", pa.int32(), "Offset of the first character in `body` (Python string index: code points).", False),
+    col("end", pa.int32(), "Offset after the last character: `body[start:end] == surface`.", False),
+    col("role", pa.string(), "Appositive title after a person's name (`department director of the C.C., WPK`), else null."),
+])
+
+REJECTS = pa.schema([
+    col("raw_path", pa.string(), "Path of the page file relative to the input folder.", False),
+    col("raw_sha256", pa.string(), "SHA-256 of the raw bytes; null when the file could not be read at all."),
+    col("stage", pa.string(), "Stage that refused the page: `ingest`, `clean`, `split`, `enrich` or `validate`.", False),
+    col("reason", pa.string(), "Why, in one sentence.", False),
+    col("pipeline_version", pa.string(), "Version of the transforms that refused it."),
+])
+
+MANIFEST = pa.schema([
+    col("raw_sha256", pa.string(), "SHA-256 of the raw bytes of a processed page.", False),
+    col("raw_path", pa.string(), "Path of the page when it was processed.", False),
+    col("outcome", pa.string(), "`article`, `duplicate` (same bytes or same article as another page) or `rejected`.", False),
+    col("article_id", pa.string(), "The article the page became or duplicates; null for rejects."),
+    col("pipeline_version", pa.string(), "Version of the transforms that processed it.", False),
+    col("run_id", pa.string(), "Run that processed it.", False),
+])
+
+TABLES: dict[str, pa.Schema] = {
+    "articles": ARTICLES, "teasers": TEASERS, "mentions": MENTIONS, "rejects": REJECTS, "_manifest": MANIFEST,
+}
+PARTITIONED = ("articles", "teasers", "mentions")
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+MAX_SLUG = 60
+
+
+def slug(text: str) -> str:
+    """Filesystem- and Hive-safe partition value: `KCNA.kp (En)` -> `kcna-kp-en`.
+
+    Only `[a-z0-9-]`, at most 60 characters; a name with nothing left, or cut
+    short, gets a hash suffix so that distinct outlets stay apart.
+    """
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    s = _NON_SLUG.sub("-", ascii_).strip("-")
+    if not s or len(s) > MAX_SLUG:
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        s = f"{s[:MAX_SLUG - 9].rstrip('-')}-{digest}".lstrip("-")
+    return s
+
+
+def partition_of(source: str | None, published: dt.date | None) -> tuple[str | None, int | None]:
+    return (slug(source) if source else None), (published.year if published else None)
+
+
+def with_partitions(schema: pa.Schema) -> pa.Schema:
+    """The in-memory schema of a partitioned table: its columns plus the partition keys."""
+    return pa.schema(list(schema) + list(PARTITIONING))
+
+
+def schema_markdown() -> str:
+    """Markdown reference of every table, generated from the schemas above."""
+    out = ["# Tables", "", "Generated from `transforms/schema.py` by `kcna-etl schema-doc`; do not edit by hand.", ""]
+    for name, schema in TABLES.items():
+        parts = " Partitioned by `source_slug`, `year` (Hive folders)." if name in PARTITIONED else ""
+        out += [f"## `{name}`", "", f"Folder `{name}/` under the warehouse root.{parts}", "",
+                "| column | type | null | meaning |", "|---|---|---|---|"]
+        fields = list(schema) + (list(PARTITIONING) if name in PARTITIONED else [])
+        for f in fields:
+            doc = (f.metadata or {}).get(b"doc", b"").decode().replace("|", "\\|")
+            out.append(f"| `{f.name}` | {f.type} | {'yes' if f.nullable else 'no'} | {doc} |")
+        out.append("")
+    return "\n".join(out)

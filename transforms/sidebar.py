@@ -1,0 +1,84 @@
+"""The `More From <outlet>` sidebar: where it starts, and its teasers.
+
+Takes: the cleaned lines of a page. Returns: the article lines, the outlet the
+sidebar names and its teasers in page order. A teaser is printed as an
+optional title (twice), the snippet, the date, and the snippet again; the
+repeat is matched, not assumed, so a page cut off mid-teaser or a teaser
+printed once still reads right.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from transforms import dates
+from transforms.rules import Rules
+
+LOOKAHEAD = 6  # a real sidebar shows a teaser date within its first few lines
+
+
+@dataclass(frozen=True)
+class Teaser:
+    position: int
+    title: str | None
+    snippet: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class Split:
+    article: list[str]
+    outlet: str | None
+    teasers: list[Teaser]
+    incomplete: int  # teaser fragments without a date, e.g. a page cut off mid-teaser
+
+
+def teaser_date(line: str, rules: Rules) -> dt.date | None:
+    m = rules.teaser_date.match(line)
+    return dates.month_day_year(m.group("date"), rules.months) if m else None
+
+
+def sidebar_start(lines: list[str], rules: Rules) -> tuple[int, str] | None:
+    """Index and outlet of the first `More From` line that opens a real sidebar."""
+    for i, line in enumerate(lines):
+        m = rules.sidebar_start.match(line)
+        if not m:
+            continue
+        ahead = lines[i + 1 : i + 1 + LOOKAHEAD]
+        if not ahead or any(teaser_date(x, rules) for x in ahead):
+            return i, m.group("outlet").strip()
+    return None
+
+
+def title_of(lines: list[str]) -> str | None:
+    """The title lines of a teaser (printed twice); the last distinct one wins."""
+    return lines[-1] if lines else None
+
+
+def teasers(lines: list[str], rules: Rules) -> tuple[list[Teaser], int]:
+    out: list[Teaser] = []
+    start = 0
+    for d, line in enumerate(lines):
+        if d < start:
+            continue
+        date = teaser_date(line, rules)
+        if date is None:
+            continue
+        region = lines[start:d]
+        start = d + 1
+        if not region:
+            continue
+        snippet = region[-1]
+        if start < len(lines) and lines[start] == snippet:
+            start += 1
+        out.append(Teaser(len(out) + 1, title_of(region[:-1]), snippet, date))
+    return out, int(start < len(lines))
+
+
+def split(lines: list[str], rules: Rules) -> Split:
+    found = sidebar_start(lines, rules)
+    if found is None:
+        return Split(lines, None, [], 0)
+    i, outlet = found
+    items, incomplete = teasers(lines[i + 1 :], rules)
+    return Split(lines[:i], outlet, items, incomplete)
