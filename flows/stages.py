@@ -26,8 +26,7 @@ from transforms import PIPELINE_VERSION
 from transforms.article import Rows, rows
 from transforms.chrome import Cleaned, clean
 from transforms.contract import violations
-from transforms.decode import decoded, decompress, text_lines
-from transforms.html import html_lines
+from transforms.decode import page_lines
 from transforms.reject import PageRejected
 from transforms.schema import ARTICLES, MENTIONS, REJECTS, TEASERS, with_partitions
 from transforms.sidebar import Split, split
@@ -111,13 +110,8 @@ def ingest(input_root: str, paths: list[str], manifest_folder: str | None) -> Ba
             batch.skipped += 1
             continue
         try:
-            text = decoded(decompress(raw, rel))
-            is_html = rel.lower().removesuffix(".gz").endswith((".html", ".htm"))
-            if is_html:
-                lines, title = html_lines(text)
-                batch.pages.append(Page(rel, sha, "html", lines, title))
-            else:
-                batch.pages.append(Page(rel, sha, "text", text_lines(text)))
+            read = page_lines(raw, rel)
+            batch.pages.append(Page(rel, sha, read.page_format, read.lines, read.html_title))
         except PageRejected as e:
             batch.reject(rel, sha, e.stage, e.reason)
         except Exception as e:

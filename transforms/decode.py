@@ -1,8 +1,10 @@
-"""Raw page bytes to text.
+"""Raw page bytes to the line stream every later stage reads.
 
-Takes: the bytes of a page file and its name. Returns: the text, after gzip
-when the name ends in `.gz` (or the bytes start with the gzip magic), decoded
-as UTF-8, else Windows-1252; raises `PageRejected` with the reason otherwise.
+Takes: the bytes of a page file and its name. Returns: `PageLines` (format,
+lines, HTML title): gunzipped when the name ends in `.gz` (or the bytes start
+with the gzip magic), decoded as UTF-8, else Windows-1252, and, for `.html`
+and `.htm`, read as a browser shows it. Raises `PageRejected` with the reason
+when the bytes are no page.
 """
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ import codecs
 import gzip
 import zlib
 
+from dataclasses import dataclass
+
+from transforms.html import html_lines
 from transforms.reject import PageRejected
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -62,3 +67,22 @@ def decoded(raw: bytes) -> str:
 def text_lines(text: str) -> list[str]:
     """Lines of a text page with line-end and edge spaces removed (blank lines kept)."""
     return [line.strip(" \t\f\v") for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+
+
+@dataclass(frozen=True)
+class PageLines:
+    page_format: str  # "text" or "html"
+    lines: list[str]
+    html_title: str | None = None
+
+
+def is_html(name: str) -> bool:
+    return name.lower().removesuffix(".gz").endswith((".html", ".htm"))
+
+
+def page_lines(raw: bytes, name: str) -> PageLines:
+    text = decoded(decompress(raw, name))
+    if is_html(name):
+        lines, title = html_lines(text)
+        return PageLines("html", lines, title)
+    return PageLines("text", text_lines(text))

@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from transforms import dates
 from transforms.rules import Rules
 
-LOOKAHEAD = 6  # a real sidebar shows a teaser date within its first few lines
-
-
 @dataclass(frozen=True)
 class Teaser:
     position: int
@@ -38,14 +35,25 @@ def teaser_date(line: str, rules: Rules) -> dt.date | None:
     return dates.month_day_year(m.group("date"), rules.months) if m else None
 
 
+def opens_sidebar(ahead: list[str], rules: Rules) -> bool:
+    """Do the lines after a `More From` line start a teaser list?
+
+    A first teaser is [title, title,] snippet, date, snippet again; a page cut
+    off just after the sidebar header has a few dateless lines and no more.
+    """
+    dates_at = [k for k, x in enumerate(ahead[:4]) if teaser_date(x, rules)]
+    if not dates_at:
+        return len(ahead) <= 3 and not any(rules.sidebar_start.match(x) for x in ahead)
+    d = dates_at[0]
+    region = ahead[:d]
+    return len(region) in (1, 2) or (len(region) == 3 and region[0] == region[1])
+
+
 def sidebar_start(lines: list[str], rules: Rules) -> tuple[int, str] | None:
     """Index and outlet of the first `More From` line that opens a real sidebar."""
     for i, line in enumerate(lines):
         m = rules.sidebar_start.match(line)
-        if not m:
-            continue
-        ahead = lines[i + 1 : i + 1 + LOOKAHEAD]
-        if not ahead or any(teaser_date(x, rules) for x in ahead):
+        if m and opens_sidebar(lines[i + 1:], rules):
             return i, m.group("outlet").strip()
     return None
 

@@ -1,0 +1,99 @@
+"""Shared fixtures: the compiled rules, the labelled pages, a real Prefect server, DuckDB readers."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples" / "pages"
+SEED_GOLD = ROOT / "samples" / "gold" / "seed_pages.json"
+TEST_PAGES = ROOT / "tests" / "pages"
+TEST_GOLD = TEST_PAGES / "expected.json"
+
+
+def labelled_pages() -> list[tuple[Path, dict]]:
+    """Every page with an exact expected reading: the real samples, then our own varied pages."""
+    out = [(SAMPLES / g["page"], g) for g in json.loads(SEED_GOLD.read_text())]
+    out += [(TEST_PAGES / g["page"], g) for g in json.loads(TEST_GOLD.read_text())]
+    return out
+
+
+@pytest.fixture(scope="session")
+def rules():
+    from flows.lexicon import rules as load
+    return load()
+
+
+@pytest.fixture(scope="session")
+def lex():
+    from flows.lexicon import lexicon as load
+    return load()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory):
+    """A real Prefect server on loopback for the session; CLI runs in subprocesses talk to it."""
+    home = tmp_path_factory.mktemp("prefect-home")
+    port = free_port()
+    env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
+               PREFECT_API_URL="", PREFECT_UI_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING")
+    env.pop("PREFECT_API_URL")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("Prefect server did not start")
+            time.sleep(0.5)
+        yield {"PREFECT_API_URL": url, "PREFECT_HOME": str(home)}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def kcna_etl(prefect_server):
+    """Run the installed `kcna-etl` CLI against the session's Prefect server."""
+    def run(*args: str, timeout: float = 600, check: bool = True, **popen) -> subprocess.CompletedProcess:
+        env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", **prefect_server)
+        p = subprocess.run([sys.executable, "-m", "flows.cli", *args], env=env, capture_output=True,
+                           text=True, timeout=timeout, cwd=ROOT, **popen)
+        if check and p.returncode != 0:
+            raise AssertionError(f"kcna-etl {' '.join(args)} exited {p.returncode}:\n{p.stdout}\n{p.stderr}")
+        return p
+    return run
+
+
+def duck_table(warehouse: Path, table: str):
+    """A table read back as a data engineer would: DuckDB over the Hive folders."""
+    import duckdb
+    con = duckdb.connect()
+    return con.execute(
+        f"select * from read_parquet('{warehouse}/{table}/**/*.parquet', hive_partitioning=true, "
+        "union_by_name=true, hive_types={'year': INTEGER, 'source_slug': VARCHAR})").df()

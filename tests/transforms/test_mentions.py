@@ -1,0 +1,74 @@
+"""Mentions: `transforms/mentions.py`. Offsets always slice the body to the surface."""
+from __future__ import annotations
+
+import pytest
+
+from transforms.mentions import mentions
+
+
+def found(body, lex, type_=None):
+    out = mentions(body, lex)
+    for m in out:
+        assert body[m.start:m.end] == m.surface
+    return [(m.type, m.entity, m.surface) for m in out if type_ in (None, m.type)]
+
+
+@pytest.mark.parametrize("body, entity, surface", [
+    ("Kim Jong Un's visit", "Kim Jong Un", "Kim Jong Un"),
+    ("Kim Jong Un\u2019s visit", "Kim Jong Un", "Kim Jong Un"),
+    ("Kim Jong Un 's grand plan", "Kim Jong Un", "Kim Jong Un"),
+    ("the respected Comrade Kim Jong Un made", "Kim Jong Un", "Kim Jong Un"),
+    ("General Secretary Kim Jong Un inspected", "Kim Jong Un", "Kim Jong Un"),
+    ("state\u00a0and armed forces Kim Jong Un\u00a0presided", "Kim Jong Un", "Kim Jong Un"),
+    ("by the respected President Putin.", "Vladimir Vladimirovich Putin", "Putin"),
+    ("signed by V.V. Yakushev, secretary", "V.V. Yakushev", "V.V. Yakushev"),
+])
+def test_person_forms(lex, body, entity, surface):
+    assert ("person", entity, surface) in found(body, lex, "person")
+
+
+def test_a_korean_name_in_no_list_is_found_by_its_shape(lex):
+    body = "Present there was Ryang Chol Min, a newly appointed official."
+    assert ("person", "Ryang Chol Min", "Ryang Chol Min") in found(body, lex, "person")
+
+
+def test_a_foreign_name_in_no_list_is_found_by_context_and_its_short_form_resolved(lex):
+    body = ("Vladimir Topeha, charge d'affaires ad interim of the Russian embassy, hosted a reception. "
+            "Topeha said that the ties were strong.")
+    persons = found(body, lex, "person")
+    assert persons == [("person", "Vladimir Topeha", "Vladimir Topeha"), ("person", "Vladimir Topeha", "Topeha")]
+
+
+def test_aliases_fold_to_one_canonical_entity(lex):
+    body = ("The WPK, the Workers' Party of Korea and the Workers\u2019 Party of Korea; the C.C., WPK and the "
+            "WPK Central Committee; the DPRK and the Democratic People's Republic of Korea.")
+    got = found(body, lex)
+    assert {e for t, e, s in got if s in ("WPK", "Workers' Party of Korea", "Workers\u2019 Party of Korea")} == \
+        {"Workers' Party of Korea"}
+    assert len({e for t, e, s in got if s in ("C.C., WPK", "WPK Central Committee")}) == 1
+    assert {e for t, e, s in got if s in ("DPRK", "Democratic People's Republic of Korea")} == \
+        {"Democratic People's Republic of Korea"}
+
+
+def test_a_name_inside_an_institution_is_not_a_person(lex):
+    body = "He visited Kim Chaek University of Technology and Kim Il Sung Square."
+    assert found(body, lex, "person") == []
+
+
+def test_roles_are_read_from_appositives(lex):
+    body = "Kim Song Nam, department director of the C.C., WPK, made a report."
+    m = [m for m in mentions(body, lex) if m.type == "person"][0]
+    assert (m.entity, m.role) == ("Kim Song Nam", "department director of the C.C., WPK")
+
+
+def test_places_and_organisations_by_shape(lex):
+    got = found("The Ilhyang Farm in Kyongsong County of North Hamgyong Province reaped a good harvest.", lex)
+    assert ("organization", "Ilhyang Farm", "Ilhyang Farm") in got
+    assert ("place", "Kyongsong County", "Kyongsong County") in got
+    assert ("place", "North Hamgyong Province", "North Hamgyong Province") in got
+
+
+def test_mentions_do_not_overlap(lex):
+    body = "The Political Bureau of the C.C., WPK met. Kim Jong Un, general secretary of the WPK, spoke."
+    spans = sorted((m.start, m.end) for m in mentions(body, lex))
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
