@@ -60,7 +60,7 @@ def staged(folder: Path, table: str, schema: pa.Schema) -> ds.Dataset:
 def write_partitioned(source: ds.Dataset, keep: pa.Array, target: Path, table: str, run_id: str) -> int:
     """Stream the kept rows into Hive folders: one file per partition for the run."""
     columns = TABLES[table].names + PARTITIONING.names
-    wanted = pc.field("raw_sha256").isin(keep)
+    wanted = pc.field("raw_path").isin(keep)
     rows = source.count_rows(filter=wanted)
     if rows:
         ds.write_dataset(
@@ -81,7 +81,7 @@ def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
     known_articles = {a for a, o in zip(known.column("article_id").to_pylist(), known.column("outcome").to_pylist())
                       if o == "article" and a}
     final = resolve(pages, known_articles)
-    winners = pa.array(sorted({p["raw_sha256"] for p in final if p["outcome"] == "article"}), pa.string())
+    winners = pa.array(sorted(p["raw_path"] for p in final if p["outcome"] == "article"), pa.string())
     rejected = [p for p in final if p["outcome"] == "rejected"]
     reject_keys = {(p["raw_path"], p["raw_sha256"]) for p in rejected}
     counts: dict[str, int] = {}

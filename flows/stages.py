@@ -166,8 +166,8 @@ STAGED_PAGES = pa.schema([
 def staged_schema(table: str) -> pa.Schema:
     base = {"articles": ARTICLES, "teasers": TEASERS, "mentions": MENTIONS}[table]
     schema = with_partitions(base)
-    # teasers and mentions carry their page's hash while staged, to drop a duplicate page's rows
-    return schema if table == "articles" else schema.append(pa.field("raw_sha256", pa.string()))
+    # teasers and mentions carry their page's path while staged, to drop a duplicate page's rows
+    return schema if table == "articles" else schema.append(pa.field("raw_path", pa.string()))
 
 
 @stage_task(name="stage")
@@ -177,8 +177,8 @@ def stage(batch: Batch, staging: str, number: int) -> dict[str, Any]:
     name = f"b{number:06d}.parquet"
     tables = {
         "articles": [p.rows.article for p in batch.pages],
-        "teasers": [dict(t, raw_sha256=p.raw_sha256) for p in batch.pages for t in p.rows.teasers],
-        "mentions": [dict(m, raw_sha256=p.raw_sha256) for p in batch.pages for m in p.rows.mentions],
+        "teasers": [dict(t, raw_path=p.raw_path) for p in batch.pages for t in p.rows.teasers],
+        "mentions": [dict(m, raw_path=p.raw_path) for p in batch.pages for m in p.rows.mentions],
     }
     for table, records in tables.items():
         (folder / table).mkdir(parents=True, exist_ok=True)

@@ -93,7 +93,8 @@ def kcna_etl(prefect_server):
 def duck_table(warehouse: Path, table: str):
     """A table read back as a data engineer would: DuckDB over the Hive folders."""
     import duckdb
-    con = duckdb.connect()
-    return con.execute(
+    from transforms.schema import PARTITIONED
+    types = ", hive_types={'year': INTEGER, 'source_slug': VARCHAR}" if table in PARTITIONED else ""
+    return duckdb.connect().execute(
         f"select * from read_parquet('{warehouse}/{table}/**/*.parquet', hive_partitioning=true, "
-        "union_by_name=true, hive_types={'year': INTEGER, 'source_slug': VARCHAR})").df()
+        f"union_by_name=true{types})").df()
