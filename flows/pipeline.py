@@ -17,11 +17,12 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
+from prefect.utilities.annotations import quote
 
 from flows import commit as committing
 from flows.pages import list_pages
 from flows.progress import Progress
-from flows.stages import clean_boilerplate, enrich, ingest, split_sidebars, stage, validate
+from flows.stages import Batch, clean_boilerplate, enrich, ingest, split_sidebars, stage, validate
 from flows.store import Warehouse
 from transforms import PIPELINE_VERSION
 
@@ -34,7 +35,8 @@ def process_batch(input_root: str, paths: list[str], manifest: str | None, stagi
 
     def timed(name, fn, *args):
         t = time.perf_counter()
-        out = fn(*args)
+        # quote(): Prefect would otherwise walk every line of the batch looking for futures
+        out = fn(*(quote(a) if isinstance(a, Batch) else a for a in args))
         timings[name] = time.perf_counter() - t
         return out
 
@@ -88,12 +90,15 @@ def kcna_etl(input: str, warehouse: str = "warehouse", batch_size: int = 1000,
             batches.append(result)
             if progress:
                 progress.advance(result["pages"])
+        write_started = time.perf_counter()
         outcome = write(store, run_id, staging)
+        write_seconds = time.perf_counter() - write_started
         store.sweep()
     stage_seconds: dict[str, float] = {}
     for b in batches:
         for k, v in b["seconds"].items():
             stage_seconds[k] = stage_seconds.get(k, 0.0) + v
+    stage_seconds["write"] = write_seconds
     summary = {
         "run_id": run_id, "pipeline_version": PIPELINE_VERSION,
         "input": str(root), "warehouse": str(store.root), "snapshot": outcome.snapshot or store.snapshot_id(),
