@@ -10,12 +10,13 @@ publication date. Text is never rewritten, only whole lines are dropped.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from transforms import dates
 from transforms.rules import Rules
 
-HEADER_SPAN = 8  # the metadata line sits within the first few lines of a headed page
+HEADER_SPAN = 40  # the metadata line sits near the top, below at most some lines of site chrome
 MAX_TITLE = 300
 _SENTENCE_END = (".", "!", "?", ":", ";", '"', "\u201d", "'", "\u2019", ",")
 
@@ -59,31 +60,40 @@ def distinct(lines: list[str]) -> list[str]:
     return [x for i, x in enumerate(lines) if i == 0 or x != lines[i - 1]]
 
 
+def capture_of(line: str, rules: Rules) -> dt.date | None:
+    m = rules.capture_date.match(line)
+    return dates.month_day_year(m.group("date"), rules.months) if m else None
+
+
+def headed(pre: list[str], meta: re.Match, rules: Rules) -> Header:
+    """The header of a page with a metadata line: [chrome,] capture date, badge, title above it."""
+    source = (meta.group("source") or "").strip() or None
+    published = dates.day_month_year(meta.group("day"), meta.group("month"), meta.group("year"))
+    pre = [x for x in pre if not any(p.match(x) for p in rules.drop_lines)]
+    captures = [i for i, x in enumerate(pre) if capture_of(x, rules)]
+    capture = None
+    if captures:  # the capture date opens the aggregator's header; above it is only site chrome
+        capture = capture_of(pre[captures[-1]], rules)
+        pre = pre[captures[-1] + 1:]
+    pre = distinct(pre)
+    # The headline sits right above the metadata line; the badge (outlet name) above the headline.
+    title = pre[-1] if pre and not is_badge(pre[-1], source, rules) else None
+    above = pre[:-1] if title else pre
+    return Header("header", capture, above[-1] if above else None, title, published, source)
+
+
 def header(lines: list[str], rules: Rules) -> tuple[Header, int]:
     """Read the header; return it and the index of the first line after it."""
-    i, capture = 0, None
-    if lines and (m := rules.capture_date.match(lines[0])):
-        capture = dates.month_day_year(m.group("date"), rules.months)
-        i = 1 if capture else 0
-    for k in range(i, min(len(lines), i + HEADER_SPAN)):
-        meta = rules.metadata.match(lines[k])
-        if not meta:
-            continue
-        source = (meta.group("source") or "").strip() or None
-        published = dates.day_month_year(meta.group("day"), meta.group("month"), meta.group("year"))
-        pre = distinct(lines[i:k])
-        badge = None
-        if pre and (capture and len(pre) >= 2 or is_badge(pre[0], source, rules)):
-            badge, pre = pre[0], pre[1:]
-        title = " ".join(pre) or None
-        return Header("header", capture, badge, title, published, source), k + 1
+    for k in range(min(len(lines), HEADER_SPAN)):
+        if meta := rules.metadata.match(lines[k]):
+            return headed(lines[:k], meta, rules), k + 1
+    capture = capture_of(lines[0], rules) if lines else None
     if capture is None:
         return Header("plain"), 0
     # A capture-date header without a metadata line: badge, then maybe a headline.
-    badge = None
+    i, badge, title = 1, None, None
     if i < len(lines) and is_badge(lines[i], None, rules):
         badge, i = lines[i], i + 1
-    title = None
     if i + 1 < len(lines) and is_title(lines[i], rules):
         title, i = lines[i], i + 1
     return Header("header", capture, badge, title), i

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Za-z.'\u2019 -]{0,40}?),\s+(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})"
+    r"^(?P<place>[A-Z][A-Za-z.'\u2019 -]{0,40}?),?\s+(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})"
     r"\s*(?:\((?P<agency>[^()]{1,40})\))?\s*(?:--|\u2014|\u2013)"
 )
 

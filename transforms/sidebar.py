@@ -88,5 +88,8 @@ def split(lines: list[str], rules: Rules) -> Split:
     if found is None:
         return Split(lines, None, [], 0)
     i, outlet = found
-    items, incomplete = teasers(lines[i + 1 :], rules)
+    sidebar = lines[i + 1:]
+    # `More Articles` closes the sidebar; what follows is site footer (links, copyright)
+    end = next((k for k, x in enumerate(sidebar) if rules.sidebar_end.match(x)), len(sidebar))
+    items, incomplete = teasers(sidebar[:end], rules)
     return Split(lines[:i], outlet, items, incomplete)

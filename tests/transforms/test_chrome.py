@@ -74,3 +74,18 @@ def test_juche_footer_gives_the_gregorian_year(rules):
 ])
 def test_end_mark_is_removed_from_paragraph_ends_only(rules, lines, want):
     assert body_paragraphs(lines, rules) == want
+
+
+def test_site_chrome_above_the_capture_date_is_not_the_header(rules):
+    """An HTML page shows the site's own header (logo, menu text) above the aggregator's header."""
+    lines = ["KCNA Watch", "Log in", "December 05, 2025", "KCNA", "KCNA.kp (En)", "Joint Statement Adopted",
+             "Date: 09/10/2025 | Source: KCNA.kp (En) | Read original version at source", "Body."]
+    h = clean(lines, rules).header
+    assert (h.capture_date, h.badge, h.title) == (dt.date(2025, 12, 5), "KCNA.kp (En)", "Joint Statement Adopted")
+
+
+def test_a_header_without_a_title(rules):
+    lines = ["December 05, 2025", "KCNA KCNA.kp (En)",
+             "Date: 09/10/2025 | Source: KCNA.kp (En) | Read original version at source", "Body."]
+    c = clean(lines, rules)
+    assert (c.header.badge, c.header.title, c.lines) == ("KCNA KCNA.kp (En)", None, ["Body."])

@@ -12,6 +12,7 @@ from transforms.dateline import Dateline, dateline
     ("Tokyo, May 25 (KNS) -- The", Dateline("Tokyo", "KNS", 5, 25)),                   # another agency
     ("Pyongyang, Oct. 9 (KCNA) -- A", Dateline("Pyongyang", "KCNA", 10, 9)),           # abbreviated month
     ("Pyongyang, March 23 (KCNA)--Text", Dateline("Pyongyang", "KCNA", 3, 23)),        # no spaces round --
+    ("Pyongyang March 23 (KCNA) -- Text", Dateline("Pyongyang", "KCNA", 3, 23)),       # no comma
     ("The 16th Meeting of the Political Bureau took place", None),
     ("Pyongyang, Marching 23 (KCNA) -- x", None),                                     # not a month
     ("Pyongyang, March 41 (KCNA) -- x", None),                                        # not a day

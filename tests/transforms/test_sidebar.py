@@ -50,3 +50,10 @@ def test_no_sidebar_leaves_the_article_whole(rules):
 def test_a_page_cut_off_right_after_the_sidebar_header_still_ends_the_article(rules):
     s = split(["Body.", "More From KCNA.kp (En)", "Title One"], rules)
     assert (s.article, s.outlet, s.teasers, s.incomplete) == (["Body."], "KCNA.kp (En)", [], 1)
+
+
+def test_site_footer_after_more_articles_is_not_a_teaser(rules):
+    s = split(["Body.", "More From KCNA.kp (En)", S1, "December 04, 2025", S1, "More Articles", "About us",
+               "Contact", "December 01, 2025", "Copyright"], rules)
+    assert [(t.snippet, t.date) for t in s.teasers] == [(S1, dt.date(2025, 12, 4))]
+    assert s.incomplete == 0
