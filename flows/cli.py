@@ -16,7 +16,9 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "pages"
 
 def quiet_prefect(verbose: bool) -> None:
     """Set before Prefect is imported: its settings are read at import."""
+    # No telemetry, from the server or the client: these machines reach no network but package registries.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "CRITICAL")

@@ -75,7 +75,7 @@ def write_partitioned(source: ds.Dataset, keep: pa.Array, target: Path, table: s
 
 def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
     pages = staged(staging, "_pages", STAGED_PAGES).to_table().to_pylist()
-    if not pages:
+    if not pages and store.current():  # nothing new: the warehouse stays as it is
         return Outcome(rows={t: 0 for t in ("articles", "teasers", "mentions", "rejects")})
     known = store.read("_manifest", ["article_id", "outcome"])
     known_articles = {a for a, o in zip(known.column("article_id").to_pylist(), known.column("outcome").to_pylist())

@@ -12,17 +12,24 @@ class Progress:
         self.tty = self.stream.isatty()
         self.started = self.last = time.monotonic()
         self.every = every
+        self.first: tuple[float, int] | None = None  # rate is measured from the first finished batch
+
+    def rate(self, now: float) -> float:
+        if self.first and now > self.first[0] and self.done > self.first[1]:
+            return (self.done - self.first[1]) / (now - self.first[0])
+        return self.done / max(now - self.started, 1e-9)
 
     def advance(self, pages: int) -> None:
         self.done += pages
         now = time.monotonic()
+        if self.first is None:
+            self.first = (now, self.done)
         if self.tty or now - self.last >= self.every or self.done >= self.total:
             self.last = now
             self.show(now)
 
     def show(self, now: float) -> None:
-        elapsed = max(now - self.started, 1e-9)
-        rate = self.done / elapsed
+        rate = self.rate(now)
         left = (self.total - self.done) / rate if rate > 0 else float("inf")
         pct = 100 * self.done / self.total if self.total else 100.0
         eta = f"{left:,.0f}s left" if left != float("inf") else "--"

@@ -49,7 +49,7 @@ def prefect_server(tmp_path_factory):
     """A real Prefect server on loopback for the session; CLI runs in subprocesses talk to it."""
     home = tmp_path_factory.mktemp("prefect-home")
     port = free_port()
-    env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
+    env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1",
                PREFECT_API_URL="", PREFECT_UI_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING")
     env.pop("PREFECT_API_URL")
     proc = subprocess.Popen(
@@ -81,7 +81,7 @@ def prefect_server(tmp_path_factory):
 def kcna_etl(prefect_server):
     """Run the installed `kcna-etl` CLI against the session's Prefect server."""
     def run(*args: str, timeout: float = 600, check: bool = True, **popen) -> subprocess.CompletedProcess:
-        env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", **prefect_server)
+        env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1", **prefect_server)
         p = subprocess.run([sys.executable, "-m", "flows.cli", *args], env=env, capture_output=True,
                            text=True, timeout=timeout, cwd=ROOT, **popen)
         if check and p.returncode != 0:

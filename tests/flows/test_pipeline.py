@@ -204,3 +204,12 @@ def test_two_runs_started_together_equal_one_run(kcna_etl, prefect_server, built
     news = sorted(int(re.search(r"new (\d+),", out).group(1)) for out, _ in outs)
     assert news == [0, n]
     assert_same_tables(snapshot(reference), snapshot(wh))
+
+
+def test_a_first_run_over_an_empty_folder_leaves_readable_empty_tables(kcna_etl, tmp_path):
+    (tmp_path / "in").mkdir()
+    kcna_etl("run", "--input", str(tmp_path / "in"), "--warehouse", str(tmp_path / "wh"))
+    for t in TABLES:
+        df = duck_table(tmp_path / "wh", t)
+        assert len(df) == 0
+    assert set(duck_table(tmp_path / "wh", "articles").columns) >= {"article_id", "body", "source_slug", "year"}
