@@ -26,23 +26,30 @@ class Outcome:
     articles: int = 0
     duplicates: int = 0
     rejected: int = 0
+    known_rejects: int = 0  # unreadable files already in `rejects` with the same reason
     rows: dict[str, int] | None = None
     snapshot: str | None = None
 
 
 def resolve(pages: list[dict], known_articles: set[str]) -> list[dict]:
-    """Each staged page with its final outcome: `article`, `duplicate` or `rejected`."""
-    seen_sha: dict[str, dict] = {}
+    """Each staged page with its final outcome: `article`, `duplicate` or `rejected`.
+
+    Pages with the same bytes are one page: an article reading beats a reject (the
+    bytes under a `.txt` name may read where an `.html` name did not), then the
+    smallest path wins. Pages with the same article: the smallest path wins, and an
+    article already in the warehouse wins over all of them.
+    """
+    first_of_sha: dict[str, dict] = {}
+    for p in sorted(pages, key=lambda p: (p["outcome"] != "article", p["raw_path"])):
+        if p["raw_sha256"] is not None:
+            first_of_sha.setdefault(p["raw_sha256"], p)
     seen_article: set[str] = set(known_articles)
     out = []
-    for p in sorted(pages, key=lambda p: (p["raw_path"], p["outcome"])):
+    for p in sorted(pages, key=lambda p: p["raw_path"]):
         sha = p["raw_sha256"]
-        if sha is not None and sha in seen_sha:
-            first = seen_sha[sha]
-            out.append(dict(p, outcome="duplicate", article_id=first["article_id"]))
+        if sha is not None and first_of_sha[sha] is not p:
+            out.append(dict(p, outcome="duplicate", article_id=first_of_sha[sha]["article_id"]))
             continue
-        if sha is not None:
-            seen_sha[sha] = p
         if p["outcome"] == "article":
             if p["article_id"] in seen_article:
                 out.append(dict(p, outcome="duplicate"))
@@ -75,8 +82,15 @@ def write_partitioned(source: ds.Dataset, keep: pa.Array, target: Path, table: s
 
 def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
     pages = staged(staging, "_pages", STAGED_PAGES).to_table().to_pylist()
+    staged_rejects = staged(staging, "rejects", REJECTS).to_table().to_pylist()
+    # A file that could not be read has no hash to remember it by: recognise it by its reject row.
+    recorded = {(r["raw_path"], r["stage"], r["reason"]) for r in store.read("rejects").to_pylist()
+                if r["raw_sha256"] is None}
+    again = {r["raw_path"] for r in staged_rejects
+             if r["raw_sha256"] is None and (r["raw_path"], r["stage"], r["reason"]) in recorded}
+    pages = [p for p in pages if not (p["raw_sha256"] is None and p["raw_path"] in again)]
     if not pages and store.current():  # nothing new: the warehouse stays as it is
-        return Outcome(rows={t: 0 for t in ("articles", "teasers", "mentions", "rejects")})
+        return Outcome(rows={t: 0 for t in ("articles", "teasers", "mentions", "rejects")}, known_rejects=len(again))
     known = store.read("_manifest", ["article_id", "outcome"])
     known_articles = {a for a, o in zip(known.column("article_id").to_pylist(), known.column("outcome").to_pylist())
                       if o == "article" and a}
@@ -89,8 +103,7 @@ def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
     def build(snapshot: Path) -> None:
         for table in ("articles", "teasers", "mentions"):
             counts[table] = write_partitioned(staged(staging, table, staged_schema(table)), winners, snapshot, table, run_id)
-        rejects = staged(staging, "rejects", REJECTS).to_table().to_pylist()
-        rejects = [r for r in rejects if (r["raw_path"], r["raw_sha256"]) in reject_keys]
+        rejects = [r for r in staged_rejects if (r["raw_path"], r["raw_sha256"]) in reject_keys]
         counts["rejects"] = len(rejects)
         if rejects:
             (snapshot / "rejects").mkdir(parents=True, exist_ok=True)
@@ -103,5 +116,5 @@ def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
     return Outcome(
         articles=sum(p["outcome"] == "article" for p in final),
         duplicates=sum(p["outcome"] == "duplicate" for p in final),
-        rejected=len(rejected), rows=counts, snapshot=snapshot,
+        rejected=len(rejected), known_rejects=len(again), rows=counts, snapshot=snapshot,
     )

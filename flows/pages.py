@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
@@ -17,8 +18,10 @@ def is_page(name: str) -> bool:
 def list_pages(root: Path) -> tuple[list[str], list[str]]:
     """Page files under `root`, recursively, as sorted POSIX paths relative to it.
 
-    Returns (pages, refused): links that lead outside the folder are refused,
-    never followed; other files are not pages and are not listed.
+    Returns (pages, refused). Refused, never followed or read: links leading
+    outside the folder, dangling or looping links, and anything that is not a
+    regular file (a FIFO named `x.txt` would block a read for ever). Other files
+    are not pages and are not listed.
     """
     root = root.resolve()
     pages, refused = [], []
@@ -29,12 +32,14 @@ def list_pages(root: Path) -> tuple[list[str], list[str]]:
                 continue
             path = Path(folder) / name
             rel = path.relative_to(root).as_posix()
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                refused.append(rel)
-                continue
-            pages.append(rel)
+            try:
+                regular = stat.S_ISREG(path.stat().st_mode)
+                inside = not path.is_symlink() or path.resolve(strict=True).is_relative_to(root)
+            except (OSError, RuntimeError):  # dangling link, link loop, vanished
+                regular = inside = False
+            (pages if regular and inside else refused).append(rel)
     pages.sort()
-    return pages, refused
+    return pages, sorted(refused)
 
 
 def read_page(root: Path, rel: str) -> bytes:

@@ -80,7 +80,8 @@ def kcna_etl(input: str, warehouse: str = "warehouse", batch_size: int = 1000,
         snapshot = store.current()
         manifest = str(snapshot / "_manifest") if snapshot else None
         staging = str(store.staging(run_id))
-        today = dt.date.today()
+        # The latest calendar date anywhere (UTC+14): a page dated today in Pyongyang is not "future".
+        today = dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date()
         progress = Progress(len(paths)) if show_progress else None
         futures = [process_batch.submit(str(root), chunk, manifest, staging, i, today)
                    for i, chunk in enumerate(chunks(paths, batch_size))]
@@ -103,7 +104,7 @@ def kcna_etl(input: str, warehouse: str = "warehouse", batch_size: int = 1000,
         "run_id": run_id, "pipeline_version": PIPELINE_VERSION,
         "input": str(root), "warehouse": str(store.root), "snapshot": outcome.snapshot or store.snapshot_id(),
         "pages_seen": len(paths), "new_articles": outcome.articles, "duplicates": outcome.duplicates,
-        "skipped": sum(b["skipped"] for b in batches), "rejected": outcome.rejected,
+        "skipped": sum(b["skipped"] for b in batches) + outcome.known_rejects, "rejected": outcome.rejected,
         "refused_links": refused, "rows": outcome.rows, "stage_seconds": stage_seconds,
         "seconds": round(time.monotonic() - started, 3),
     }

@@ -98,13 +98,19 @@ class Warehouse:
                 fcntl.flock(f, fcntl.LOCK_UN)
 
     def sweep(self) -> None:
-        """Remove what killed runs left and snapshots no reader needs (hold the lock)."""
+        """Remove what killed runs left and snapshots no reader needs (hold the lock).
+
+        Kept: the current snapshot and the one before it. Removed: staging folders,
+        half-built snapshots (`*.tmp`), and complete snapshots newer than `current`,
+        which a run killed between building and publishing them left uncommitted.
+        """
         shutil.rmtree(self.root / ".staging", ignore_errors=True)
-        snaps = sorted((self.root / ".snapshots").iterdir())
         cur = self.current()
-        keep = {p.name for p in snaps if not p.name.endswith(".tmp")}
-        keep = set(sorted(keep)[-KEEP_SNAPSHOTS:]) | ({cur.name} if cur else set())
-        for p in snaps:
+        number = int(cur.name) if cur else 0
+        done = sorted(p.name for p in (self.root / ".snapshots").iterdir()
+                      if p.name.isdigit() and int(p.name) <= number)
+        keep = set(done[-KEEP_SNAPSHOTS:])
+        for p in (self.root / ".snapshots").iterdir():
             if p.name not in keep:
                 shutil.rmtree(p, ignore_errors=True)
         with contextlib.suppress(FileNotFoundError):
@@ -144,6 +150,7 @@ class Warehouse:
             ensure_readable(tmp / table, table)
         sync_tree(tmp)
         final = snaps / f"{number:08d}"
+        shutil.rmtree(final, ignore_errors=True)  # an uncommitted leftover of a killed run
         os.rename(tmp, final)
         pointer = self.root / "current.tmp"
         with contextlib.suppress(FileNotFoundError):
@@ -200,9 +207,14 @@ def sync_dir(path: Path) -> None:
 
 
 def sync_tree(root: Path) -> None:
-    """Flush new files and folders to disk before the pointer names them."""
+    """Flush new files and folders to disk before the pointer names them.
+
+    Hard links to the previous snapshot's files (link count > 1) are on disk already.
+    """
     for folder, _, files in os.walk(root):
         for name in files:
+            if os.stat(Path(folder) / name).st_nlink > 1:
+                continue
             fd = os.open(Path(folder) / name, os.O_RDONLY)
             try:
                 os.fsync(fd)

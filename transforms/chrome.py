@@ -18,7 +18,7 @@ from transforms.rules import Rules
 
 HEADER_SPAN = 40  # the metadata line sits near the top, below at most some lines of site chrome
 MAX_TITLE = 300
-_SENTENCE_END = (".", "!", "?", ":", ";", '"', "\u201d", "'", "\u2019", ",")
+_SENTENCE_END = (".", ":", ";", '"', "\u201d", "'", "\u2019", ",")
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,14 @@ def capture_of(line: str, rules: Rules) -> dt.date | None:
     return dates.month_day_year(m.group("date"), rules.months) if m else None
 
 
+def header_shaped(pre: list[str], rules: Rules) -> bool:
+    """Above a metadata line: a capture date (maybe below site chrome), or just a badge and a title.
+
+    So a `Date: … | Source: …` line quoted inside an article is not taken for the header.
+    """
+    return len(pre) <= 3 or any(capture_of(x, rules) for x in pre)
+
+
 def headed(pre: list[str], meta: re.Match, rules: Rules) -> Header:
     """The header of a page with a metadata line: [chrome,] capture date, badge, title above it."""
     source = (meta.group("source") or "").strip() or None
@@ -85,7 +93,7 @@ def headed(pre: list[str], meta: re.Match, rules: Rules) -> Header:
 def header(lines: list[str], rules: Rules) -> tuple[Header, int]:
     """Read the header; return it and the index of the first line after it."""
     for k in range(min(len(lines), HEADER_SPAN)):
-        if meta := rules.metadata.match(lines[k]):
+        if (meta := rules.metadata.match(lines[k])) and header_shaped(lines[:k], rules):
             return headed(lines[:k], meta, rules), k + 1
     capture = capture_of(lines[0], rules) if lines else None
     if capture is None:
@@ -100,7 +108,8 @@ def header(lines: list[str], rules: Rules) -> tuple[Header, int]:
 
 
 def clean(lines: list[str], rules: Rules) -> Cleaned:
-    lines = [line for line in lines if line]
+    # blank means blank to the eye: a line of no-break spaces (`<p>&nbsp;</p>`) too
+    lines = [line for line in lines if line.strip()]
     head, start = header(lines, rules)
     kept: list[str] = []
     footer = None

@@ -42,7 +42,7 @@ def html_lines(markup: str) -> tuple[list[str], str | None]:
 
     def flush() -> None:
         line = _FOLD.sub(" ", "".join(parts)).strip(" ")
-        if line:
+        if line.strip():  # a block of only no-break spaces shows nothing
             lines.append(line)
         parts.clear()
 

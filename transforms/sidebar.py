@@ -89,7 +89,8 @@ def split(lines: list[str], rules: Rules) -> Split:
         return Split(lines, None, [], 0)
     i, outlet = found
     sidebar = lines[i + 1:]
-    # `More Articles` closes the sidebar; what follows is site footer (links, copyright)
-    end = next((k for k, x in enumerate(sidebar) if rules.sidebar_end.match(x)), len(sidebar))
+    # `More Articles` closes the sidebar (site footer follows), and so does another `More From` list
+    end = next((k for k, x in enumerate(sidebar) if rules.sidebar_end.match(x) or rules.sidebar_start.match(x)),
+               len(sidebar))
     items, incomplete = teasers(sidebar[:end], rules)
     return Split(lines[:i], outlet, items, incomplete)

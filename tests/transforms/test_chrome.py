@@ -89,3 +89,22 @@ def test_a_header_without_a_title(rules):
              "Date: 09/10/2025 | Source: KCNA.kp (En) | Read original version at source", "Body."]
     c = clean(lines, rules)
     assert (c.header.badge, c.header.title, c.lines) == ("KCNA KCNA.kp (En)", None, ["Body."])
+
+
+def test_lines_of_no_break_spaces_are_blank(rules):
+    lines = ["December 05, 2025", "KCNA KCNA.kp (En)", "A Title", "\u00a0",
+             "Date: 09/10/2025 | Source: KCNA.kp (En) | Read original version at source", "\u00a0 ", "Body."]
+    c = clean(lines, rules)
+    assert (c.header.title, c.lines) == ("A Title", ["Body."])
+
+
+def test_a_date_line_quoted_in_an_article_is_not_the_header(rules):
+    lines = ["The letter was sent to the embassy.", "It reads:", "To whom it may concern,", "The memo follows.",
+             "Date: 01/05/2024 | Source: Embassy Office", "We protest.", "More From KCNA.kp (En)"]
+    c = clean(lines, rules)
+    assert c.header.layout == "plain" and c.lines == lines
+
+
+def test_a_headline_may_end_with_a_question_mark(rules):
+    c = clean(["January 31, 2025", "KCNA KCNA.kp (En)", "Who Is to Blame?", "The answer is clear."], rules)
+    assert (c.header.title, c.lines) == ("Who Is to Blame?", ["The answer is clear."])

@@ -57,3 +57,9 @@ def test_site_footer_after_more_articles_is_not_a_teaser(rules):
                "Contact", "December 01, 2025", "Copyright"], rules)
     assert [(t.snippet, t.date) for t in s.teasers] == [(S1, dt.date(2025, 12, 4))]
     assert s.incomplete == 0
+
+
+def test_a_second_more_from_list_ends_the_sidebar(rules):
+    s = split(["Body.", "More From KCNA.kp (En)", S1, "December 04, 2025", S1, "More From NK News", "Promo", "Promo",
+               S2, "December 03, 2025", S2], rules)
+    assert [(t.title, t.snippet) for t in s.teasers] == [(None, S1)]
