@@ -92,7 +92,8 @@ def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
     if not pages and store.current():  # nothing new: the warehouse stays as it is
         return Outcome(rows={t: 0 for t in ("articles", "teasers", "mentions", "rejects")}, known_rejects=len(again))
     known = store.read("_manifest", ["article_id", "outcome"])
-    known_articles = {a for a, o in zip(known.column("article_id").to_pylist(), known.column("outcome").to_pylist())
+    known_articles = {a for a, o in zip(known.column("article_id").to_pylist(), known.column("outcome").to_pylist(),
+                                        strict=True)
                       if o == "article" and a}
     final = resolve(pages, known_articles)
     winners = pa.array(sorted(p["raw_path"] for p in final if p["outcome"] == "article"), pa.string())

@@ -17,6 +17,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
+from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from flows import commit as committing
@@ -101,7 +102,7 @@ def kcna_etl(input: str, warehouse: str = "warehouse", batch_size: int = 1000,
             stage_seconds[k] = stage_seconds.get(k, 0.0) + v
     stage_seconds["write"] = write_seconds
     summary = {
-        "run_id": run_id, "pipeline_version": PIPELINE_VERSION,
+        "run_id": run_id, "flow_run_id": str(flow_run.id), "pipeline_version": PIPELINE_VERSION,
         "input": str(root), "warehouse": str(store.root), "snapshot": outcome.snapshot or store.snapshot_id(),
         "pages_seen": len(paths), "new_articles": outcome.articles, "duplicates": outcome.duplicates,
         "skipped": sum(b["skipped"] for b in batches) + outcome.known_rejects, "rejected": outcome.rejected,

@@ -86,7 +86,8 @@ class Warehouse:
                         on_wait(f.read().strip() or "another run")
                         told = True
                     if time.monotonic() > deadline:
-                        raise WarehouseError(f"warehouse {self.root} is locked by another run; gave up after {timeout:.0f}s")
+                        raise WarehouseError(
+                            f"warehouse {self.root} is locked by another run; gave up after {timeout:.0f}s") from None
                     time.sleep(0.5)
             f.seek(0)
             f.truncate()

@@ -9,7 +9,6 @@ when the bytes are no page.
 from __future__ import annotations
 
 import codecs
-import gzip
 import zlib
 
 from dataclasses import dataclass

@@ -3,7 +3,6 @@ completes the work, and the tables then equal those of a run that was never inte
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys

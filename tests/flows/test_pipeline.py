@@ -5,7 +5,6 @@ runs, duplicates, rejects with reasons, and the README's DuckDB queries.
 """
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import json
 import re
@@ -17,7 +16,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import SAMPLES, labelled_pages, duck_table
-from tests.reading import name_key, norm
+from tests.reading import name_key
 
 TABLES = ("articles", "teasers", "mentions", "rejects")
 
