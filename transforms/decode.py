@@ -3,12 +3,13 @@
 Takes: the bytes of a page file and its name. Returns: `PageLines` (format,
 lines, HTML title): gunzipped when the name ends in `.gz` (or the bytes start
 with the gzip magic), decoded as UTF-8, else Windows-1252, and, for `.html`
-and `.htm`, read as a browser shows it. Raises `PageRejected` with the reason
-when the bytes are no page.
+and `.htm` with markup (or any page that opens as an HTML document), read as a
+browser shows it. Raises `PageRejected` with the reason when the bytes are no page.
 """
 from __future__ import annotations
 
 import codecs
+import re
 import zlib
 
 from dataclasses import dataclass
@@ -75,13 +76,21 @@ class PageLines:
     html_title: str | None = None
 
 
-def is_html(name: str) -> bool:
-    return name.lower().removesuffix(".gz").endswith((".html", ".htm"))
+_MARKUP = re.compile(r"<(?:!doctype\s+html|html|head|body|p|div|br)\b", re.I)
+
+
+def is_html(name: str, text: str) -> bool:
+    """HTML by its name, unless it holds no markup; text by its name, unless it opens as HTML."""
+    named = name.lower().removesuffix(".gz").endswith((".html", ".htm"))
+    head = text[:2048].lstrip().lower()
+    if not named:
+        return head.startswith(("<!doctype html", "<html"))
+    return bool(_MARKUP.search(text))
 
 
 def page_lines(raw: bytes, name: str) -> PageLines:
     text = decoded(decompress(raw, name))
-    if is_html(name):
+    if is_html(name, text):
         lines, title = html_lines(text)
         return PageLines("html", lines, title)
     return PageLines("text", text_lines(text))

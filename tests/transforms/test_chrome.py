@@ -108,3 +108,8 @@ def test_a_date_line_quoted_in_an_article_is_not_the_header(rules):
 def test_a_headline_may_end_with_a_question_mark(rules):
     c = clean(["January 31, 2025", "KCNA KCNA.kp (En)", "Who Is to Blame?", "The answer is clear."], rules)
     assert (c.header.title, c.lines) == ("Who Is to Blame?", ["The answer is clear."])
+
+
+def test_a_doubled_capture_date_with_a_space_between(rules):
+    """HTML shows the long and short forms as two inline elements: a space may sit between them."""
+    assert clean(["December 05, 2025 Dec 05, 2025", "Body."], rules).header.capture_date == dt.date(2025, 12, 5)

@@ -35,3 +35,10 @@ def test_bad_bytes_are_rejected_with_a_reason(raw, name, reason):
     with pytest.raises(PageRejected) as e:
         page_lines(raw, name)
     assert e.value.stage == "ingest" and e.value.reason.startswith(reason)
+
+
+def test_content_decides_when_the_name_misleads():
+    html = b"<!DOCTYPE html><html><body><p>First.</p><p>Second.</p></body></html>"
+    assert page_lines(html, "page.txt").lines == ["First.", "Second."]          # HTML saved as .txt
+    text = b"First paragraph.\nSecond paragraph.\n"
+    assert page_lines(text, "page.html").lines == ["First paragraph.", "Second paragraph.", ""]  # text saved as .html
