@@ -61,7 +61,22 @@ def print_summary(s: dict) -> None:
     print(f"  warehouse {s['warehouse']} (snapshot {s['snapshot']})")
 
 
+def usage_error(args: argparse.Namespace) -> str | None:
+    """Mistakes in the options, told in one line before anything starts."""
+    if not Path(args.input).expanduser().is_dir():
+        return f"input folder {args.input} does not exist"
+    warehouse = Path(args.warehouse).expanduser()
+    if warehouse.exists() and not warehouse.is_dir():
+        return f"warehouse {args.warehouse} is a file, not a folder"
+    if args.batch_size < 1:
+        return "--batch-size must be at least 1"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
+    if problem := usage_error(args):
+        print(f"kcna-etl run: {problem}", file=sys.stderr)
+        return 2
     quiet_prefect(args.verbose)
     from flows.pipeline import kcna_etl
     from flows.runners import task_runner
