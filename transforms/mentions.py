@@ -60,6 +60,7 @@ class Lexicon:
     not_person: frozenset[str]
     leading: frozenset[str]
     surnames: frozenset[str]
+    south_surnames: frozenset[str]  # South Korean spellings (Yoon, Lee, Park): named later by surname alone
     role: re.Pattern
 
 
@@ -84,12 +85,12 @@ def lexicon_from(rules: Rules) -> Lexicon:
         for alias in {e["name"], *e.get("aliases", ())}:
             by_key.setdefault(leading_word(alias), []).append((alias_pattern(alias), known))
     aliases = {k: tuple(sorted(v, key=lambda pk: -len(pk[0].pattern))) for k, v in by_key.items()}
-    surnames = sorted(rules.surnames, key=len, reverse=True) or ["Kim"]
+    surnames = sorted(rules.surnames | rules.south_surnames, key=len, reverse=True) or ["Kim"]
     korean = re.compile(
         rf"(?={_BOUNDARY_BEFORE}((?:{'|'.join(surnames)})[ \u00a0]([A-Z][a-z]*)[ \u00a0]([A-Z][a-z]*))(?![\w\-]))")
     context = []
-    if rules.titles_before:
-        context.append(re.compile(rf"(?<![\w\-])(?:{alternation(rules.titles_before)}){GAP}(?P<name>{NAME})(?![\w\-])"))
+    if rules.titles_before:  # `President Putin`, and lower case too: `led by its chairman Samuel Okafor`
+        context.append(re.compile(rf"(?<![\w\-])(?i:{alternation(rules.titles_before)}){GAP}(?P<name>{NAME})(?![\w\-])"))
     if rules.roles:
         context.append(re.compile(
             rf"{_BOUNDARY_BEFORE}(?P<name>{NAME})(?:{APOS}s)?,{GAP}(?:(?:the|a|an){GAP})?"
@@ -102,9 +103,12 @@ def lexicon_from(rules: Rules) -> Lexicon:
         rf"{_BOUNDARY_BEFORE}(?:(?P<place>(?:{_SHAPE_WORD}{GAP}){{1,3}}(?:{heads_place}))(?![\w\-])"
         rf"|(?P<org>(?:{_SHAPE_WORD}{GAP}){{1,5}}(?:{heads_org})(?:{GAP}of(?:{GAP}the)?(?:{GAP}{_SHAPE_WORD}){{1,4}})?)(?![\w\-]))")
     role = re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,5}}?(?:{alternation(rules.roles or ['secretary'])})(?![\w\-])", re.I)
+    # Words trimmed from the front of a name: function words, and titles (`Madame`, `Scientist`).
+    leading = (rules.leading_words | {t for t in rules.titles_before if " " not in t}
+               | {r[:1].upper() + r[1:] for r in rules.roles if " " not in r})
     return Lexicon(aliases, korean, frozenset(rules.syllables - rules.not_given_names), tuple(context), shapes,
-                   frozenset(rules.place_heads), frozenset(rules.not_person_words), frozenset(rules.leading_words),
-                   frozenset(rules.surnames), role)
+                   frozenset(rules.place_heads), frozenset(rules.not_person_words), frozenset(leading),
+                   frozenset(rules.surnames), frozenset(rules.south_surnames - rules.surnames), role)
 
 
 def canonical(surface: str) -> str:
@@ -175,22 +179,48 @@ def chosen(cands: list[Candidate]) -> list[Candidate]:
 
 
 def short_forms(body: str, taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
-    """Later mentions of a foreign person by surname alone (`Topeha`), resolved to the full name."""
-    surnames: dict[str, Candidate] = {}
+    """Later mentions of a person by surname alone (`Topeha`, `Yoon`), resolved to the full name.
+
+    The surname is the last word of a foreign name and the first of a South Korean one; North
+    Korean names are never shortened in these texts, and a surname two persons share is left alone.
+    """
+    by_short: dict[str, set[tuple[str, str | None]]] = {}
     for c in taken:
         tokens = c[3].split(" ")
-        if c[2] == "person" and len(tokens) >= 2 and tokens[0] not in lex.surnames and len(tokens[-1]) >= 3:
-            surnames.setdefault(tokens[-1], c)
+        if c[2] != "person" or len(tokens) < 2:
+            continue
+        short = tokens[0] if tokens[0] in lex.south_surnames else (
+            tokens[-1] if tokens[0] not in lex.surnames and tokens[0] not in lex.south_surnames else None)
+        if short and len(short) >= 3 and short not in lex.not_person:
+            by_short.setdefault(short, set()).add((c[3], c[4]))
     out = []
-    for last, full in surnames.items():
-        for m in re.finditer(rf"(?<![\w'\u2019.\-]){re.escape(last)}(?![\w\-])", body):
+    for short, people in by_short.items():
+        if len(people) != 1:
+            continue
+        (entity, eid), = people
+        for m in re.finditer(rf"(?<![\w'\u2019.\-]){re.escape(short)}(?![\w\-])", body):
             s, e = m.span()
             if any(not (e <= c[0] or s >= c[1]) for c in taken):
                 continue
-            before = body[max(0, s - 30):s]
-            if re.search(r"[A-Z][a-z]+[ \u00a0]$", before) and not re.search(r"(?:^|[ \u00a0])(?:President|Comrade|Minister|Mr\.|Ms\.)[ \u00a0]$", before):
+            before, after = body[max(0, s - 30):s], body[e:e + 3]
+            titled = re.search(r"(?:^|[ \u00a0])(?:President|Comrade|Minister|Mr\.|Ms\.)[ \u00a0]$", before)
+            if (re.search(r"[A-Z][a-z]+[ \u00a0]$", before) and not titled) or re.match(r"[ \u00a0][A-Z][a-z]", after):
                 continue  # part of another name, not the short form
-            out.append((s, e, "person", full[3], full[4], 4))
+            out.append((s, e, "person", entity, eid, 4))
+    return out
+
+
+def coordinated(body: str, taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
+    """`Wang Jianguo and Li Hong, businessmen …`: a name joined by `and` to a person is a person."""
+    out = []
+    for c in taken:
+        if c[2] != "person":
+            continue
+        before = re.search(rf"(?P<name>{NAME}){GAP}and{GAP}$", body[max(0, c[0] - 80):c[0]])
+        after = re.match(rf"{GAP}and{GAP}(?P<name>{NAME})(?![\w\-])", body[c[1]:c[1] + 80])
+        for m, offset in ((before, max(0, c[0] - 80)), (after, c[1])):
+            if m and (named := trimmed_name(m.group("name"), offset + m.start("name"), lex)):
+                out.append(unknown("person", *named)[:5] + (2,))
     return out
 
 
@@ -215,7 +245,9 @@ def role_after(body: str, end: int, spans: list[tuple[int, int]], lex: Lexicon) 
 
 
 def mentions(body: str, lex: Lexicon) -> list[Mention]:
-    taken = chosen(candidates(body, lex))
+    cands = candidates(body, lex)
+    taken = chosen(cands)
+    taken = chosen(cands + coordinated(body, taken, lex))
     taken = sorted(taken + short_forms(body, taken, lex))
     spans = [(c[0], c[1]) for c in taken]
     out = []

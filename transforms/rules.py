@@ -27,6 +27,7 @@ class Rules:
     outlets: tuple[str, ...]
     entities: tuple[Mapping[str, Any], ...]
     surnames: frozenset[str]
+    south_surnames: frozenset[str]
     syllables: frozenset[str]
     not_given_names: frozenset[str]
     titles_before: tuple[str, ...]
@@ -65,6 +66,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         outlets=tuple(o["name"] for o in nonempty("outlets", docs["outlets"]["outlets"])),
         entities=tuple(docs.get("entities", {}).get("entities", ())),
         surnames=frozenset(names.get("surnames", ())),
+        south_surnames=frozenset(names.get("south_surnames", ())),
         syllables=frozenset(names.get("syllables", ())),
         not_given_names=frozenset(names.get("not_given_names", ())),
         titles_before=tuple(titles.get("before", ())),

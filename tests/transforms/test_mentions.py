@@ -72,3 +72,19 @@ def test_mentions_do_not_overlap(lex):
     body = "The Political Bureau of the C.C., WPK met. Kim Jong Un, general secretary of the WPK, spoke."
     spans = sorted((m.start, m.end) for m in mentions(body, lex))
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+
+
+@pytest.mark.parametrize("body, want", [
+    # a name joined by `and` to a person found by its appositive
+    ("Wang Jianguo and Li Hong, businessmen from Dandong, China, said so.", ["Wang Jianguo", "Li Hong"]),
+    # a lower-case title before the name, then the short form
+    ("A delegation led by its chairman Samuel Okafor arrived. Okafor presented a gift.",
+     ["Samuel Okafor", "Samuel Okafor"]),
+    # titles are not part of the name
+    ("Madame Marta Rivas, a painter, and People's Scientist Ri Chang Ho spoke.", ["Marta Rivas", "Ri Chang Ho"]),
+    # South Korean spelling, then the surname alone; never a North Korean surname alone
+    ("Yoon Suk Yeol came up with a plan. Yoon has repeatedly called for a strike.", ["Yoon Suk Yeol", "Yoon Suk Yeol"]),
+    ("Kang Sun Nam, minister, met Kang Chol Jin. Kang spoke.", ["Kang Sun Nam", "Kang Chol Jin"]),
+])
+def test_person_context_rules(lex, body, want):
+    assert [e for t, e, s in found(body, lex, "person")] == want
