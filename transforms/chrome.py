@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from transforms import dates
 from transforms.rules import Rules
 
-HEADER_SPAN = 40  # the metadata line sits near the top, below at most some lines of site chrome
+HEADER_SPAN = 150  # the metadata line sits near the top, below at most some lines of site chrome
 MAX_TITLE = 300
 _SENTENCE_END = (".", ":", ";", '"', "\u201d", "'", "\u2019", ",")
 
@@ -39,9 +39,9 @@ class Cleaned:
 
 
 def is_badge(line: str, source: str | None, rules: Rules) -> bool:
-    """`KCNA KCNA.kp (En)`: a short line that names the outlet."""
+    """`KCNA KCNA.kp (En)`: the outlet's name, after at most two short words (its logo's text)."""
     names = (source,) if source else rules.outlets
-    return len(line) <= 120 and any(n and (line == n or line.endswith(" " + n)) for n in names)
+    return any(n and (line == n or line.endswith(" " + n) and len(line[:-len(n)].split()) <= 2) for n in names)
 
 
 def is_title(line: str, rules: Rules) -> bool:
@@ -85,7 +85,7 @@ def headed(pre: list[str], meta: re.Match, rules: Rules) -> Header:
         pre = pre[captures[-1] + 1:]
     pre = distinct(pre)
     # The headline sits right above the metadata line; the badge (outlet name) above the headline.
-    title = pre[-1] if pre and not is_badge(pre[-1], source, rules) else None
+    title = pre[-1] if len(pre) >= 2 or pre and not is_badge(pre[-1], source, rules) else None
     above = pre[:-1] if title else pre
     return Header("header", capture, above[-1] if above else None, title, published, source)
 
@@ -116,9 +116,11 @@ def clean(lines: list[str], rules: Rules) -> Cleaned:
     for line in lines[start:]:
         if any(p.match(line) for p in rules.drop_lines):
             continue
-        if m := rules.footer.match(line):
+        if m := rules.footer.search(line):
             footer = footer or dates.footer_date(m.group("date"), rules.juche_offset)
-            continue
+            line = line[:m.start()].rstrip()  # a footer run onto the last paragraph's line
+            if not line:
+                continue
         kept.append(line)
     while kept and rules.sidebar_end.match(kept[-1]):
         kept.pop()

@@ -11,7 +11,7 @@ from typing import Mapping
 
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Za-z.'\u2019 -]{0,40}?),?\s+(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})"
-    r"\s*(?:\((?P<agency>[^()]{1,40})\))?\s*(?:--|\u2014|\u2013)"
+    r"(?:,\s*\d{4})?\s*(?:\((?P<agency>[^()]{1,40})\)\s*(?:--|-|\u2014|\u2013)|(?:--|\u2014|\u2013))"
 )
 
 

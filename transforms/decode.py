@@ -18,6 +18,7 @@ from transforms.html import html_lines
 from transforms.reject import PageRejected
 
 GZIP_MAGIC = b"\x1f\x8b"
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 # A page larger than this after decompression is not an article page
 # (and a decompression bomb must not exhaust memory).
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -26,15 +27,18 @@ MAX_TEXT_BYTES = 20 * 1024 * 1024
 def decompress(raw: bytes, name: str) -> bytes:
     if not (name.lower().endswith(".gz") or raw[:2] == GZIP_MAGIC):
         return raw
+    out, rest = b"", raw
     try:
-        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        out = d.decompress(raw, MAX_TEXT_BYTES + 1)
+        while rest:  # a .gz file may hold several members, one after another
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            out += d.decompress(rest, MAX_TEXT_BYTES + 1 - len(out))
+            if len(out) > MAX_TEXT_BYTES:
+                raise PageRejected("ingest", f"decompressed page larger than {MAX_TEXT_BYTES} bytes")
+            if not d.eof:
+                raise PageRejected("ingest", "truncated gzip data (stream ends early)")
+            rest = d.unused_data.lstrip(b"\x00")  # padding between members
     except zlib.error as e:
         raise PageRejected("ingest", f"corrupt gzip data: {e}") from None
-    if len(out) > MAX_TEXT_BYTES:
-        raise PageRejected("ingest", f"decompressed page larger than {MAX_TEXT_BYTES} bytes")
-    if not d.eof:
-        raise PageRejected("ingest", "truncated gzip data (stream ends early)")
     return out
 
 
@@ -54,10 +58,15 @@ def decoded(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            raise PageRejected("ingest", "not text: neither UTF-8 nor Windows-1252") from None
+        replaced = raw.decode("utf-8-sig", errors="replace")
+        # UTF-8 with a few stray bytes (more good multi-byte sequences than bad bytes), or another encoding
+        if len(_UTF8_MULTIBYTE.findall(raw)) > replaced.count("\ufffd"):
+            text = replaced
+        else:
+            try:
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError:
+                raise PageRejected("ingest", "not text: neither UTF-8 nor Windows-1252") from None
     controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f")
     if controls > max(8, len(text) // 1000):
         raise PageRejected("ingest", f"binary content ({controls} control characters)")
@@ -76,13 +85,14 @@ class PageLines:
     html_title: str | None = None
 
 
+_LEADING_COMMENTS = re.compile(r"^\s*(?:<!--.*?-->\s*)*", re.S)
 _MARKUP = re.compile(r"<(?:!doctype\s+html|html|head|body|p|div|br)\b", re.I)
 
 
 def is_html(name: str, text: str) -> bool:
     """HTML by its name, unless it holds no markup; text by its name, unless it opens as HTML."""
     named = name.lower().removesuffix(".gz").endswith((".html", ".htm"))
-    head = text[:2048].lstrip().lower()
+    head = _LEADING_COMMENTS.sub("", text[:4096]).lower()
     if not named:
         return head.startswith(("<!doctype html", "<html"))
     return bool(_MARKUP.search(text))

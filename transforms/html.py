@@ -65,6 +65,10 @@ def html_lines(markup: str) -> tuple[list[str], str | None]:
         if name == "br":
             flush()
             continue
+        if name == "pre":  # preformatted text keeps its line breaks
+            flush()
+            lines.extend(x.strip(" \t") for x in node.get_text().splitlines() if x.strip())
+            continue
         block = name in BLOCKS
         if block:
             flush()

@@ -22,9 +22,11 @@ from transforms.schema import slug
 
 APOS = "['\u2019]"
 GAP = "[ \u00a0]+"
-_CAP = r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*"
-# A personal name in these texts: initials and a surname (V.V. Yakushev), or 2-4 capitalised words.
-NAME = rf"(?:(?:[A-Z]\.){{1,3}}[ \u00a0]?{_CAP}|{_CAP}(?:[ \u00a0]{_CAP}){{1,3}})"
+_CAP = r"(?:Mc|Mac|O['\u2019])?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*"
+_PARTICLE = r"(?:von|van|der|den|de|da|del|di|bin|al|dos|du|la|le)(?=[ \u00a0](?:[A-Z]|der |den |la |le ))"
+# A personal name in these texts: initials and a surname (V.V. Yakushev), or 2-5 capitalised words
+# with middle initials and particles (John F. Kennedy, Ursula von der Leyen).
+NAME = rf"(?:(?:[A-Z]\.){{1,3}}[ \u00a0]?{_CAP}|{_CAP}(?:[ \u00a0](?:{_CAP}|[A-Z]\.(?=[ \u00a0][A-Z])|{_PARTICLE})){{1,4}})"
 _SHAPE_WORD = r"[A-Z][a-z][\w'\u2019\-]*"
 _BOUNDARY_BEFORE = r"(?<![\w'\u2019.\-])"
 _ROLE_ARTICLE = re.compile(r"^(?:the|a|an)[ \u00a0]+", re.I)
@@ -90,7 +92,8 @@ def lexicon_from(rules: Rules) -> Lexicon:
         rf"(?={_BOUNDARY_BEFORE}((?:{'|'.join(surnames)})[ \u00a0]([A-Z][a-z]*)[ \u00a0]([A-Z][a-z]*))(?![\w\-]))")
     context = []
     if rules.titles_before:  # `President Putin`, and lower case too: `led by its chairman Samuel Okafor`
-        context.append(re.compile(rf"(?<![\w\-])(?i:{alternation(rules.titles_before)}){GAP}(?P<name>{NAME})(?![\w\-])"))
+        titles = {v for t in rules.titles_before for v in (t, t.lower(), t[:1].lower() + t[1:])}
+        context.append(re.compile(rf"(?<![\w\-])(?:{alternation(titles)}){GAP}(?P<name>{NAME})(?![\w\-])"))
     if rules.roles:
         context.append(re.compile(
             rf"{_BOUNDARY_BEFORE}(?P<name>{NAME})(?:{APOS}s)?,{GAP}(?:(?:the|a|an){GAP})?"
@@ -106,8 +109,9 @@ def lexicon_from(rules: Rules) -> Lexicon:
     # Words trimmed from the front of a name: function words, and titles (`Madame`, `Scientist`).
     leading = (rules.leading_words | {t for t in rules.titles_before if " " not in t}
                | {r[:1].upper() + r[1:] for r in rules.roles if " " not in r})
+    not_person = rules.not_person_words | set(rules.organization_heads) | set(rules.place_heads)
     return Lexicon(aliases, korean, frozenset(rules.syllables - rules.not_given_names), tuple(context), shapes,
-                   frozenset(rules.place_heads), frozenset(rules.not_person_words), frozenset(leading),
+                   frozenset(rules.place_heads), frozenset(not_person), frozenset(leading),
                    frozenset(rules.surnames), frozenset(rules.south_surnames - rules.surnames), role)
 
 
@@ -168,7 +172,16 @@ def candidates(body: str, lex: Lexicon) -> list[Candidate]:
 
 
 def chosen(cands: list[Candidate]) -> list[Candidate]:
-    """Non-overlapping, longest first, then most trusted."""
+    """Non-overlapping, longest first, then most trusted.
+
+    A person known by the alias table or by the shape of a Korean name is not swallowed by a
+    weaker reading around it (`Then Choe Son Hui made…`, `Kim Jong Un Inspects … Hospital`),
+    except by a name that starts with it (`Kim Il Sung Socialist Youth League`).
+    """
+    sure = [c for c in cands if c[2] == "person" and c[5] <= 1]
+    cands = [c for c in cands if c[5] <= 1 or not any(
+        c[0] < p[1] and p[0] < c[1] and (c[0], c[1]) != (p[0], p[1]) and not (c[2] != "person" and c[0] == p[0])
+        for p in sure)]
     taken: list[Candidate] = []
     occupied: list[tuple[int, int]] = []
     for c in sorted(cands, key=lambda c: (c[0] - c[1], c[5], c[0])):
@@ -250,8 +263,19 @@ def mentions(body: str, lex: Lexicon) -> list[Mention]:
     taken = chosen(cands + coordinated(body, taken, lex))
     taken = sorted(taken + short_forms(body, taken, lex))
     spans = [(c[0], c[1]) for c in taken]
+    # A person is named by the fullest form this article gives (`Vladimir Putin` here,
+    # `Vladimir Vladimirovich Putin` there; a surname alone is no full form: the alias table's
+    # name stands); `entity_id` is what stays the same across articles.
+    fullest: dict[str | None, str] = {}
+    for s, e, type_, _, eid, _ in taken:
+        if type_ == "person":
+            name = canonical(body[s:e])
+            full = " " in name or "." in name
+            fullest[eid] = max(fullest.get(eid, ""), name if full else "", key=len)
     out = []
     for s, e, type_, entity, eid, _ in taken:
-        role = role_after(body, e, spans, lex) if type_ == "person" else None
-        out.append(Mention(type_, entity, eid, body[s:e], s, e, role))
+        if type_ == "person":
+            out.append(Mention(type_, fullest[eid] or entity, eid, body[s:e], s, e, role_after(body, e, spans, lex)))
+        else:
+            out.append(Mention(type_, entity, eid, body[s:e], s, e))
     return out

@@ -59,8 +59,8 @@ TEASERS = pa.schema([
 MENTIONS = pa.schema([
     col("article_id", pa.string(), "The article whose body contains the mention.", False),
     col("entity_type", pa.string(), "`person`, `organization` or `place`.", False),
-    col("entity", pa.string(), "Canonical name: aliases and short forms folded (`WPK` -> `Workers' Party of Korea`, `Putin` -> `Vladimir Vladimirovich Putin`).", False),
-    col("entity_id", pa.string(), "Stable id of the entity: the lexicon id (`person:kim-jong-un`) or, for a name in no list, `<type>:` plus a slug of the name."),
+    col("entity", pa.string(), "Name of the entity. Organisations and places: the canonical name, aliases folded (`WPK` -> `Workers' Party of Korea`). Persons: the fullest form this article gives, short forms folded into it (`Putin` -> `Vladimir Vladimirovich Putin` when the article names him so; a surname alone takes the alias table's full name).", False),
+    col("entity_id", pa.string(), "Stable id of the entity across articles: the alias table's id (`person:putin`) or, for a name in no list, `<type>:` plus a slug of the name. Count by this column."),
     col("surface", pa.string(), "Text as it appears in the body (possessive `'s` excluded).", False),
     col("start", pa.int32(), "Offset of the first character in `body` (Python string index: code points).", False),
     col("end", pa.int32(), "Offset after the last character: `body[start:end] == surface`.", False),

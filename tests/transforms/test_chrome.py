@@ -113,3 +113,16 @@ def test_a_headline_may_end_with_a_question_mark(rules):
 def test_a_doubled_capture_date_with_a_space_between(rules):
     """HTML shows the long and short forms as two inline elements: a space may sit between them."""
     assert clean(["December 05, 2025 Dec 05, 2025", "Body."], rules).header.capture_date == dt.date(2025, 12, 5)
+
+
+def test_end_mark_before_a_no_break_space_and_a_footer_on_the_same_line(rules):
+    c = clean(["It wished him success. -0- www.kcna.kp (2021.03.23.)"], rules)
+    assert c.footer_date == dt.date(2021, 3, 23)
+    assert body_paragraphs(c.lines, rules) == ["It wished him success."]
+    assert body_paragraphs(["It wished him success. -0-\u00a0"], rules) == ["It wished him success."]
+
+
+def test_a_title_that_ends_with_the_outlet_name_is_still_the_title(rules):
+    lines = ["May 01, 2020", "Rodong Sinmun Rodong Sinmun", "Editorial of Rodong Sinmun",
+             "Date: 01/05/2020 | Source: Rodong Sinmun | Read original version at source", "Body."]
+    assert clean(lines, rules).header.title == "Editorial of Rodong Sinmun"

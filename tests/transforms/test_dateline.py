@@ -13,6 +13,8 @@ from transforms.dateline import Dateline, dateline
     ("Pyongyang, Oct. 9 (KCNA) -- A", Dateline("Pyongyang", "KCNA", 10, 9)),           # abbreviated month
     ("Pyongyang, March 23 (KCNA)--Text", Dateline("Pyongyang", "KCNA", 3, 23)),        # no spaces round --
     ("Pyongyang March 23 (KCNA) -- Text", Dateline("Pyongyang", "KCNA", 3, 23)),       # no comma
+    ("Pyongyang, March 23, 2020 (KCNA) -- Text", Dateline("Pyongyang", "KCNA", 3, 23)),  # with the year
+    ("Pyongyang, March 23 (KCNA) - Text", Dateline("Pyongyang", "KCNA", 3, 23)),        # a single hyphen
     ("The 16th Meeting of the Political Bureau took place", None),
     ("Pyongyang, Marching 23 (KCNA) -- x", None),                                     # not a month
     ("Pyongyang, March 41 (KCNA) -- x", None),                                        # not a day

@@ -42,3 +42,18 @@ def test_content_decides_when_the_name_misleads():
     assert page_lines(html, "page.txt").lines == ["First.", "Second."]          # HTML saved as .txt
     text = b"First paragraph.\nSecond paragraph.\n"
     assert page_lines(text, "page.html").lines == ["First paragraph.", "Second paragraph.", ""]  # text saved as .html
+
+
+def test_utf8_with_a_stray_byte_stays_utf8():
+    raw = "Xi Jinping\u2019s visit and Kim Jong Un\u2019s speech".encode() + b" \x92 end"
+    assert page_lines(raw, "a.txt").lines[0].startswith("Xi Jinping\u2019s visit")
+
+
+def test_every_member_of_a_multi_member_gzip_is_read():
+    raw = gzip.compress(b"First part.\n", mtime=0) + gzip.compress(b"Second part.\n", mtime=0)
+    assert page_lines(raw, "a.txt.gz").lines == ["First part.", "Second part.", ""]
+
+
+def test_a_saved_page_comment_before_the_html_still_reads_as_html():
+    raw = b"<!-- saved from url=(0042)https://example.org/ -->\n<html><body><p>Text.</p></body></html>"
+    assert page_lines(raw, "a.txt").lines == ["Text."]

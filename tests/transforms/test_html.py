@@ -31,3 +31,8 @@ def test_script_style_nav_forms_and_hidden_elements_are_dropped():
 def test_deeply_nested_markup_does_not_overflow():
     lines, _ = html_lines("<div>" * 5000 + "deep" + "</div>" * 5000)
     assert lines == ["deep"]
+
+
+def test_preformatted_text_keeps_its_lines():
+    lines, _ = html_lines("<html><body><pre>First line.\n\nSecond  line.\n</pre></body></html>")
+    assert lines == ["First line.", "Second  line."]

@@ -88,3 +88,19 @@ def test_mentions_do_not_overlap(lex):
 ])
 def test_person_context_rules(lex, body, want):
     assert [e for t, e, s in found(body, lex, "person")] == want
+
+
+@pytest.mark.parametrize("body, want", [
+    ("Then Choe Son Hui made a speech.", ["Choe Son Hui"]),                      # a sentence opener is no name
+    ("He saw the statues of Generalissimos Kim Il Sung and Kim Jong Il.", ["Kim Il Sung", "Kim Jong Il"]),
+    ("- Kim Jong Un Inspects Pyongyang General Hospital", ["Kim Jong Un"]),       # press review headline
+    ("The General Satellite Control Center announced the launch.", []),
+    ("The Chosun Ilbo said so. Associated Press said so. Russia Today said so.", []),
+    ("John F. Kennedy said so. Kevin McCarthy said so.", ["John F. Kennedy", "Kevin McCarthy"]),
+    ("Ursula von der Leyen, president of the European Commission, spoke.", ["Ursula von der Leyen"]),
+    # the fullest form this article gives; a surname alone takes the alias table's full name
+    ("Russian President Vladimir Putin arrived. Putin said so.", ["Vladimir Putin", "Vladimir Putin"]),
+    ("by the respected President Putin.", ["Vladimir Vladimirovich Putin"]),
+])
+def test_persons_are_not_glued_to_neighbours_or_invented(lex, body, want):
+    assert [e for t, e, s in found(body, lex, "person")] == want
