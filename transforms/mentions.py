@@ -60,7 +60,8 @@ class Lexicon:
     shapes: re.Pattern
     place_heads: frozenset[str]
     not_person: frozenset[str]
-    leading: frozenset[str]
+    leading: frozenset[str]  # trimmed from the front of a person's name: openers and titles
+    openers: frozenset[str]  # trimmed from the front of a shaped organisation or place: openers only
     surnames: frozenset[str]
     south_surnames: frozenset[str]  # South Korean spellings (Yoon, Lee, Park): named later by surname alone
     role: re.Pattern
@@ -111,7 +112,7 @@ def lexicon_from(rules: Rules) -> Lexicon:
                | {r[:1].upper() + r[1:] for r in rules.roles if " " not in r})
     not_person = rules.not_person_words | set(rules.organization_heads) | set(rules.place_heads)
     return Lexicon(aliases, korean, frozenset(rules.syllables - rules.not_given_names), tuple(context), shapes,
-                   frozenset(rules.place_heads), frozenset(not_person), frozenset(leading),
+                   frozenset(rules.place_heads), frozenset(not_person), frozenset(leading), rules.leading_words,
                    frozenset(rules.surnames), frozenset(rules.south_surnames - rules.surnames), role)
 
 
@@ -163,7 +164,7 @@ def candidates(body: str, lex: Lexicon) -> list[Candidate]:
     for m in lex.shapes.finditer(body):
         kind = "place" if m.group("place") else "organization"
         text, start = (m.group("place"), m.start("place")) if kind == "place" else (m.group("org"), m.start("org"))
-        while (first := text.replace("\u00a0", " ").split(" ", 1)[0]) in lex.leading:
+        while (first := text.replace("\u00a0", " ").split(" ", 1)[0]) in lex.openers:
             text, start = text[len(first) + 1:], start + len(first) + 1
         if " " in text.replace("\u00a0", " "):
             c = unknown(kind, text, start)

@@ -104,3 +104,8 @@ def test_person_context_rules(lex, body, want):
 ])
 def test_persons_are_not_glued_to_neighbours_or_invented(lex, body, want):
     assert [e for t, e, s in found(body, lex, "person")] == want
+
+
+def test_a_title_word_starting_an_organisation_stays_in_it(lex):
+    body = "V.V. Yakushev, secretary of the General Council, on behalf of the URP."
+    assert ("organization", "General Council", "General Council") in found(body, lex)
