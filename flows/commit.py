@@ -83,11 +83,12 @@ def write_partitioned(source: ds.Dataset, keep: pa.Array, target: Path, table: s
 def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
     pages = staged(staging, "_pages", STAGED_PAGES).to_table().to_pylist()
     staged_rejects = staged(staging, "rejects", REJECTS).to_table().to_pylist()
-    # A file that could not be read has no hash to remember it by: recognise it by its reject row.
+    # A file that could not be read has no hash to remember it by: recognise it by its reject row
+    # (the warehouse's rejects are read only when this run has such a file).
+    unhashed = [r for r in staged_rejects if r["raw_sha256"] is None]
     recorded = {(r["raw_path"], r["stage"], r["reason"]) for r in store.read("rejects").to_pylist()
-                if r["raw_sha256"] is None}
-    again = {r["raw_path"] for r in staged_rejects
-             if r["raw_sha256"] is None and (r["raw_path"], r["stage"], r["reason"]) in recorded}
+                if r["raw_sha256"] is None} if unhashed else set()
+    again = {r["raw_path"] for r in unhashed if (r["raw_path"], r["stage"], r["reason"]) in recorded}
     pages = [p for p in pages if not (p["raw_sha256"] is None and p["raw_path"] in again)]
     if not pages and store.current():  # nothing new: the warehouse stays as it is
         return Outcome(rows={t: 0 for t in ("articles", "teasers", "mentions", "rejects")}, known_rejects=len(again))

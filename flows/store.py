@@ -65,9 +65,6 @@ class Warehouse:
         cur = self.current()
         return cur.name if cur else None
 
-    def table_path(self, table: str) -> Path:
-        return self.root / table
-
     # -- concurrency ----------------------------------------------------------
     @contextlib.contextmanager
     def locked(self, owner: str, timeout: float, on_wait: Callable[[str], None] = lambda _: None) -> Iterator[None]:

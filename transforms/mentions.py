@@ -29,7 +29,6 @@ _PARTICLE = r"(?:von|van|der|den|de|da|del|di|bin|al|dos|du|la|le)(?=[ \u00a0](?
 NAME = rf"(?:(?:[A-Z]\.){{1,3}}[ \u00a0]?{_CAP}|{_CAP}(?:[ \u00a0](?:{_CAP}|[A-Z]\.(?=[ \u00a0][A-Z])|{_PARTICLE})){{1,4}})"
 _SHAPE_WORD = r"[A-Z][a-z][\w'\u2019\-]*"
 _BOUNDARY_BEFORE = r"(?<![\w'\u2019.\-])"
-_ROLE_ARTICLE = re.compile(r"^(?:the|a|an)[ \u00a0]+", re.I)
 _CLAUSE_END = re.compile(r"[,;()\n]|\.(?=[ \u00a0]+[A-Z]|$)")
 
 
@@ -58,7 +57,6 @@ class Lexicon:
     syllables: frozenset[str]
     context: tuple[re.Pattern, ...]
     shapes: re.Pattern
-    place_heads: frozenset[str]
     not_person: frozenset[str]
     leading: frozenset[str]  # trimmed from the front of a person's name: openers and titles
     openers: frozenset[str]  # trimmed from the front of a shaped organisation or place: openers only
@@ -112,7 +110,7 @@ def lexicon_from(rules: Rules) -> Lexicon:
                | {r[:1].upper() + r[1:] for r in rules.roles if " " not in r})
     not_person = rules.not_person_words | set(rules.organization_heads) | set(rules.place_heads)
     return Lexicon(aliases, korean, frozenset(rules.syllables - rules.not_given_names), tuple(context), shapes,
-                   frozenset(rules.place_heads), frozenset(not_person), frozenset(leading), rules.leading_words,
+                   frozenset(not_person), frozenset(leading), rules.leading_words,
                    frozenset(rules.surnames), frozenset(rules.south_surnames - rules.surnames), role)
 
 
@@ -203,8 +201,8 @@ def short_forms(body: str, taken: list[Candidate], lex: Lexicon) -> list[Candida
         tokens = c[3].split(" ")
         if c[2] != "person" or len(tokens) < 2:
             continue
-        short = tokens[0] if tokens[0] in lex.south_surnames else (
-            tokens[-1] if tokens[0] not in lex.surnames and tokens[0] not in lex.south_surnames else None)
+        # South Korean names by their first word; foreign names by their last; North Korean ones never
+        short = tokens[0] if tokens[0] in lex.south_surnames else None if tokens[0] in lex.surnames else tokens[-1]
         if short and len(short) >= 3 and short not in lex.not_person:
             by_short.setdefault(short, set()).add((c[3], c[4]))
     out = []

@@ -53,7 +53,7 @@ def sidebar_start(lines: list[str], rules: Rules) -> tuple[int, str] | None:
     """Index and outlet of the first `More From` line that opens a real sidebar."""
     for i, line in enumerate(lines):
         m = rules.sidebar_start.match(line)
-        if m and opens_sidebar(lines[i + 1:], rules):
+        if m and opens_sidebar(lines[i + 1:i + 5], rules):
             return i, m.group("outlet").strip()
     return None
 
