@@ -6,10 +6,13 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import sys
 from pathlib import Path
+
+from transforms.decode import MAX_TEXT_BYTES
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "pages"
 
@@ -43,6 +46,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=None, help="parallel batch workers (default: CPU count)")
     run.add_argument("--lock-timeout", type=float, default=3600.0,
                      help="seconds to wait for another run holding the warehouse lock (default 3600)")
+    run.add_argument("--max-page-bytes", type=int,
+                     default=int(os.environ.get("KCNA_ETL_MAX_PAGE_BYTES", str(MAX_TEXT_BYTES))),
+                     help=f"larger page files (or gzip contents) are rejected (default {MAX_TEXT_BYTES:,})")
     run.add_argument("--verbose", action="store_true", help="show Prefect's logs")
     sub.add_parser("schema-doc", help="print the table reference (docs/tables.md) generated from the schemas")
     return p
@@ -52,10 +58,8 @@ def print_summary(s: dict) -> None:
     rows = ", ".join(f"{t} {n:,}" for t, n in (s.get("rows") or {}).items())
     print(f"kcna-etl run {s['run_id']} done in {s['seconds']:.1f}s")
     print(f"  pages seen {s['pages_seen']:,}: new {s['new_articles']:,}, duplicates {s['duplicates']:,}, "
-          f"skipped (already processed) {s['skipped']:,}, rejected {s['rejected']:,}")
+          f"already processed {s['already_processed']:,}, rejected {s['rejected']:,}")
     print(f"  rows written: {rows}")
-    if s.get("refused_links"):
-        print(f"  refused {len(s['refused_links'])} link(s) leading outside the input folder")
     if s["rejected"]:
         print(f"  rejected pages are listed with their reasons in {s['warehouse']}/rejects/")
     print(f"  warehouse {s['warehouse']} (snapshot {s['snapshot']})")
@@ -70,7 +74,19 @@ def usage_error(args: argparse.Namespace) -> str | None:
         return f"warehouse {args.warehouse} is a file, not a folder"
     if args.batch_size < 1:
         return "--batch-size must be at least 1"
+    if args.max_page_bytes < 1:
+        return "--max-page-bytes must be at least 1"
     return None
+
+
+def failure_message(e: Exception, before: str | None, after: str | None) -> str:
+    """What went wrong, and what it did to the warehouse (a failed run commits nothing)."""
+    what = f"{type(e).__name__}: {e}"
+    if isinstance(e, OSError) and (e.errno == errno.ENOSPC or "No space left on device" in str(e)):
+        what = f"the disk is full ({what}); free some space and run again"
+    state = (f"nothing was committed: the warehouse is unchanged (snapshot {before or 'none yet'})" if after == before
+             else f"the run's snapshot {after} was committed before the failure")
+    return f"kcna-etl run failed: {what}\n  {state}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,12 +97,15 @@ def run(args: argparse.Namespace) -> int:
     from flows.pipeline import kcna_etl
     from flows.runners import task_runner
 
+    from flows.store import Warehouse
+
     flow = kcna_etl.with_options(task_runner=task_runner(args.runner, args.workers))
+    before = Warehouse(args.warehouse).snapshot_id()
     try:
         summary = flow(input=args.input, warehouse=args.warehouse, batch_size=args.batch_size,
-                       lock_timeout=args.lock_timeout, show_progress=True)
+                       lock_timeout=args.lock_timeout, show_progress=True, max_page_bytes=args.max_page_bytes)
     except Exception as e:
-        print(f"kcna-etl run failed: {type(e).__name__}: {e}", file=sys.stderr)
+        print(failure_message(e, before, Warehouse(args.warehouse).snapshot_id()), file=sys.stderr)
         return 1
     print_summary(summary)
     return 0

@@ -7,7 +7,7 @@ partitioned by source and year and appends the run's pages to the manifest.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -28,6 +28,7 @@ class Outcome:
     rejected: int = 0
     known_rejects: int = 0  # unreadable files already in `rejects` with the same reason
     rows: dict[str, int] | None = None
+    rejects: list[dict] = field(default_factory=list)  # the run's new reject rows
     snapshot: str | None = None
 
 
@@ -100,12 +101,12 @@ def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
     winners = pa.array(sorted(p["raw_path"] for p in final if p["outcome"] == "article"), pa.string())
     rejected = [p for p in final if p["outcome"] == "rejected"]
     reject_keys = {(p["raw_path"], p["raw_sha256"]) for p in rejected}
+    rejects = [r for r in staged_rejects if (r["raw_path"], r["raw_sha256"]) in reject_keys]
     counts: dict[str, int] = {}
 
     def build(snapshot: Path) -> None:
         for table in ("articles", "teasers", "mentions"):
             counts[table] = write_partitioned(staged(staging, table, staged_schema(table)), winners, snapshot, table, run_id)
-        rejects = [r for r in staged_rejects if (r["raw_path"], r["raw_sha256"]) in reject_keys]
         counts["rejects"] = len(rejects)
         if rejects:
             (snapshot / "rejects").mkdir(parents=True, exist_ok=True)
@@ -118,5 +119,5 @@ def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
     return Outcome(
         articles=sum(p["outcome"] == "article" for p in final),
         duplicates=sum(p["outcome"] == "duplicate" for p in final),
-        rejected=len(rejected), known_rejects=len(again), rows=counts, snapshot=snapshot,
+        rejected=len(rejected), known_rejects=len(again), rows=counts, rejects=rejects, snapshot=snapshot,
     )

@@ -11,12 +11,12 @@ import datetime as dt
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed, wait
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
@@ -26,11 +26,13 @@ from flows.progress import Progress
 from flows.stages import Batch, clean_boilerplate, enrich, ingest, split_sidebars, stage, validate
 from flows.store import Warehouse
 from transforms import PIPELINE_VERSION
+from transforms.decode import MAX_TEXT_BYTES
+from transforms.escape import markdown_text
 
 
 @task(name="batch", persist_result=False, cache_policy=NO_CACHE)
 def process_batch(input_root: str, paths: list[str], manifest: str | None, staging: str, number: int,
-                  today: dt.date) -> dict[str, Any]:
+                  today: dt.date, max_page_bytes: int) -> dict[str, Any]:
     """One batch through every stage; returns its counts and stage timings."""
     timings: dict[str, float] = {}
 
@@ -41,7 +43,7 @@ def process_batch(input_root: str, paths: list[str], manifest: str | None, stagi
         timings[name] = time.perf_counter() - t
         return out
 
-    batch = timed("ingest", ingest, input_root, paths, manifest)
+    batch = timed("ingest", ingest, input_root, paths, manifest, max_page_bytes)
     batch = timed("clean", clean_boilerplate, batch)
     batch = timed("split", split_sidebars, batch)
     batch = timed("enrich", enrich, batch)
@@ -56,6 +58,16 @@ def write(store: Warehouse, run_id: str, staging: str) -> committing.Outcome:
     return committing.commit(store, run_id, Path(staging))
 
 
+def finished(futures: list[PrefectFuture]) -> Iterator[dict[str, Any]]:
+    """Batch results as they finish; on a failure, wait for the other batches (they write to staging), then raise."""
+    try:
+        for future in as_completed(futures):
+            yield future.result()
+    except BaseException:
+        wait(futures)
+        raise
+
+
 def chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -66,7 +78,8 @@ def new_run_id() -> str:
 
 @flow(name="kcna-etl", log_prints=False)
 def kcna_etl(input: str, warehouse: str = "warehouse", batch_size: int = 1000,
-             lock_timeout: float = 3600.0, show_progress: bool = True) -> dict[str, Any]:
+             lock_timeout: float = 3600.0, show_progress: bool = True,
+             max_page_bytes: int = MAX_TEXT_BYTES) -> dict[str, Any]:
     log = get_run_logger()
     started = time.monotonic()
     run_id = new_run_id()
@@ -75,27 +88,24 @@ def kcna_etl(input: str, warehouse: str = "warehouse", batch_size: int = 1000,
         raise FileNotFoundError(f"input folder {root} does not exist")
     store = Warehouse(warehouse).open()
     with store.locked(run_id, lock_timeout, on_wait=lambda owner: log.warning(
-            "warehouse %s is locked by run %s; waiting up to %.0fs", store.root, owner, lock_timeout)):
-        store.sweep()
-        paths, refused = list_pages(root)
+            "warehouse %s is locked by run %s; waiting up to %.0fs", store.root, owner, lock_timeout)), store.swept():
+        paths = list_pages(root)
         snapshot = store.current()
         manifest = str(snapshot / "_manifest") if snapshot else None
         staging = str(store.staging(run_id))
         # The latest calendar date anywhere (UTC+14): a page dated today in Pyongyang is not "future".
         today = dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date()
         progress = Progress(len(paths)) if show_progress else None
-        futures = [process_batch.submit(str(root), chunk, manifest, staging, i, today)
+        futures = [process_batch.submit(str(root), chunk, manifest, staging, i, today, max_page_bytes)
                    for i, chunk in enumerate(chunks(paths, batch_size))]
         batches = []
-        for future in as_completed(futures):
-            result = future.result()
+        for result in finished(futures):
             batches.append(result)
             if progress:
                 progress.advance(result["pages"])
         write_started = time.perf_counter()
         outcome = write(store, run_id, staging)
         write_seconds = time.perf_counter() - write_started
-        store.sweep()
     stage_seconds: dict[str, float] = {}
     for b in batches:
         for k, v in b["seconds"].items():
@@ -105,20 +115,31 @@ def kcna_etl(input: str, warehouse: str = "warehouse", batch_size: int = 1000,
         "run_id": run_id, "flow_run_id": str(flow_run.id), "pipeline_version": PIPELINE_VERSION,
         "input": str(root), "warehouse": str(store.root), "snapshot": outcome.snapshot or store.snapshot_id(),
         "pages_seen": len(paths), "new_articles": outcome.articles, "duplicates": outcome.duplicates,
-        "skipped": sum(b["skipped"] for b in batches) + outcome.known_rejects, "rejected": outcome.rejected,
-        "refused_links": refused, "rows": outcome.rows, "stage_seconds": stage_seconds,
+        "already_processed": sum(b["already_processed"] for b in batches) + outcome.known_rejects,
+        "rejected": outcome.rejected, "rows": outcome.rows, "stage_seconds": stage_seconds,
         "seconds": round(time.monotonic() - started, 3),
     }
     store.write_run_summary(run_id, summary)
-    create_markdown_artifact(key="kcna-etl-run-summary", markdown=summary_markdown(summary),
+    create_markdown_artifact(key="kcna-etl-run-summary", markdown=summary_markdown(summary, outcome.rejects),
                              description="kcna-etl run summary")
     log.info("run %s: %s", run_id, summary)
     return summary
 
 
-def summary_markdown(s: dict[str, Any]) -> str:
+SHOWN_REJECTS = 20
+
+
+def summary_markdown(s: dict[str, Any], rejects: list[dict]) -> str:
+    """The run's summary for the Prefect UI; page-derived text (paths, reasons) escaped, never markup."""
     rows = "\n".join(f"| {t} | {n:,} |" for t, n in (s["rows"] or {}).items())
-    return (f"# kcna-etl run `{s['run_id']}`\n\n"
-            f"Pages seen **{s['pages_seen']:,}**: new articles {s['new_articles']:,}, duplicates {s['duplicates']:,}, "
-            f"already processed {s['skipped']:,}, rejected {s['rejected']:,}.\n\n"
-            f"| table | rows written |\n|---|---|\n{rows}\n\nSnapshot `{s['snapshot']}`, {s['seconds']:.1f}s.\n")
+    out = (f"# kcna-etl run `{s['run_id']}`\n\n"
+           f"Pages seen **{s['pages_seen']:,}**: new articles {s['new_articles']:,}, duplicates {s['duplicates']:,}, "
+           f"already processed {s['already_processed']:,}, rejected {s['rejected']:,}.\n\n"
+           f"| table | rows written |\n|---|---|\n{rows}\n\nSnapshot `{s['snapshot']}`, {s['seconds']:.1f}s.\n")
+    if rejects:
+        shown = sorted(rejects, key=lambda r: r["raw_path"])[:SHOWN_REJECTS]
+        out += (f"\n## Rejected pages ({len(shown)} of {len(rejects):,}; all in the `rejects` table)\n\n"
+                "| page | stage | reason |\n|---|---|---|\n")
+        out += "".join(f"| {markdown_text(r['raw_path'])} | {markdown_text(r['stage'])} | {markdown_text(r['reason'])} |\n"
+                       for r in shown)
+    return out

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -21,7 +20,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows.lexicon import lexicon, rules
-from flows.pages import read_page
+from flows.pages import Unreadable, read_page, shown_path
 from transforms import PIPELINE_VERSION
 from transforms.article import Rows, rows
 from transforms.chrome import Cleaned, clean
@@ -51,7 +50,7 @@ class Batch:
     """What moves between the stages of one batch: live pages and refused ones."""
     pages: list[Page]
     rejects: list[dict] = field(default_factory=list)
-    skipped: int = 0
+    already_processed: int = 0
 
     def reject(self, raw_path: str, raw_sha256: str | None, stage: str, reason: str) -> None:
         self.rejects.append({"raw_path": raw_path, "raw_sha256": raw_sha256, "stage": stage,
@@ -92,30 +91,30 @@ def transient(task, task_run, state) -> bool:
 
 
 @stage_task(name="ingest", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=transient)
-def ingest(input_root: str, paths: list[str], manifest_folder: str | None) -> Batch:
+def ingest(input_root: str, paths: list[str], manifest_folder: str | None, max_page_bytes: int) -> Batch:
     """Read each page, identify it by SHA-256, skip known ones, decode text or HTML to lines."""
     root, known = Path(input_root), known_pages(manifest_folder)
     batch = Batch([])
     for rel in paths:
+        shown = shown_path(rel)
         try:
-            raw = read_page(root, rel)
-        except (FileNotFoundError, NotADirectoryError):
-            batch.reject(rel, None, "ingest", "file vanished between listing and reading")
+            raw = read_page(root, rel, max_page_bytes)
+        except Unreadable as e:
+            if e.sha256 in known:
+                batch.already_processed += 1
+            else:
+                batch.reject(shown, e.sha256, "ingest", e.reason)
             continue
-        except (PermissionError, IsADirectoryError) as e:
-            batch.reject(rel, None, "ingest", f"cannot read file: {e.strerror or e}")
-            continue
-        sha = hashlib.sha256(raw).hexdigest()
-        if sha in known:
-            batch.skipped += 1
+        if raw.sha256 in known:
+            batch.already_processed += 1
             continue
         try:
-            read = page_lines(raw, rel)
-            batch.pages.append(Page(rel, sha, read.page_format, read.lines, read.html_title))
+            read = page_lines(raw.data, rel, max_page_bytes)
+            batch.pages.append(Page(shown, raw.sha256, read.page_format, read.lines, read.html_title))
         except PageRejected as e:
-            batch.reject(rel, sha, e.stage, e.reason)
+            batch.reject(shown, raw.sha256, e.stage, e.reason)
         except Exception as e:
-            batch.reject(rel, sha, "ingest", f"internal error: {type(e).__name__}: {e}")
+            batch.reject(shown, raw.sha256, "ingest", f"internal error: {type(e).__name__}: {e}")
     return batch
 
 
@@ -191,4 +190,4 @@ def stage(batch: Batch, staging: str, number: int) -> dict[str, Any]:
               for r in batch.rejects]
     (folder / "_pages").mkdir(exist_ok=True)
     pq.write_table(pa.Table.from_pylist(pages, schema=STAGED_PAGES), folder / "_pages" / name)
-    return {"articles": len(batch.pages), "rejected": len(batch.rejects), "skipped": batch.skipped}
+    return {"articles": len(batch.pages), "rejected": len(batch.rejects), "already_processed": batch.already_processed}

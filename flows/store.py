@@ -95,6 +95,15 @@ class Warehouse:
             finally:
                 fcntl.flock(f, fcntl.LOCK_UN)
 
+    @contextlib.contextmanager
+    def swept(self) -> Iterator[None]:
+        """Sweep before the work and after it, also when it fails (a full disk): a failed run leaves nothing."""
+        self.sweep()
+        try:
+            yield
+        finally:
+            self.sweep()
+
     def sweep(self) -> None:
         """Remove what killed runs left and snapshots no reader needs (hold the lock).
 

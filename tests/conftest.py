@@ -77,12 +77,25 @@ def prefect_server(tmp_path_factory):
             proc.kill()
 
 
+def cli_command(args, inject: list[str] | None = None) -> list[str]:
+    """`kcna-etl ARGS`, under the fault injector `tests.faults.inject` when `inject` gives its options."""
+    cli = ["-m", "tests.faults.inject", *inject, "--"] if inject else ["-m", "flows.cli"]
+    return [sys.executable, *cli, *args]
+
+
+def cli_env(prefect_server: dict) -> dict:
+    return dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1", **prefect_server)
+
+
 @pytest.fixture(scope="session")
 def kcna_etl(prefect_server):
-    """Run the installed `kcna-etl` CLI against the session's Prefect server."""
-    def run(*args: str, timeout: float = 600, check: bool = True, **popen) -> subprocess.CompletedProcess:
-        env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1", **prefect_server)
-        p = subprocess.run([sys.executable, "-m", "flows.cli", *args], env=env, capture_output=True,
+    """Run the installed `kcna-etl` CLI against the session's Prefect server.
+
+    `inject`: options of `tests.faults.inject` (a fault at a file-system event of the run).
+    """
+    def run(*args: str, timeout: float = 600, check: bool = True, inject: list[str] | None = None,
+            **popen) -> subprocess.CompletedProcess:
+        p = subprocess.run(cli_command(args, inject), env=cli_env(prefect_server), capture_output=True,
                            text=True, timeout=timeout, cwd=ROOT, **popen)
         if check and p.returncode != 0:
             raise AssertionError(f"kcna-etl {' '.join(args)} exited {p.returncode}:\n{p.stdout}\n{p.stderr}")

@@ -2,9 +2,10 @@
 
 Takes: the bytes of a page file and its name. Returns: `PageLines` (format,
 lines, HTML title): gunzipped when the name ends in `.gz` (or the bytes start
-with the gzip magic), decoded as UTF-8, else Windows-1252, and, for `.html`
-and `.htm` with markup (or any page that opens as an HTML document), read as a
-browser shows it. Raises `PageRejected` with the reason when the bytes are no page.
+with the gzip magic), decoded as UTF-8, else Korean (EUC-KR/CP949), else
+Windows-1252, and, for `.html` and `.htm` with markup (or any page that opens
+as an HTML document), read as a browser shows it. Raises `PageRejected` with
+the reason when the bytes are no page (empty, binary, larger than `max_bytes`).
 """
 from __future__ import annotations
 
@@ -19,21 +20,23 @@ from transforms.reject import PageRejected
 
 GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-# A page larger than this after decompression is not an article page
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_HANGUL_WORD = re.compile("[\uac00-\ud7a3]{2,}")
+# Default size limit of a page, as stored and after decompression: larger is no article page
 # (and a decompression bomb must not exhaust memory).
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 
 
-def decompress(raw: bytes, name: str) -> bytes:
+def decompress(raw: bytes, name: str, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
     if not (name.lower().endswith(".gz") or raw[:2] == GZIP_MAGIC):
         return raw
     out, rest = b"", raw
     try:
         while rest:  # a .gz file may hold several members, one after another
             d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            out += d.decompress(rest, MAX_TEXT_BYTES + 1 - len(out))
-            if len(out) > MAX_TEXT_BYTES:
-                raise PageRejected("ingest", f"decompressed page larger than {MAX_TEXT_BYTES} bytes")
+            out += d.decompress(rest, max_bytes + 1 - len(out))
+            if len(out) > max_bytes:
+                raise PageRejected("ingest", f"decompressed page larger than the page limit of {max_bytes:,} bytes")
             if not d.eof:
                 raise PageRejected("ingest", "truncated gzip data (stream ends early)")
             rest = d.unused_data.lstrip(b"\x00")  # padding between members
@@ -42,31 +45,53 @@ def decompress(raw: bytes, name: str) -> bytes:
     return out
 
 
-def decoded(raw: bytes) -> str:
-    """Text of the page: UTF-8 (BOM allowed), UTF-16 with a BOM, else Windows-1252."""
+def stray_bytes_utf8(raw: bytes) -> str | None:
+    """UTF-8 with a few stray bytes (more good multi-byte sequences than bad bytes), else None."""
+    replaced = raw.decode("utf-8-sig", errors="replace")
+    return replaced if len(_UTF8_MULTIBYTE.findall(raw)) > replaced.count("\ufffd") else None
+
+
+def korean(raw: bytes) -> str | None:
+    """The text when the bytes are Korean in EUC-KR (or its superset CP949), else None.
+
+    Windows-1252 bytes sometimes decode as CP949 too (`’s` -> one syllable), but
+    only into syllables standing alone between Latin letters; Korean text is
+    words of two syllables or more.
+    """
+    try:
+        text = raw.decode("cp949")
+    except UnicodeDecodeError:
+        return None
+    syllables = len(_HANGUL.findall(text))
+    in_words = sum(len(w) for w in _HANGUL_WORD.findall(text))
+    return text if in_words >= 2 and 2 * in_words >= syllables else None
+
+
+def windows_1252(raw: bytes) -> str:
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise PageRejected("ingest", "not text: neither UTF-8, EUC-KR nor Windows-1252") from None
+
+
+def decoded(raw: bytes, max_bytes: int = MAX_TEXT_BYTES) -> str:
+    """Text of the page: UTF-8 (BOM allowed), UTF-16 with a BOM, Korean EUC-KR/CP949, else Windows-1252."""
     if not raw.strip():
         raise PageRejected("ingest", "empty file")
-    if len(raw) > MAX_TEXT_BYTES:
-        raise PageRejected("ingest", f"page larger than {MAX_TEXT_BYTES} bytes")
+    if len(raw) > max_bytes:
+        raise PageRejected("ingest", f"page larger than the page limit of {max_bytes:,} bytes")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return raw.decode("utf-16")
+            text = raw.decode("utf-16")
         except UnicodeDecodeError:
             raise PageRejected("ingest", "invalid UTF-16 text") from None
-    if b"\x00" in raw:
+    elif b"\x00" in raw:
         raise PageRejected("ingest", "binary content (NUL bytes)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        replaced = raw.decode("utf-8-sig", errors="replace")
-        # UTF-8 with a few stray bytes (more good multi-byte sequences than bad bytes), or another encoding
-        if len(_UTF8_MULTIBYTE.findall(raw)) > replaced.count("\ufffd"):
-            text = replaced
-        else:
-            try:
-                text = raw.decode("cp1252")
-            except UnicodeDecodeError:
-                raise PageRejected("ingest", "not text: neither UTF-8 nor Windows-1252") from None
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = stray_bytes_utf8(raw) or korean(raw) or windows_1252(raw)
     controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f")
     if controls > max(8, len(text) // 1000):
         raise PageRejected("ingest", f"binary content ({controls} control characters)")
@@ -98,8 +123,8 @@ def is_html(name: str, text: str) -> bool:
     return bool(_MARKUP.search(text))
 
 
-def page_lines(raw: bytes, name: str) -> PageLines:
-    text = decoded(decompress(raw, name))
+def page_lines(raw: bytes, name: str, max_bytes: int = MAX_TEXT_BYTES) -> PageLines:
+    text = decoded(decompress(raw, name, max_bytes), max_bytes)
     if is_html(name, text):
         lines, title = html_lines(text)
         return PageLines("html", lines, title)

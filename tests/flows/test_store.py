@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from flows.commit import commit, resolve
-from flows.pages import list_pages
+from flows.pages import Unreadable, list_pages, read_page, shown_path
 from flows.stages import STAGED_PAGES
 from flows.store import Warehouse
 from transforms.schema import REJECTS
@@ -84,7 +84,7 @@ def test_a_folder_that_is_not_a_warehouse_is_refused(tmp_path):
         Warehouse(tmp_path).open()
 
 
-def test_listing_refuses_links_out_of_the_folder_loops_dangling_links_and_fifos(tmp_path):
+def test_listing_names_every_page_like_entry_and_reading_refuses_what_is_no_page_file(tmp_path):
     root, outside = tmp_path / "in", tmp_path / "secret.txt"
     (root / "sub dir").mkdir(parents=True)
     outside.write_text("outside")
@@ -92,11 +92,54 @@ def test_listing_refuses_links_out_of_the_folder_loops_dangling_links_and_fifos(
     (root / "sub dir" / "ü page.html.gz").write_bytes(b"x")
     (root / "notes.md").write_text("not a page")
     os.symlink(outside, root / "out.txt")
+    os.symlink(tmp_path, root / "out-folder.txt")  # a link to a folder is never walked
     os.symlink(root / "a.txt", root / "inside-link.txt")
     os.symlink(root / "loop2.txt", root / "loop1.txt")
     os.symlink(root / "loop1.txt", root / "loop2.txt")
     os.symlink(root / "missing.txt", root / "dangling.txt")
     os.mkfifo(root / "fifo.txt")
-    pages, refused = list_pages(root)
-    assert pages == ["a.txt", "inside-link.txt", "sub dir/ü page.html.gz"]
-    assert refused == ["dangling.txt", "fifo.txt", "loop1.txt", "loop2.txt", "out.txt"]
+    pages = list_pages(root)
+    assert pages == ["a.txt", "dangling.txt", "fifo.txt", "inside-link.txt", "loop1.txt", "loop2.txt", "out.txt",
+                     "sub dir/ü page.html.gz"]
+    reasons = {}
+    for rel in pages:
+        try:
+            reasons[rel] = read_page(root, rel, 1000).data
+        except Unreadable as e:
+            reasons[rel] = e.reason
+    assert reasons == {
+        "a.txt": b"a", "inside-link.txt": b"a", "sub dir/ü page.html.gz": b"x",
+        "dangling.txt": f"dangling symbolic link (to {root / 'missing.txt'})",
+        "fifo.txt": "not a regular file (a FIFO)",
+        "loop1.txt": f"symbolic link loop (to {root / 'loop2.txt'})",
+        "loop2.txt": f"symbolic link loop (to {root / 'loop1.txt'})",
+        "out.txt": f"symbolic link leading outside the input folder (to {outside}): not followed",
+    }
+    (root / "a.txt").unlink()
+    with pytest.raises(Unreadable, match="^file vanished between listing and reading$"):
+        read_page(root, "a.txt", 1000)
+
+
+def test_a_file_over_the_limit_is_hashed_in_bounded_memory_and_refused(tmp_path):
+    import hashlib
+    import tracemalloc
+
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        for i in range(30):
+            f.write(bytes([65 + i % 26]) * (1 << 20))
+    tracemalloc.start()
+    try:
+        with pytest.raises(Unreadable) as e:
+            read_page(tmp_path, "big.txt", 2 << 20)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert e.value.reason == "file of 31,457,280 bytes is larger than the page limit of 2,097,152 bytes (--max-page-bytes)"
+    assert e.value.sha256 == hashlib.sha256(big.read_bytes()).hexdigest()  # remembered: not read again next run
+    assert peak < 8 << 20  # the 2 MiB kept plus a chunk, never the 30 MiB file
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_with_escapes():
+    assert shown_path(os.fsdecode(b"caf\xe9 \xff.txt")) == "caf\\xe9 \\xff.txt"
+    assert shown_path("사진 é.txt") == "사진 é.txt"
