@@ -140,6 +140,6 @@ def summary_markdown(s: dict[str, Any], rejects: list[dict]) -> str:
         shown = sorted(rejects, key=lambda r: r["raw_path"])[:SHOWN_REJECTS]
         out += (f"\n## Rejected pages ({len(shown)} of {len(rejects):,}; all in the `rejects` table)\n\n"
                 "| page | stage | reason |\n|---|---|---|\n")
-        out += "".join(f"| {markdown_text(r['raw_path'])} | {markdown_text(r['stage'])} | {markdown_text(r['reason'])} |\n"
+        out += "".join("| " + " | ".join(markdown_text(r[k]) for k in ("raw_path", "stage", "reason")) + " |\n"
                        for r in shown)
     return out

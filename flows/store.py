@@ -50,11 +50,11 @@ class Warehouse:
         (self.root / ".snapshots").mkdir(exist_ok=True)
         for table in TABLES:
             link = self.root / table
-            if link.is_symlink():
-                continue
-            if link.exists():
+            if not os.path.lexists(link):
+                with contextlib.suppress(FileExistsError):  # made by another run starting at the same time
+                    os.symlink(Path("current") / table, link)
+            if not link.is_symlink():
                 raise WarehouseError(f"{link} exists and is not a kcna-etl table link; choose another warehouse folder")
-            os.symlink(Path("current") / table, link)
         return self
 
     def current(self) -> Path | None:

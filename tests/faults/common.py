@@ -149,7 +149,7 @@ def account(input_dir: Path, wh: Path, summary: dict, rejects_before: pd.DataFra
     rejects = duck_table(wh, "rejects")
     mine = manifest[manifest["run_id"] == summary["run_id"]]
     earlier = set(manifest[manifest["run_id"] != summary["run_id"]]["raw_sha256"])
-    unhashed_before = set(rejects_before[rejects_before["raw_sha256"].isna()]["raw_path"]) if len(rejects_before) else set()
+    unhashed_before = set(rejects_before[rejects_before["raw_sha256"].isna()]["raw_path"])
     unhashed_now = set(rejects[rejects["raw_sha256"].isna()]["raw_path"])
     outcome_of = dict(zip(mine["raw_path"], mine["outcome"], strict=True))
     entries = sorted(set(page_entries(input_dir)) | set(vanished))

@@ -168,13 +168,16 @@ def test_pages_that_can_be_read_become_intact_articles(run):
         mine = teasers[teasers["article_id"] == a["article_id"]]
         assert len(mine) == a["teaser_count"] == (0 if name == "no-sidebar.txt" else 2), name
     assert pd.isna(arts.loc["no-sidebar.txt", "sidebar_source"])
-    assert arts.loc["cp1252.txt", "body"].split("\n")[1] == "Its second paragraph 6 says that nothing of it\u2019s text may be lost."
+    assert arts.loc["cp1252.txt", "body"].split("\n")[1] == \
+        "Its second paragraph 6 says that nothing of it\u2019s text may be lost."
     korean = arts.loc["euc-kr.txt"]
-    assert (korean["body"].split("\n"), korean["source"], korean["title"]) == (KOREAN, "KCNA.kp (Ko)", "Korean Page In EUC-KR")
+    assert (korean["body"].split("\n"), korean["source"], korean["title"]) == \
+        (KOREAN, "KCNA.kp (Ko)", "Korean Page In EUC-KR")
     # cut off inside the second teaser: the body and the complete first teaser are kept, the fragment is not a teaser
     cut = arts.loc["cut-mid-teaser.txt"]
     assert cut["body"].split("\n") == paragraphs(4)
-    assert list(teasers[teasers["article_id"] == cut["article_id"]]["title"]) == ["Teaser 1 of Good Page Number 4 Reported"]
+    assert list(teasers[teasers["article_id"] == cut["article_id"]]["title"]) == \
+        ["Teaser 1 of Good Page Number 4 Reported"]
     # HTML: what a browser shows, nothing of scripts, styles, hidden or noscript blocks, or attributes
     assert arts.loc["scripts.html", "body"].split("\n") == [
         "Pyongyang, October 9 (KCNA) -- Only what a reader sees is the article.", "The last paragraph is shown."]
@@ -186,7 +189,8 @@ def test_the_same_page_twice_is_one_article_and_counted_duplicates(run):
     manifest = duck_table(wh, "_manifest").set_index("raw_path")
     arts = articles_by_path(wh)
     for name, of in [("dup-b copy.txt", "dup-a.txt"), ("dup-c.txt.gz", "dup-a.txt"), ("inside-link.txt", "good-1.txt")]:
-        assert (manifest.loc[name, "outcome"], manifest.loc[name, "article_id"]) == ("duplicate", arts.loc[of, "article_id"])
+        assert (manifest.loc[name, "outcome"], manifest.loc[name, "article_id"]) == \
+            ("duplicate", arts.loc[of, "article_id"])
 
 
 def test_nothing_outside_the_input_folder_is_read(run):

@@ -183,28 +183,6 @@ def test_a_missing_input_folder_fails_with_a_clear_message(kcna_etl, tmp_path):
     assert "does not exist" in p.stderr
 
 
-def test_two_runs_started_together_equal_one_run(kcna_etl, prefect_server, built, labelled_input, tmp_path):
-    """The second run waits for the warehouse lock, then finds every page already processed."""
-    import os
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
-    reference, _ = built
-    wh = tmp_path / "wh"
-    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", **prefect_server)
-    cmd = [sys.executable, "-m", "flows.cli", "run", "--input", str(labelled_input), "--warehouse", str(wh)]
-    procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
-    outs = [p.communicate(timeout=600) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outs
-    n = len(labelled_pages())
-    news = sorted(int(re.search(r"new (\d+),", out).group(1)) for out, _ in outs)
-    assert news == [0, n]
-    assert_same_tables(snapshot(reference), snapshot(wh))
-
-
 def test_a_first_run_over_an_empty_folder_leaves_readable_empty_tables(kcna_etl, tmp_path):
     (tmp_path / "in").mkdir()
     kcna_etl("run", "--input", str(tmp_path / "in"), "--warehouse", str(tmp_path / "wh"))

@@ -135,7 +135,8 @@ def test_a_file_over_the_limit_is_hashed_in_bounded_memory_and_refused(tmp_path)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert e.value.reason == "file of 31,457,280 bytes is larger than the page limit of 2,097,152 bytes (--max-page-bytes)"
+    assert e.value.reason == \
+        "file of 31,457,280 bytes is larger than the page limit of 2,097,152 bytes (--max-page-bytes)"
     assert e.value.sha256 == hashlib.sha256(big.read_bytes()).hexdigest()  # remembered: not read again next run
     assert peak < 8 << 20  # the 2 MiB kept plus a chunk, never the 30 MiB file
 
