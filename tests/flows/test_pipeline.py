@@ -190,3 +190,14 @@ def test_a_first_run_over_an_empty_folder_leaves_readable_empty_tables(kcna_etl,
         df = duck_table(tmp_path / "wh", t)
         assert len(df) == 0
     assert set(duck_table(tmp_path / "wh", "articles").columns) >= {"article_id", "body", "source_slug", "year"}
+
+
+def test_the_page_size_limit_is_an_option(kcna_etl, tmp_path):
+    p = kcna_etl("run", "--input", str(SAMPLES), "--warehouse", str(tmp_path / "wh"), "--max-page-bytes", "1000")
+    assert "pages seen 5: new 0, duplicates 0, already processed 0, rejected 5" in p.stdout
+    reasons = set(duck_table(tmp_path / "wh", "rejects")["reason"])
+    assert all(re.fullmatch(r"file of [\d,]+ bytes is larger than the page limit of 1,000 bytes \(--max-page-bytes\)", r)
+               for r in reasons), reasons
+    p = kcna_etl("run", "--input", str(SAMPLES), "--warehouse", str(tmp_path / "wh"), "--max-page-bytes", "0",
+                 check=False)
+    assert (p.returncode, p.stderr.strip()) == (2, "kcna-etl run: --max-page-bytes must be at least 1")

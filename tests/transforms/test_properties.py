@@ -1,13 +1,20 @@
-"""Properties of the transforms on arbitrary text (hypothesis).
+"""Properties of the transforms on arbitrary text and bytes (hypothesis).
 
-On any input they either read a page or refuse it with `PageRejected`; a
-body never holds chrome; every body paragraph comes from the input; mention
-offsets always slice the body to the surface.
+On any input they either read a page or refuse it with `PageRejected`, never
+raise anything else; a body that passes the contract never holds chrome;
+every body paragraph comes from the input, modulo the documented
+normalisation (edge spaces of a line, the end mark `-0-`, a footer run onto
+the line, and for HTML what a browser does: whitespace runs folded to one
+space, NUL shown as U+FFFD); mention
+offsets always slice the body to the surface; partition values are safe.
 """
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import html
 import os
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,9 +23,10 @@ from flows.lexicon import lexicon, rules
 from transforms.article import rows
 from transforms.chrome import clean
 from transforms.contract import violations
-from transforms.decode import text_lines
+from transforms.decode import page_lines, text_lines
 from transforms.mentions import mentions
 from transforms.reject import PageRejected
+from transforms.schema import slug
 from transforms.sidebar import split
 
 # Page-like lines: chrome, dates, names and free text, in any order.
@@ -74,3 +82,74 @@ def test_mention_offsets_slice_any_text(text):
 @given(st.text(max_size=500))
 def test_text_lines_never_raise_and_never_hold_line_breaks(text):
     assert all("\n" not in x and "\r" not in x for x in text_lines(text))
+
+
+TODAY = dt.date(2026, 11, 25)
+NAMES = st.sampled_from(["p.txt", "p.html", "p.htm", "p.txt.gz", "p.html.gz", "P.TXT", "page"])
+
+
+def accepted(raw: bytes, name: str):
+    """The page through every transform, as the flow runs them: its rows, or None when it is refused."""
+    try:
+        read = page_lines(raw, name)
+        cleaned = clean(read.lines, RULES)
+        got = rows(name, "0" * 64, read.page_format, cleaned, split(cleaned.lines, RULES), RULES, LEX)
+    except PageRejected as e:
+        assert e.stage and e.reason
+        return None
+    return None if violations(got, RULES.markers, TODAY) else got
+
+
+def check_rows(got, sources: list[str] | None = None) -> None:
+    """What holds of every accepted page: no chrome, paragraphs from the input lines, offsets that slice."""
+    body = got.article["body"]
+    assert not any(m in body for m in RULES.markers)
+    for para in body.split("\n"):
+        assert para and not para.endswith("-0-")
+        assert sources is None or any(para in line for line in sources), para
+    for m in got.mentions:
+        assert body[m["start"]:m["end"]] == m["surface"]
+
+
+@given(st.binary(max_size=3000), NAMES)
+def test_any_bytes_are_read_or_refused_never_crash(raw, name):
+    got = accepted(raw, name)
+    if got is not None:
+        check_rows(got)
+
+
+@given(st.text(max_size=3000), NAMES)
+def test_any_text_is_read_or_refused_never_crashes(text, name):
+    got = accepted(text.encode("utf-8", "surrogatepass"), name)
+    if got is not None:
+        check_rows(got)
+
+
+ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252", "euc_kr"])
+
+
+@given(st.lists(LINE, max_size=40), ENCODINGS, st.booleans(), st.booleans())
+def test_pages_in_any_encoding_and_format_keep_only_input_text(lines, encoding, as_html, compressed):
+    """Page-like lines saved as text or HTML, in any encoding, maybe gzipped: what is read comes from them."""
+    if as_html:
+        markup = "<html><body>" + "".join(f"<p>{html.escape(x)}</p>" for x in lines) + "</body></html>"
+        # as a browser reads it: whitespace runs folded, NUL shown as U+FFFD
+        sources = [re.sub(r"[ \t\n\r\f]+", " ", x).replace("\0", "\ufffd") for x in lines]
+        text, name = markup, "p.html"
+    else:
+        text, name, sources = "\n".join(lines), "p.txt", lines
+    try:
+        raw = text.encode(encoding)
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8")
+    if compressed:
+        raw, name = gzip.compress(raw, mtime=0), name + ".gz"
+    got = accepted(raw, name)
+    if got is not None:
+        check_rows(got, sources)
+
+
+@given(st.text(max_size=300))
+def test_a_partition_value_is_one_safe_path_segment_for_any_outlet(outlet):
+    s = slug(outlet)
+    assert re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?", s), s
