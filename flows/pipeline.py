@@ -63,7 +63,7 @@ def finished(futures: list[PrefectFuture]) -> Iterator[dict[str, Any]]:
     try:
         for future in as_completed(futures):
             yield future.result()
-    except BaseException:
+    except Exception:
         wait(futures)
         raise
 
