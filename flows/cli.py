@@ -2,6 +2,7 @@
 
     kcna-etl run [--input DIR] [--warehouse DIR]   run the flow once (exit 0 when it completed)
     kcna-etl schema-doc                            print docs/tables.md from the schemas
+    kcna-etl eval-mentions [--errors]              score the mentions against the labelled text
 """
 from __future__ import annotations
 
@@ -51,6 +52,15 @@ def parser() -> argparse.ArgumentParser:
                      help=f"larger page files (or gzip contents) are rejected (default {MAX_TEXT_BYTES:,})")
     run.add_argument("--verbose", action="store_true", help="show Prefect's logs")
     sub.add_parser("schema-doc", help="print the table reference (docs/tables.md) generated from the schemas")
+    ev = sub.add_parser("eval-mentions", help="precision, recall and F1 of the mentions against labelled text")
+    ev.add_argument("--labels", type=Path, default=None,
+                    help="folder with articles/*.txt in the labelling markup (default: tests/data/mentions)")
+    ev.add_argument("--pages", nargs=2, action="append", type=Path, metavar=("DIR", "GOLD"),
+                    help="a folder of pages and its gold file (persons per page); repeatable "
+                         "(default: the samples and tests/pages)")
+    ev.add_argument("--errors", action="store_true", help="list every missed, extra or misnamed mention")
+    ev.add_argument("--write-labels", action="store_true",
+                    help="first regenerate <labels>/labels.json (bodies and offsets) from the articles")
     return p
 
 
@@ -115,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "run":
         return run(args)
+    if args.command == "eval-mentions":
+        from flows import evaluation
+        return evaluation.main(args.labels or evaluation.LABELS,
+                               tuple(map(tuple, args.pages)) if args.pages else evaluation.PAGES,
+                               args.errors, args.write_labels)
     if args.command == "schema-doc":
         from transforms.schema import schema_markdown
         print(schema_markdown())

@@ -4,9 +4,11 @@ Decides, deterministically, which page wins when the same bytes or the same
 article arrive more than once (the one with the smallest path; a page whose
 article is already in the warehouse is a duplicate), then writes the tables
 partitioned by source and year and appends the run's pages to the manifest.
+Derived tables (`entities`) are rebuilt last, from what the new snapshot holds.
 """
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +18,9 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from flows.stages import STAGED_PAGES, staged_schema
-from flows.store import Warehouse
+from flows.store import Warehouse, snapshot_dataset
 from transforms import PIPELINE_VERSION
+from transforms.entities import entities
 from transforms.schema import MANIFEST, PARTITIONING, REJECTS, TABLES
 
 
@@ -81,6 +84,26 @@ def write_partitioned(source: ds.Dataset, keep: pa.Array, target: Path, table: s
     return rows
 
 
+def snapshot_table(snapshot: Path, table: str, columns: list[str]) -> pa.Table:
+    d = snapshot_dataset(snapshot, table)
+    return d.to_table(columns=columns) if d else TABLES[table].empty_table().select(columns)
+
+
+def write_entities(snapshot: Path, run_id: str) -> int:
+    """Rebuild `entities` from the snapshot's mentions as they finally are (rows added or replaced alike).
+
+    A full rebuild, not a merge: it equals a group-by of the mentions by construction.
+    """
+    table = entities(snapshot_table(snapshot, "mentions", ["entity_id", "entity_type", "entity", "surface",
+                                                           "article_id"]),
+                     snapshot_table(snapshot, "articles", ["article_id", "published_date"]))
+    folder = snapshot / "entities"
+    shutil.rmtree(folder, ignore_errors=True)  # links to the previous snapshot's file: that file stays there
+    folder.mkdir(parents=True)
+    pq.write_table(table, folder / f"part-{run_id}.parquet")
+    return table.num_rows
+
+
 def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
     pages = staged(staging, "_pages", STAGED_PAGES).to_table().to_pylist()
     staged_rejects = staged(staging, "rejects", REJECTS).to_table().to_pylist()
@@ -91,7 +114,7 @@ def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
                 if r["raw_sha256"] is None} if unhashed else set()
     again = {r["raw_path"] for r in unhashed if (r["raw_path"], r["stage"], r["reason"]) in recorded}
     pages = [p for p in pages if not (p["raw_sha256"] is None and p["raw_path"] in again)]
-    if not pages and store.current():  # nothing new: the warehouse stays as it is
+    if not pages and store.current() and (store.current() / "entities").exists():  # nothing new: nothing to do
         return Outcome(rows={t: 0 for t in ("articles", "teasers", "mentions", "rejects")}, known_rejects=len(again))
     known = store.read("_manifest", ["article_id", "outcome"])
     known_articles = {a for a, o in zip(known.column("article_id").to_pylist(), known.column("outcome").to_pylist(),
@@ -114,6 +137,7 @@ def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
         manifest = [dict(p, pipeline_version=PIPELINE_VERSION, run_id=run_id) for p in final if p["raw_sha256"]]
         (snapshot / "_manifest").mkdir(parents=True, exist_ok=True)
         pq.write_table(pa.Table.from_pylist(manifest, schema=MANIFEST), snapshot / "_manifest" / f"part-{run_id}.parquet")
+        counts["entities"] = write_entities(snapshot, run_id)  # last: derived from the final mentions
 
     snapshot = store.publish(run_id, build)
     return Outcome(

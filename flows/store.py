@@ -126,10 +126,7 @@ class Warehouse:
     # -- reading --------------------------------------------------------------
     def dataset(self, table: str) -> ds.Dataset | None:
         cur = self.current()
-        if cur is None or not (cur / table).exists():
-            return None
-        part = ds.partitioning(PARTITIONING, flavor="hive") if table in PARTITIONED else None
-        return ds.dataset(cur / table, format="parquet", partitioning=part, schema=schema_of(table))
+        return snapshot_dataset(cur, table) if cur else None
 
     def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
         d = self.dataset(table)
@@ -179,6 +176,14 @@ class Warehouse:
 
 def schema_of(table: str) -> pa.Schema:
     return TABLES[table]
+
+
+def snapshot_dataset(snapshot: Path, table: str) -> ds.Dataset | None:
+    """A table of one snapshot folder (published, or being built by `publish`)."""
+    if not (snapshot / table).exists():
+        return None
+    part = ds.partitioning(PARTITIONING, flavor="hive") if table in PARTITIONED else None
+    return ds.dataset(snapshot / table, format="parquet", partitioning=part, schema=schema_of(table))
 
 
 def link_tree(src: Path, dst: Path) -> None:

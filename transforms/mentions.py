@@ -118,9 +118,17 @@ def canonical(surface: str) -> str:
     return re.sub(r"[ \u00a0]+", " ", surface.replace("\u2019", "'")).strip()
 
 
+ID_PREFIX = {"person": "person", "organization": "org", "place": "place"}  # as in the alias table's ids
+
+
+def entity_id(type_: str, name: str) -> str:
+    """The id of a name in no list: the alias table's type prefix and a slug of the name."""
+    return f"{ID_PREFIX[type_]}:{slug(name)}"
+
+
 def unknown(type_: str, surface: str, start: int) -> tuple[int, int, str, str, str, int]:
     name = canonical(surface)
-    return (start, start + len(surface), type_, name, f"{type_}:{slug(name)}", 0)
+    return (start, start + len(surface), type_, name, entity_id(type_, name), 0)
 
 
 def trimmed_name(name: str, start: int, lex: Lexicon) -> tuple[str, int] | None:

@@ -75,6 +75,18 @@ REJECTS = pa.schema([
     col("pipeline_version", pa.string(), "Version of the transforms that refused it."),
 ])
 
+ENTITIES = pa.schema([
+    col("entity_id", pa.string(), "The entity: `entity_id` of its mentions (`person:putin`, `org:wpk`, `place:dprk`). One row per id.", False),
+    col("entity_type", pa.string(), "`person`, `organization` or `place`.", False),
+    col("entity", pa.string(), "Canonical name: the longest `entity` its mentions carry (a person's fullest form in any article), ties to the most frequent, then the first in sort order.", False),
+    col("aliases", pa.list_(pa.string()), "Distinct surface forms seen in bodies, typography folded (curly apostrophe, no-break and repeated spaces), sorted.", False),
+    col("first_seen", pa.date32(), "Earliest `published_date` of an article mentioning it; null when no such article has a date."),
+    col("last_seen", pa.date32(), "Latest `published_date` of an article mentioning it; null when none has a date."),
+    col("mention_count", pa.int64(), "Number of its rows in `mentions`.", False),
+    col("article_count", pa.int64(), "Number of distinct articles mentioning it.", False),
+], metadata={"doc": "Derived: rebuilt from `mentions` (and `articles` for the dates) in every snapshot a run publishes, "
+                    "so it always equals a group-by of the snapshot's mentions by `entity_id`."})
+
 MANIFEST = pa.schema([
     col("raw_sha256", pa.string(), "SHA-256 of the raw bytes of a processed page.", False),
     col("raw_path", pa.string(), "Path of the page when it was processed.", False),
@@ -85,7 +97,8 @@ MANIFEST = pa.schema([
 ])
 
 TABLES: dict[str, pa.Schema] = {
-    "articles": ARTICLES, "teasers": TEASERS, "mentions": MENTIONS, "rejects": REJECTS, "_manifest": MANIFEST,
+    "articles": ARTICLES, "teasers": TEASERS, "mentions": MENTIONS, "entities": ENTITIES, "rejects": REJECTS,
+    "_manifest": MANIFEST,
 }
 PARTITIONED = ("articles", "teasers", "mentions")
 
@@ -121,6 +134,7 @@ def schema_markdown() -> str:
     out = ["# Tables", "", "Generated from `transforms/schema.py` by `kcna-etl schema-doc`; do not edit by hand.", ""]
     for name, schema in TABLES.items():
         parts = " Partitioned by `source_slug`, `year` (Hive folders)." if name in PARTITIONED else ""
+        parts += f" {schema.metadata[b'doc'].decode()}" if schema.metadata and b"doc" in schema.metadata else ""
         out += [f"## `{name}`", "", f"Folder `{name}/` under the warehouse root.{parts}", "",
                 "| column | type | null | meaning |", "|---|---|---|---|"]
         fields = list(schema) + (list(PARTITIONING) if name in PARTITIONED else [])

@@ -1,0 +1,54 @@
+"""`kcna-etl eval-mentions` and the labelled set it scores against (`flows/evaluation.py`)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from flows.evaluation import LABELS, evaluate, labelled_articles, labels_json
+from tests.conftest import ROOT
+
+FLOORS = json.loads((LABELS / "floors.json").read_text())
+
+
+def test_labels_json_is_generated_from_the_labelled_articles():
+    assert (LABELS / "labels.json").read_text(encoding="utf-8") == labels_json(labelled_articles(LABELS)), \
+        "regenerate with: kcna-etl eval-mentions --write-labels"
+
+
+@pytest.fixture(scope="module")
+def evaluation():
+    return evaluate()
+
+
+def test_the_labelled_set_is_large_enough_to_measure(evaluation):
+    assert len(evaluation.articles) >= FLOORS["min_articles"]
+    assert {t for _, a in evaluation.articles.values() for t in (x.type for x in a.labels)} == \
+        {"person", "organization", "place"}
+
+
+@pytest.mark.parametrize("which, type_", [(w, t) for w in ("articles", "pages") for t in FLOORS[w]])
+def test_quality_stays_above_its_committed_floor(evaluation, which, type_):
+    tally = evaluation.total(which).tallies[type_]
+    floor = FLOORS[which][type_]
+    assert tally.f1 >= floor["f1"] and tally.recall >= floor.get("recall", 0.0), \
+        f"{which} {type_}: F1 {tally.f1:.3f}, recall {tally.recall:.3f} below {floor}; see kcna-etl eval-mentions --errors"
+
+
+def test_the_cli_reports_every_type(tmp_path):
+    p = subprocess.run([sys.executable, "-m", "flows.cli", "eval-mentions"], cwd=ROOT, capture_output=True,
+                       text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    for line in ("person", "organization", "place", "labelled pages: 44"):
+        assert line in p.stdout
+
+
+def test_bad_markup_is_one_clear_line(tmp_path):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "001_x_2020.txt").write_text("source: x\n\nthe [[place:Kosan County]", encoding="utf-8")
+    p = subprocess.run([sys.executable, "-m", "flows.cli", "eval-mentions", "--labels", str(tmp_path)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2
+    assert "001_x_2020.txt: line 3, column 5: unbalanced" in p.stderr
