@@ -10,9 +10,15 @@ verb of speech after it); the shape of an organisation or place name
 (`Kosan County`, `Sangwon Cement Complex`). A short form (`Topeha`) resolves
 to the full name given earlier in the body; an appositive title after a
 person's name is kept as its `role`.
+
+Every reading but the alias table works on runs of capitalised tokens
+(`General Secretary Kim Jong Un`, `Ministry of Foreign Affairs of the DPRK`),
+found by one scan of the body: names are read from the tokens, not by
+trying patterns at every character.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Mapping
@@ -22,21 +28,31 @@ from transforms.schema import slug
 
 APOS = "['\u2019]"
 GAP = "[ \u00a0]+"
-_CAP = r"(?:Mc|Mac|O['\u2019])?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*"
-_PARTICLE = r"(?:von|van|der|den|de|da|del|di|bin|al|dos|du|la|le)(?=[ \u00a0](?:[A-Z]|der |den |la |le ))"
-# A personal name in these texts: initials and a surname (V.V. Yakushev), or 2-5 capitalised words
-# with middle initials and particles (John F. Kennedy, Ursula von der Leyen).
-NAME = rf"(?:(?:[A-Z]\.){{1,3}}[ \u00a0]?{_CAP}|{_CAP}(?:[ \u00a0](?:{_CAP}|[A-Z]\.(?=[ \u00a0][A-Z])|{_PARTICLE})){{1,4}})"
-_SHAPE_WORD = r"[A-Z][a-z][\w'\u2019\-]*"
-_BOUNDARY_BEFORE = r"(?<![\w'\u2019.\-])"
+# A capitalised token: initials (`V.V.`, `U.S.`), or a word with inner hyphens and apostrophes
+# (`Vice-President`, `O'Neill`, `People's`) and a plural possessive (`Workers'`). Opening with a
+# plain [A-Z] lets the regex engine skip straight to candidates.
+_TOKEN = re.compile(r"[A-Z](?:\.(?:[A-Z]\.)*|['\u2019]?[A-Za-z0-9]*(?:[\-'\u2019][A-Za-z0-9]+)*(?:(?<=s)['\u2019](?!\w))?)")
+_PARTICLES = frozenset({"von", "van", "der", "den", "de", "da", "del", "di", "dos", "du", "la", "le", "bin", "al"})
+# What may stand between two tokens of one run: spaces, and small words inside names
+# (`Ministry of Foreign Affairs of the DPRK`, `Song and Dance Ensemble`, `Ursula von der Leyen`).
+_JOIN = re.compile(rf"{GAP}(?:(?:of|the|and|for|{'|'.join(_PARTICLES)}){GAP})*")
+_NAME_WORD = re.compile(r"(?:Mc|Mac|O['\u2019])?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*")
+_INITIALS = re.compile(r"(?:[A-Z]\.){1,3}")
+_SHAPE_WORD = re.compile(r"[A-Z][a-z][\w'\u2019\-]*")
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
+_AND = re.compile(rf"{GAP}and{GAP}")
+_COMMA = re.compile(rf"(?:{APOS}s)?,{GAP}")
 _CLAUSE_END = re.compile(r"[,;()\n]|\.(?=[ \u00a0]+[A-Z]|$)")
+_WORD_CHAR = re.compile(r"[\w'\u2019.\-]")
+MAX_NAME_WORDS = 5
 
 
 @dataclass(frozen=True)
 class Mention:
     type: str
     entity: str
-    entity_id: str | None
+    entity_id: str
     surface: str
     start: int
     end: int
@@ -52,11 +68,18 @@ class Known:
 
 @dataclass(frozen=True)
 class Lexicon:
-    aliases: Mapping[str, tuple[tuple[re.Pattern, Known], ...]]  # by leading word of the alias
-    korean: re.Pattern
+    # by the first two words of the alias (`""` for one word): one pattern with a group per alias, longest first
+    aliases: Mapping[tuple[str, str], tuple[re.Pattern, tuple[Known, ...]]]
+    first_words: frozenset[str]  # first words of the aliases
+    lower_aliases: re.Pattern | None  # leading words of the few aliases that open in lower case (`south Korea`)
+    surnames_all: frozenset[str]  # North and South Korean surnames, for the shape of a Korean name
     syllables: frozenset[str]
-    context: tuple[re.Pattern, ...]
-    shapes: re.Pattern
+    titles: frozenset[str]  # titles before a name, lower case, typography folded
+    title_words: int  # most words in a title
+    role_cue: re.Pattern  # an appositive role, right after `Name, `
+    speech: re.Pattern  # a verb of speech, right after a name
+    place_heads: frozenset[str]
+    org_heads: frozenset[str]
     not_person: frozenset[str]
     leading: frozenset[str]  # trimmed from the front of a person's name: openers and titles
     openers: frozenset[str]  # trimmed from the front of a shaped organisation or place: openers only
@@ -69,49 +92,57 @@ def alternation(words) -> str:
     return "|".join(re.escape(w).replace("\\ ", GAP) for w in sorted(set(words), key=len, reverse=True))
 
 
-def alias_pattern(alias: str) -> re.Pattern:
+def alias_pattern(alias: str) -> str:
     tokens = [re.escape(t).replace("'", APOS).replace("\\'", APOS) for t in alias.split()]
-    return re.compile(GAP.join(tokens) + r"(?![\w\-])")
+    return GAP.join(tokens) + r"(?![\w\-])"
 
 
-def leading_word(text: str) -> str:
-    m = re.match(r"[A-Za-z0-9]+", text)
-    return m.group() if m else text[:1]
+def alias_key(alias: str) -> tuple[str, str]:
+    """The first two words of an alias (letters and digits), `""` for the second of a one-word alias."""
+    words = _ALNUM.findall(alias) or [alias[:1]]
+    return words[0], words[1] if len(words) > 1 else ""
+
+
+def fold(text: str) -> str:
+    return text.replace("\u2019", "'")
 
 
 def lexicon_from(rules: Rules) -> Lexicon:
-    by_key: dict[str, list[tuple[re.Pattern, Known]]] = {}
+    by_key: dict[tuple[str, str], list[tuple[str, Known]]] = {}
     for e in rules.entities:
         known = Known(e["id"], e["type"], e["name"])
         for alias in {e["name"], *e.get("aliases", ())}:
-            by_key.setdefault(leading_word(alias), []).append((alias_pattern(alias), known))
-    aliases = {k: tuple(sorted(v, key=lambda pk: -len(pk[0].pattern))) for k, v in by_key.items()}
-    surnames = sorted(rules.surnames | rules.south_surnames, key=len, reverse=True) or ["Kim"]
-    korean = re.compile(
-        rf"(?={_BOUNDARY_BEFORE}((?:{'|'.join(surnames)})[ \u00a0]([A-Z][a-z]*)[ \u00a0]([A-Z][a-z]*))(?![\w\-]))")
-    context = []
-    if rules.titles_before:  # `President Putin`, and lower case too: `led by its chairman Samuel Okafor`
-        titles = {v for t in rules.titles_before for v in (t, t.lower(), t[:1].lower() + t[1:])}
-        context.append(re.compile(rf"(?<![\w\-])(?:{alternation(titles)}){GAP}(?P<name>{NAME})(?![\w\-])"))
-    if rules.roles:
-        context.append(re.compile(
-            rf"{_BOUNDARY_BEFORE}(?P<name>{NAME})(?:{APOS}s)?,{GAP}(?:(?:the|a|an){GAP})?"
-            rf"(?:[\w'\u2019.\-]+{GAP}){{0,4}}?(?:{alternation(rules.roles)})(?![\w\-])"))
-    if rules.speech_verbs:
-        context.append(re.compile(rf"{_BOUNDARY_BEFORE}(?P<name>{NAME}){GAP}(?:{alternation(rules.speech_verbs)})(?![\w\-])"))
-    heads_org = alternation(rules.organization_heads or ["University"])
-    heads_place = alternation(rules.place_heads or ["County"])
-    shapes = re.compile(
-        rf"{_BOUNDARY_BEFORE}(?:(?P<place>(?:{_SHAPE_WORD}{GAP}){{1,3}}(?:{heads_place}))(?![\w\-])"
-        rf"|(?P<org>(?:{_SHAPE_WORD}{GAP}){{1,5}}(?:{heads_org})(?:{GAP}of(?:{GAP}the)?(?:{GAP}{_SHAPE_WORD}){{1,4}})?)(?![\w\-]))")
-    role = re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,5}}?(?:{alternation(rules.roles or ['secretary'])})(?![\w\-])", re.I)
+            by_key.setdefault(alias_key(alias), []).append((alias, known))
+    aliases = {}
+    for (first, second), entries in by_key.items():
+        # after the aliases of two words and more, those of the first word alone
+        group = sorted(entries, key=lambda a: (-len(a[0]), a[0]))
+        if second:
+            group += sorted(by_key.get((first, ""), ()), key=lambda a: (-len(a[0]), a[0]))
+        pattern = re.compile("|".join(f"({alias_pattern(a)})" for a, _ in group))
+        aliases[first, second] = (pattern, tuple(k for _, k in group))
+    lower = {first for first, _ in aliases if not first[:1].isupper()}
+    roles = rules.roles or ["secretary"]
+    titles = {fold(t).lower() for t in rules.titles_before}
     # Words trimmed from the front of a name: function words, and titles (`Madame`, `Scientist`).
     leading = (rules.leading_words | {t for t in rules.titles_before if " " not in t}
                | {r[:1].upper() + r[1:] for r in rules.roles if " " not in r})
     not_person = rules.not_person_words | set(rules.organization_heads) | set(rules.place_heads)
-    return Lexicon(aliases, korean, frozenset(rules.syllables - rules.not_given_names), tuple(context), shapes,
-                   frozenset(not_person), frozenset(leading), rules.leading_words,
-                   frozenset(rules.surnames), frozenset(rules.south_surnames - rules.surnames), role)
+    return Lexicon(
+        aliases=aliases, first_words=frozenset(first for first, _ in aliases),
+        lower_aliases=re.compile(rf"(?:{alternation(lower)})(?![A-Za-z0-9])") if lower else None,
+        surnames_all=frozenset(rules.surnames | rules.south_surnames),
+        syllables=frozenset(rules.syllables - rules.not_given_names),
+        titles=frozenset(titles), title_words=max((len(t.split()) for t in titles), default=1),
+        role_cue=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,4}}?(?:{alternation(roles)})(?![\w\-])"),
+        speech=re.compile(rf"{GAP}(?:{alternation(rules.speech_verbs or ['said'])})(?![\w\-])"),
+        place_heads=frozenset(rules.place_heads or ["County"]),
+        org_heads=frozenset(rules.organization_heads or ["University"]),
+        not_person=frozenset(not_person), leading=frozenset(leading), openers=rules.leading_words,
+        surnames=frozenset(rules.surnames), south_surnames=frozenset(rules.south_surnames - rules.surnames),
+        role=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,5}}?(?:{alternation(roles)})(?![\w\-])",
+                        re.I),
+    )
 
 
 def canonical(surface: str) -> str:
@@ -126,130 +157,277 @@ def entity_id(type_: str, name: str) -> str:
     return f"{ID_PREFIX[type_]}:{slug(name)}"
 
 
-def unknown(type_: str, surface: str, start: int) -> tuple[int, int, str, str, str, int]:
-    name = canonical(surface)
-    return (start, start + len(surface), type_, name, entity_id(type_, name), 0)
+# A candidate reading: (start, end, type, rank, known); a lower rank is more trusted; `known` is the
+# alias table's entity (or, for a short form, the person it stands for), None for a name in no list.
+Candidate = tuple[int, int, str, int, "Known | None"]
 
 
-def trimmed_name(name: str, start: int, lex: Lexicon) -> tuple[str, int] | None:
-    """Drop leading title words (`General Kim ...`); refuse names with non-name words."""
-    tokens = name.replace("\u00a0", " ").split(" ")
-    while tokens and (tokens[0] in lex.not_person or tokens[0] in lex.leading):
-        start += len(tokens[0]) + 1
-        tokens = tokens[1:]
-    if any(t in lex.not_person for t in tokens):
-        return None
-    if len(tokens) < 2 and not re.match(r"(?:[A-Z]\.){1,3}", tokens[0] if tokens else ""):
-        return None
-    text = name[len(name) - len(" ".join(tokens)):] if tokens else ""
-    return (text, start) if text else None
+def identity(body: str, c: Candidate) -> tuple[str, str]:
+    """The name and id of a reading (computed only for the readings kept: slugs are not free)."""
+    if c[4] is not None:
+        return c[4].name, c[4].id
+    name = canonical(body[c[0]:c[1]])
+    return name, entity_id(c[2], name)
 
 
-# A candidate: (start, end, type, entity, entity_id, rank); lower rank is more trusted.
-Candidate = tuple[int, int, str, str, "str | None", int]
+class Token:
+    """A capitalised token of a run (a plain class: tens of them per body, made fast)."""
+    __slots__ = ("text", "start", "end", "join", "possessive")
+
+    def __init__(self, text: str, start: int, end: int, join: str, possessive: bool):
+        self.text = text              # as in the body, possessive removed (`Un` of `Un's`)
+        self.start, self.end = start, end  # `end` is before the possessive: it stays outside the name
+        self.join = join              # small words between the previous token of the run and this one
+        self.possessive = possessive
 
 
-def candidates(body: str, lex: Lexicon) -> list[Candidate]:
-    out: list[Candidate] = []
-    for m in re.finditer(r"(?<![A-Za-z0-9])[A-Za-z0-9]+", body):
-        for pattern, known in lex.aliases.get(m.group(), ()):
-            hit = pattern.match(body, m.start())
-            if hit:
-                out.append((hit.start(), hit.end(), known.type, known.name, known.id, 0))
-                break
-    for m in lex.korean.finditer(body):
-        if m.group(2) in lex.syllables and m.group(3) in lex.syllables:
-            c = unknown("person", m.group(1), m.start(1))
-            out.append(c[:5] + (1,))
-    for pattern in lex.context:
-        for m in pattern.finditer(body):
-            named = trimmed_name(m.group("name"), m.start("name"), lex)
-            if named:
-                c = unknown("person", *named)
-                out.append(c[:5] + (2,))
-    for m in lex.shapes.finditer(body):
-        kind = "place" if m.group("place") else "organization"
-        text, start = (m.group("place"), m.start("place")) if kind == "place" else (m.group("org"), m.start("org"))
-        while (first := text.replace("\u00a0", " ").split(" ", 1)[0]) in lex.openers:
-            text, start = text[len(first) + 1:], start + len(first) + 1
-        if " " in text.replace("\u00a0", " "):
-            c = unknown(kind, text, start)
-            out.append(c[:5] + (3,))
+@functools.lru_cache(maxsize=4096)
+def joined(gap: str) -> str | None:
+    """The small words of a gap between two tokens of one run (`of the`), or None if the gap ends the run."""
+    m = _JOIN.fullmatch(gap)
+    return " ".join(gap.split()) if m else None
+
+
+def runs(body: str) -> list[list[Token]]:
+    """Maximal runs of capitalised tokens, joined by spaces and small words."""
+    out: list[list[Token]] = []
+    run: list[Token] = []
+    prev_end, prev_initials = -1, False
+    for m in _TOKEN.finditer(body):
+        text, s, e = m.group(), m.start(), m.end()
+        possessive = text.endswith(("'s", "\u2019s"))
+        if possessive:
+            text, e = text[:-2], e - 2
+        gap = body[prev_end:s] if run else None
+        join = joined(gap) if gap else ("" if gap == "" and prev_initials else None)  # `V.V.Yakushev`
+        if join is None:
+            if run:
+                out.append(run)
+            run = []
+            join = ""
+        run.append(Token(text, s, e, join, possessive))
+        prev_end, prev_initials = m.end(), text.endswith(".")
+    if run:
+        out.append(run)
     return out
 
 
-def chosen(cands: list[Candidate]) -> list[Candidate]:
+def known_candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> list[Candidate]:
+    """Aliases of the table, tried where a capitalised word starts (also after a hyphen: `DPRK-Russia`)."""
+    out: list[Candidate] = []
+    starts = [t.start for run in tokens for t in run]
+    starts += [t.start + i + 1 for run in tokens for t in run if "-" in t.text
+               for i, ch in enumerate(t.text) if ch == "-" and t.text[i + 1:i + 2].isupper()]
+    if lex.lower_aliases:
+        starts += [m.start() for m in lex.lower_aliases.finditer(body)]
+    aliases = lex.aliases
+    for s in starts:
+        if s and body[s - 1].isalnum():
+            continue
+        first = _ALNUM.match(body, s)
+        if first is None or first.group() not in lex.first_words:
+            continue
+        second = _ALNUM.search(body, first.end(), first.end() + 16)
+        entry = (second and aliases.get((first.group(), second.group()))) or aliases.get((first.group(), ""))
+        hit = entry and entry[0].match(body, s)
+        if hit:
+            known = entry[1][hit.lastindex - 1]
+            out.append((s, hit.end(), known.type, 0, known))
+    return out
+
+
+def korean_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
+    """A surname and two given-name syllables, written as three words (`Choe Son Hui`)."""
+    out = []
+    for i in range(len(run) - 2):
+        a, b, c = run[i], run[i + 1], run[i + 2]
+        if (a.text in lex.surnames_all and b.text in lex.syllables and c.text in lex.syllables
+                and not (b.join or c.join or a.possessive or b.possessive)
+                and not (a.start and _WORD_CHAR.match(body, a.start - 1))):
+            out.append((a.start, c.end, "person", 1, None))
+    return out
+
+
+def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]]:
+    """The parts of a run that can be a personal name: name words, inner initials and particles.
+
+    Anything else splits the run (`Russian President Vladimir Putin` -> `Vladimir Putin`); titles and
+    openers are dropped from the front of a part (`Madame Marta Rivas` -> `Marta Rivas`). A name ends
+    with a word and has two words, or initials and a word.
+    """
+    out: list[list[Token]] = []
+    seg: list[Token] = []
+
+    def close() -> None:
+        while seg and seg[-1].text.endswith("."):
+            seg.pop()
+        if len(seg) >= 2:
+            out.append(seg[:])
+        seg.clear()
+
+    for t in run:
+        if t.join and not all(w in _PARTICLES for w in t.join.split()):
+            close()
+        name_like = _NAME_WORD.fullmatch(t.text) or _INITIALS.fullmatch(t.text)
+        if t.text in lex.not_person or not name_like:
+            close()
+        elif seg or not (t.text in lex.leading or (t.start and _WORD_CHAR.match(body, t.start - 1))):
+            seg.append(t)
+            if t.possessive:
+                close()
+    close()
+    return out
+
+
+def titled(body: str, start: int, lex: Lexicon) -> bool:
+    """A title right before `start` (`General Secretary `, `its chairman `, `People's Scientist `)."""
+    before = body[max(0, start - 60):start]
+    if not before or before[-1] not in " \u00a0":
+        return False
+    words = fold(before).lower().split()
+    return any(" ".join(words[-k:]) in lex.titles for k in range(1, min(lex.title_words, len(words)) + 1))
+
+
+def context_candidates(body: str, seg: list[Token], lex: Lexicon) -> list[Candidate]:
+    """A name in no list, known for a person by its context."""
+    out = []
+    head = seg[:MAX_NAME_WORDS]
+    if titled(body, head[0].start, lex):
+        out.append((head[0].start, head[-1].end, "person", 2, None))
+    tail = seg[-MAX_NAME_WORDS:]
+    end = tail[-1].end
+    comma = _COMMA.match(body, end)
+    if (comma and lex.role_cue.match(body, comma.end())) or lex.speech.match(body, end):
+        out.append((tail[0].start, end, "person", 2, None))
+    return out
+
+
+def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
+    """An organisation or place in no list, by its head word (`Kosan County`, `Sangwon Cement Complex`)."""
+    out = []
+    for h, head in enumerate(run):
+        place = head.text in lex.place_heads
+        if not place and head.text not in lex.org_heads:
+            continue
+        # capitalised words joined by spaces before the head: up to 3 for a place, 5 for an organisation
+        first, limit = h, 3 if place else 5
+        while first > 0 and h - first < limit and not run[first].join and _SHAPE_WORD.fullmatch(run[first - 1].text):
+            first -= 1
+        if first == 0 and run[0].start and _WORD_CHAR.match(body, run[0].start - 1):
+            first = 1  # the run starts inside a word (`anti-Japanese`)
+        while first < h and run[first].text in lex.openers:
+            first += 1
+        if first == h:
+            continue
+        last = h
+        if not place and not head.possessive and h + 1 < len(run) and run[h + 1].join in ("of", "of the"):
+            k = h + 1
+            while k < len(run) and k - h <= 4 and (k == h + 1 or not run[k].join) \
+                    and _SHAPE_WORD.fullmatch(run[k].text):
+                last = k
+                if run[k].possessive:
+                    break
+                k += 1
+        out.append((run[first].start, run[last].end, "place" if place else "organization", 3, None))
+    return out
+
+
+def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list[Candidate], list[list[Token]]]:
+    """Every reading of the body, and the parts of runs that can be personal names."""
+    out = known_candidates(body, tokens, lex)
+    segments = []
+    for run in tokens:
+        if len(run) >= 2:
+            out += korean_candidates(body, run, lex)
+            for seg in name_segments(body, run, lex):
+                segments.append(seg)
+                out += context_candidates(body, seg, lex)
+            out += shape_candidates(body, run, lex)
+    return out, segments
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def chosen(cands: list[Candidate], size: int) -> list[Candidate]:
     """Non-overlapping, longest first, then most trusted.
 
     A person known by the alias table or by the shape of a Korean name is not swallowed by a
     weaker reading around it (`Then Choe Son Hui made…`, `Kim Jong Un Inspects … Hospital`),
     except by a name that starts with it (`Kim Il Sung Socialist Youth League`).
     """
-    sure = [c for c in cands if c[2] == "person" and c[5] <= 1]
-    cands = [c for c in cands if c[5] <= 1 or not any(
-        c[0] < p[1] and p[0] < c[1] and (c[0], c[1]) != (p[0], p[1]) and not (c[2] != "person" and c[0] == p[0])
-        for p in sure)]
+    sure = [c for c in cands if c[2] == "person" and c[3] <= 1]
+    if sure:
+        cands = [c for c in cands if c[3] <= 1 or not any(
+            overlaps(c, p) and (c[0], c[1]) != (p[0], p[1]) and not (c[2] != "person" and c[0] == p[0])
+            for p in sure)]
     taken: list[Candidate] = []
-    occupied: list[tuple[int, int]] = []
-    for c in sorted(cands, key=lambda c: (c[0] - c[1], c[5], c[0])):
-        if all(c[1] <= s or c[0] >= e for s, e in occupied):
+    occupied = bytearray(size)
+    for c in sorted(cands, key=lambda c: (c[0] - c[1], c[3], c[0])):
+        if occupied.find(1, c[0], c[1]) < 0:
             taken.append(c)
-            occupied.append((c[0], c[1]))
+            occupied[c[0]:c[1]] = b"\x01" * (c[1] - c[0])
     return sorted(taken)
 
 
-def short_forms(body: str, taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
+def short_forms(body: str, taken: list[Candidate], tokens: list[list[Token]], lex: Lexicon) -> list[Candidate]:
     """Later mentions of a person by surname alone (`Topeha`, `Yoon`), resolved to the full name.
 
     The surname is the last word of a foreign name and the first of a South Korean one; North
     Korean names are never shortened in these texts, and a surname two persons share is left alone.
+    A surname inside another name (`Ri Yong Ho`, `Putin Street`) is no short form; after a title
+    (`President Putin`) it is.
     """
-    by_short: dict[str, set[tuple[str, str | None]]] = {}
-    for c in taken:
-        tokens = c[3].split(" ")
-        if c[2] != "person" or len(tokens) < 2:
-            continue
-        # South Korean names by their first word; foreign names by their last; North Korean ones never
-        short = tokens[0] if tokens[0] in lex.south_surnames else None if tokens[0] in lex.surnames else tokens[-1]
-        if short and len(short) >= 3 and short not in lex.not_person:
-            by_short.setdefault(short, set()).add((c[3], c[4]))
-    out = []
-    for short, people in by_short.items():
-        if len(people) != 1:
-            continue
-        (entity, eid), = people
-        for m in re.finditer(rf"(?<![\w'\u2019.\-]){re.escape(short)}(?![\w\-])", body):
-            s, e = m.span()
-            if any(not (e <= c[0] or s >= c[1]) for c in taken):
-                continue
-            before, after = body[max(0, s - 30):s], body[e:e + 3]
-            titled = re.search(r"(?:^|[ \u00a0])(?:President|Comrade|Minister|Mr\.|Ms\.)[ \u00a0]$", before)
-            if (re.search(r"[A-Z][a-z]+[ \u00a0]$", before) and not titled) or re.match(r"[ \u00a0][A-Z][a-z]", after):
-                continue  # part of another name, not the short form
-            out.append((s, e, "person", entity, eid, 4))
-    return out
-
-
-def coordinated(body: str, taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
-    """`Wang Jianguo and Li Hong, businessmen …`: a name joined by `and` to a person is a person."""
-    out = []
+    by_short: dict[str, set[tuple[str, str]]] = {}
     for c in taken:
         if c[2] != "person":
             continue
-        before = re.search(rf"(?P<name>{NAME}){GAP}and{GAP}$", body[max(0, c[0] - 80):c[0]])
-        after = re.match(rf"{GAP}and{GAP}(?P<name>{NAME})(?![\w\-])", body[c[1]:c[1] + 80])
-        for m, offset in ((before, max(0, c[0] - 80)), (after, c[1])):
-            if m and (named := trimmed_name(m.group("name"), offset + m.start("name"), lex)):
-                out.append(unknown("person", *named)[:5] + (2,))
+        name, eid = identity(body, c)
+        words = name.split(" ")
+        if len(words) < 2:
+            continue
+        # South Korean names by their first word; foreign names by their last; North Korean ones never
+        short = words[0] if words[0] in lex.south_surnames else None if words[0] in lex.surnames else words[-1]
+        if short and len(short) >= 3 and short not in lex.not_person:
+            by_short.setdefault(short, set()).add((name, eid))
+    out = []
+    for run in tokens:
+        for i, t in enumerate(run):
+            people = by_short.get(t.text)
+            if not people or len(people) != 1 or any(overlaps((t.start, t.end), c) for c in taken):
+                continue
+            prev, nxt = run[i - 1] if i else None, run[i + 1] if i + 1 < len(run) else None
+            if (prev and not t.join and prev.text[-1:].islower() and fold(prev.text).lower() not in lex.titles) \
+                    or (nxt and not nxt.join and nxt.text[1:2].islower()) \
+                    or (t.start and _WORD_CHAR.match(body, t.start - 1)):
+                continue  # part of another name, not the short form
+            (name, eid), = people
+            out.append((t.start, t.end, "person", 4, Known(eid, "person", name)))
+    return out
+
+
+def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) -> list[Candidate]:
+    """`Wang Jianguo and Li Hong, businessmen …`: a name joined by `and` to a person is a person."""
+    persons = [c for c in taken if c[2] == "person"]
+    out = []
+    for seg in segments:
+        s, e = seg[0].start, seg[-1].end
+        for p in persons:
+            gap = body[e:p[0]] if e <= p[0] else body[p[1]:s] if p[1] <= s else None
+            if gap and len(gap) < 12 and _AND.fullmatch(gap):
+                part = seg[:MAX_NAME_WORDS] if e <= p[0] else seg[-MAX_NAME_WORDS:]
+                out.append((part[0].start, part[-1].end, "person", 2, None))
+                break
     return out
 
 
 def role_after(body: str, end: int, spans: list[tuple[int, int]], lex: Lexicon) -> str | None:
     """`Kim Song Nam, department director of the C.C., WPK, made…` -> the appositive title."""
-    m = re.match(rf"(?:{APOS}s)?,{GAP}", body[end:end + 4])
-    if not m:
+    m = _COMMA.match(body, end)
+    if not m or m.end() - end > 4:
         return None
-    start = end + m.end()
+    start = m.end()
     if not lex.role.match(body, start):
         return None
     pos = start
@@ -265,22 +443,24 @@ def role_after(body: str, end: int, spans: list[tuple[int, int]], lex: Lexicon) 
 
 
 def mentions(body: str, lex: Lexicon) -> list[Mention]:
-    cands = candidates(body, lex)
-    taken = chosen(cands)
-    taken = chosen(cands + coordinated(body, taken, lex))
-    taken = sorted(taken + short_forms(body, taken, lex))
+    tokens = runs(body)
+    cands, segments = candidates(body, tokens, lex)
+    taken = chosen(cands, len(body))
+    taken = chosen(cands + coordinated(body, taken, segments), len(body))
+    taken = sorted(taken + short_forms(body, taken, tokens, lex), key=lambda c: c[0])
     spans = [(c[0], c[1]) for c in taken]
+    named = [identity(body, c) for c in taken]
     # A person is named by the fullest form this article gives (`Vladimir Putin` here,
     # `Vladimir Vladimirovich Putin` there; a surname alone is no full form: the alias table's
     # name stands); `entity_id` is what stays the same across articles.
-    fullest: dict[str | None, str] = {}
-    for s, e, type_, _, eid, _ in taken:
+    fullest: dict[str, str] = {}
+    for (s, e, type_, _, _), (_, eid) in zip(taken, named):
         if type_ == "person":
             name = canonical(body[s:e])
             full = " " in name or "." in name
             fullest[eid] = max(fullest.get(eid, ""), name if full else "", key=len)
     out = []
-    for s, e, type_, entity, eid, _ in taken:
+    for (s, e, type_, _, _), (entity, eid) in zip(taken, named):
         if type_ == "person":
             out.append(Mention(type_, fullest[eid] or entity, eid, body[s:e], s, e, role_after(body, e, spans, lex)))
         else:

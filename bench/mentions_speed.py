@@ -1,0 +1,64 @@
+"""Mention extraction speed on realistic bodies: articles per second on one core.
+
+    python bench/mentions_speed.py [--seconds 5]
+
+Bodies: the labelled articles (tests/data/mentions/articles) and the bodies of the labelled pages
+(samples/pages, tests/pages) as the pipeline reads them. Prints the median body length and the
+articles per second of `transforms.mentions.mentions` in this one process (best of several rounds,
+since the machine is shared). Not a test: timings are noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flows.evaluation import LABELS, labelled_articles  # noqa: E402
+from flows.lexicon import lexicon, rules  # noqa: E402
+from tests.conftest import labelled_pages  # noqa: E402
+from transforms.article import rows  # noqa: E402
+from transforms.chrome import clean  # noqa: E402
+from transforms.decode import page_lines  # noqa: E402
+from transforms.mentions import mentions  # noqa: E402
+from transforms.sidebar import split  # noqa: E402
+
+
+def bodies() -> list[str]:
+    r, lex = rules(), lexicon()
+    out = [a.body for a in labelled_articles(LABELS).values()]
+    for path, _ in labelled_pages():
+        page = page_lines(path.read_bytes(), path.name)
+        cleaned = clean(page.lines, r)
+        out.append(rows(path.name, "0" * 64, page.page_format, cleaned, split(cleaned.lines, r), r, lex)
+                   .article["body"])
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--seconds", type=float, default=5.0, help="time to spend measuring (default 5)")
+    args = p.parse_args()
+    lex = lexicon()
+    texts = bodies()
+    lengths = sorted(len(b) for b in texts)
+    print(f"{len(texts)} bodies, median length {statistics.median(lengths):.0f} characters "
+          f"(min {lengths[0]}, max {lengths[-1]})")
+    for b in texts:  # warm up (compiled patterns, caches)
+        mentions(b, lex)
+    rates, deadline = [], time.perf_counter() + args.seconds
+    while time.perf_counter() < deadline or len(rates) < 3:
+        t = time.perf_counter()
+        for b in texts:
+            mentions(b, lex)
+        rates.append(len(texts) / (time.perf_counter() - t))
+    print(f"mentions: {max(rates):,.0f} articles/s on one core (best of {len(rates)} rounds; "
+          f"median {statistics.median(rates):,.0f})")
+
+
+if __name__ == "__main__":
+    main()
