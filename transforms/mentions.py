@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
+from transforms.dateline import dateline
 from transforms.rules import Rules
 from transforms.schema import slug
 
@@ -35,10 +36,13 @@ _TOKEN = re.compile(r"[A-Z](?:\.(?:[A-Z]\.)*|['\u2019]?[A-Za-z0-9]*(?:[\-'\u2019
 _PARTICLES = frozenset({"von", "van", "der", "den", "de", "da", "del", "di", "dos", "du", "la", "le", "bin", "al"})
 # What may stand between two tokens of one run: spaces, and small words inside names
 # (`Ministry of Foreign Affairs of the DPRK`, `Song and Dance Ensemble`, `Ursula von der Leyen`).
-_JOIN = re.compile(rf"{GAP}(?:(?:of|the|and|for|{'|'.join(_PARTICLES)}){GAP})*")
+_JOIN = re.compile(rf"{GAP}(?:(?:of|the|and|for|with|{'|'.join(_PARTICLES)}){GAP})*")
 _NAME_WORD = re.compile(r"(?:Mc|Mac|O['\u2019])?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*")
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}")
 _SHAPE_WORD = re.compile(r"[A-Z][a-z][\w'\u2019\-]*")
+_ACRONYM = re.compile(r"[A-Z]{2,6}(?:-[A-Z][A-Za-z]+)?")
+_TAIL_OPENERS = frozenset({"of", "of the", "for", "for the"})  # `House of Culture`, `Committee for the …`
+_TAIL_JOINS = frozenset({"", "of", "of the", "with", "with the"})  # `… for Solidarity with the Korean People`
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
 _AND = re.compile(rf"{GAP}and{GAP}")
@@ -86,6 +90,7 @@ class Lexicon:
     surnames: frozenset[str]
     south_surnames: frozenset[str]  # South Korean spellings (Yoon, Lee, Park): named later by surname alone
     role: re.Pattern
+    months: Mapping[str, int]  # for the dateline
 
 
 def alternation(words) -> str:
@@ -94,7 +99,7 @@ def alternation(words) -> str:
 
 def alias_pattern(alias: str) -> str:
     tokens = [re.escape(t).replace("'", APOS).replace("\\'", APOS) for t in alias.split()]
-    return GAP.join(tokens) + r"(?![\w\-])"
+    return GAP.join(tokens) + r"(?!\w|-[a-z0-9])"  # `DPRK-Russia` is two names, `DPRK-led` none
 
 
 def alias_key(alias: str) -> tuple[str, str]:
@@ -142,6 +147,7 @@ def lexicon_from(rules: Rules) -> Lexicon:
         surnames=frozenset(rules.surnames), south_surnames=frozenset(rules.south_surnames - rules.surnames),
         role=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,5}}?(?:{alternation(roles)})(?![\w\-])",
                         re.I),
+        months=rules.months,
     )
 
 
@@ -302,16 +308,28 @@ def context_candidates(body: str, seg: list[Token], lex: Lexicon) -> list[Candid
     return out
 
 
+def shape_word(t: Token) -> bool:
+    """A word that can stand in an organisation or place name: capitalised, or an acronym (`KPA`)."""
+    return _SHAPE_WORD.fullmatch(t.text) is not None or _ACRONYM.fullmatch(t.text) is not None
+
+
 def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
-    """An organisation or place in no list, by its head word (`Kosan County`, `Sangwon Cement Complex`)."""
+    """An organisation or place in no list, by its head word (`Kosan County`, `Sangwon Cement Complex`).
+
+    Before the head: up to 3 capitalised words for a place, 5 for an organisation, or a pair joined by
+    `and` (`Song and Dance Ensemble`); after it, `of`/`for` and up to 6 words (`House of Culture`,
+    `Central Committee of the Communist Party of Viet Nam`).
+    """
     out = []
     for h, head in enumerate(run):
         place = head.text in lex.place_heads
         if not place and head.text not in lex.org_heads:
             continue
-        # capitalised words joined by spaces before the head: up to 3 for a place, 5 for an organisation
         first, limit = h, 3 if place else 5
-        while first > 0 and h - first < limit and not run[first].join and _SHAPE_WORD.fullmatch(run[first - 1].text):
+        while first > 0 and h - first < limit and not run[first].join and shape_word(run[first - 1]):
+            first -= 1
+        if (first >= 1 and run[first].join == "and" and _SHAPE_WORD.fullmatch(run[first - 1].text)
+                and (first == 1 or run[first - 1].join) and h - first < limit):
             first -= 1
         if first == 0 and run[0].start and _WORD_CHAR.match(body, run[0].start - 1):
             first = 1  # the run starts inside a word (`anti-Japanese`)
@@ -320,21 +338,31 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         if first == h:
             continue
         last = h
-        if not place and not head.possessive and h + 1 < len(run) and run[h + 1].join in ("of", "of the"):
+        if not head.possessive and h + 1 < len(run) and run[h + 1].join in _TAIL_OPENERS:
             k = h + 1
-            while k < len(run) and k - h <= 4 and (k == h + 1 or not run[k].join) \
-                    and _SHAPE_WORD.fullmatch(run[k].text):
+            while k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in _TAIL_JOINS) and shape_word(run[k]):
                 last = k
-                if run[k].possessive:
-                    break
                 k += 1
+            if place and run[last].text in lex.place_heads:
+                last = h  # `Kyongsong County of North Hamgyong Province` is two places
         out.append((run[first].start, run[last].end, "place" if place else "organization", 3, None))
+    return out
+
+
+def dateline_candidates(body: str, lex: Lexicon) -> list[Candidate]:
+    """The place and the agency of the dateline (`Vientiane, March 16 (KCNA) --`)."""
+    lead = dateline(body[:body.find("\n")] if "\n" in body else body, lex.months)
+    if lead is None:
+        return []
+    out: list[Candidate] = [(0, len(lead.place), "place", 3, None)]
+    if lead.agency and (at := body.find(f"({lead.agency})", len(lead.place))) >= 0:
+        out.append((at + 1, at + 1 + len(lead.agency), "organization", 3, None))
     return out
 
 
 def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list[Candidate], list[list[Token]]]:
     """Every reading of the body, and the parts of runs that can be personal names."""
-    out = known_candidates(body, tokens, lex)
+    out = known_candidates(body, tokens, lex) + dateline_candidates(body, lex)
     segments = []
     for run in tokens:
         if len(run) >= 2:
