@@ -32,19 +32,30 @@ GAP = "[ \u00a0]+"
 # A capitalised token: initials (`V.V.`, `U.S.`), or a word with inner hyphens and apostrophes
 # (`Vice-President`, `O'Neill`, `People's`) and a plural possessive (`Workers'`). Opening with a
 # plain [A-Z] lets the regex engine skip straight to candidates.
-_TOKEN = re.compile(r"[A-Z](?:\.(?:[A-Z]\.)*|['\u2019]?[A-Za-z0-9]*(?:[\-'\u2019][A-Za-z0-9]+)*(?:(?<=s)['\u2019](?!\w))?)")
+_UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # capitals, Latin-1 ones too (`Élysée`, `Ángel`)
+_LOW = "a-z\u00df-\u00f6\u00f8-\u024f\u1e00-\u1eff"  # small letters, Latin-1 and Latin Extended (`José`, `Nguyễn`)
+_ANY = f"0-9{_UP}{_LOW}"
+_TOKEN = re.compile(rf"[{_UP}](?:\.(?:[A-Z]\.)*|['\u2019]?[{_ANY}]*(?:[\-'\u2019][{_ANY}]+)*(?:(?<=s)['\u2019](?!\w))?)")
 _PARTICLES = frozenset({"von", "van", "der", "den", "de", "da", "del", "di", "dos", "du", "la", "le", "bin", "al"})
 # What may stand between two tokens of one run: spaces, and small words inside names
 # (`Ministry of Foreign Affairs of the DPRK`, `Song and Dance Ensemble`, `Ursula von der Leyen`).
-_JOIN = re.compile(rf"{GAP}(?:(?:of|the|and|for|with|{'|'.join(_PARTICLES)}){GAP})*")
-_NAME_WORD = re.compile(r"(?:Mc|Mac|O['\u2019])?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*")
+_JOIN = re.compile(rf"{GAP}(?:(?:of|the|and|&|for|with|{'|'.join(_PARTICLES)}){GAP})*")
+_NAME_WORD = re.compile(rf"(?:Mc|Mac|O['\u2019])?[{_UP}][{_LOW}]+(?:-[{_UP}]?[{_LOW}]+)*")
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}")
-_SHAPE_WORD = re.compile(r"[A-Z][a-z][\w'\u2019\-]*")
-_ACRONYM = re.compile(r"[A-Z]{2,6}(?:-[A-Z][A-Za-z]+)?")
+_SHAPE_WORD = re.compile(rf"[{_UP}][{_LOW}][\w'\u2019\-]*")
+_ACRONYM = re.compile(r"[A-Z]{2,6}(?:-[A-Z][A-Za-z]+)?|(?:[A-Z]\.){2,4}")
+_NUMBER = re.compile(r"[ \u00a0]+\d+(?![\w.,\-]\d)")  # `Unit 525`
+_NUMBERED = re.compile(r"[ \u00a0]+No\.[ \u00a0]?\d+(?![\w.,\-]\d)")  # `Kindergarten No. 2`
+_COORDINATED = re.compile(rf"{GAP}and{GAP}(?:[a-z][a-z\-]*{GAP}){{1,4}}of{GAP}(?:the{GAP})?")
+_OF = re.compile(rf"{GAP}of{GAP}(?:the{GAP})?")
+_BRACKETED = re.compile(r"[ \u00a0]*\(([A-Z][A-Z.]{1,9})\)")
+_QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,80}?)[\u201d\"]")
+WORK = "work"  # the type of an award or a title of a work: read to cover the names inside, never reported
 _TAIL_OPENERS = frozenset({"of", "of the", "for", "for the"})  # `House of Culture`, `Committee for the …`
-_TAIL_JOINS = frozenset({"", "of", "of the", "with", "with the"})  # `… for Solidarity with the Korean People`
+# `… for Solidarity with the Korean People`, `University of Music and Dance`
+_TAIL_JOINS = frozenset({"", "of", "of the", "with", "with the", "and", "&"})
 _POSSESSIVE = re.compile(r"['\u2019]s$")
-_ALNUM = re.compile(r"[A-Za-z0-9]+")
+_ALNUM = re.compile(r"[^\W_]+")
 _AND = re.compile(rf"{GAP}and{GAP}")
 _COMMA = re.compile(rf"(?:{APOS}s)?,{GAP}")
 _CLAUSE_END = re.compile(r"[,;()\n]|\.(?=[ \u00a0]+[A-Z]|$)")
@@ -79,18 +90,24 @@ class Lexicon:
     surnames_all: frozenset[str]  # North and South Korean surnames, for the shape of a Korean name
     syllables: frozenset[str]
     titles: frozenset[str]  # titles before a name, lower case, typography folded
-    title_words: int  # most words in a title
+    title_length: int  # most words in a title
     role_cue: re.Pattern  # an appositive role, right after `Name, `
     speech: re.Pattern  # a verb of speech, right after a name
-    place_heads: frozenset[str]
-    org_heads: frozenset[str]
+    place_heads: frozenset[str]  # one or two words (`Station`, `Railway Station`)
+    org_heads: frozenset[str]    # one or two words (`Complex`, `Power Station`)
+    award_heads: frozenset[str]  # `Prize`, `Order`: awards are no mentions, nor the names inside them
+    common: frozenset[str]       # words of common organ names (`Political Bureau`): no name alone
+    sub_organs: frozenset[str]   # words of the organs of a committee (`Presidium of the Political Bureau`)
     not_person: frozenset[str]
-    leading: frozenset[str]  # trimmed from the front of a person's name: openers and titles
-    openers: frozenset[str]  # trimmed from the front of a shaped organisation or place: openers only
+    title_words: frozenset[str]  # one-word titles, dropped from the front of a person's name (`Madame`)
+    openers: frozenset[str]  # function words, dropped from the front of a name that opens a sentence
     surnames: frozenset[str]
     south_surnames: frozenset[str]  # South Korean spellings (Yoon, Lee, Park): named later by surname alone
+    short_place_heads: frozenset[str]  # `Taehongdan County` is later `Taehongdan`
+    numbered_heads: frozenset[str]  # heads a number belongs to (`KPA Unit 525`)
     role: re.Pattern
     months: Mapping[str, int]  # for the dateline
+    by_name: Mapping[tuple[str, str], Known]  # (type, name or alias, typography folded) -> the alias table's entity
 
 
 def alternation(words) -> str:
@@ -99,7 +116,7 @@ def alternation(words) -> str:
 
 def alias_pattern(alias: str) -> str:
     tokens = [re.escape(t).replace("'", APOS).replace("\\'", APOS) for t in alias.split()]
-    return GAP.join(tokens) + r"(?!\w|-[a-z0-9])"  # `DPRK-Russia` is two names, `DPRK-led` none
+    return GAP.join(tokens) + r"(?!\w)"  # a hyphen may follow: `DPRK-Russia`, `U.S.-led`
 
 
 def alias_key(alias: str) -> tuple[str, str]:
@@ -129,28 +146,33 @@ def lexicon_from(rules: Rules) -> Lexicon:
     lower = {first for first, _ in aliases if not first[:1].isupper()}
     roles = rules.roles or ["secretary"]
     titles = {fold(t).lower() for t in rules.titles_before}
-    # Words trimmed from the front of a name: function words, and titles (`Madame`, `Scientist`).
-    leading = (rules.leading_words | {t for t in rules.titles_before if " " not in t}
-               | {r[:1].upper() + r[1:] for r in rules.roles if " " not in r})
-    not_person = rules.not_person_words | set(rules.organization_heads) | set(rules.place_heads)
+    title_words = ({t for t in rules.titles_before if " " not in t}
+                   | {r[:1].upper() + r[1:] for r in rules.roles if " " not in r})
+    not_person = (rules.not_person_words | set(rules.organization_heads) | set(rules.place_heads)
+                  | rules.award_heads)
+    by_name = {(e["type"], canonical(a)): Known(e["id"], e["type"], e["name"])
+               for e in rules.entities for a in (e["name"], *e.get("aliases", ()))}
     return Lexicon(
         aliases=aliases, first_words=frozenset(first for first, _ in aliases),
         lower_aliases=re.compile(rf"(?:{alternation(lower)})(?![A-Za-z0-9])") if lower else None,
         surnames_all=frozenset(rules.surnames | rules.south_surnames),
         syllables=frozenset(rules.syllables - rules.not_given_names),
-        titles=frozenset(titles), title_words=max((len(t.split()) for t in titles), default=1),
+        titles=frozenset(titles), title_length=max((len(t.split()) for t in titles), default=1),
         role_cue=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,4}}?(?:{alternation(roles)})(?![\w\-])"),
         speech=re.compile(rf"{GAP}(?:{alternation(rules.speech_verbs or ['said'])})(?![\w\-])"),
         place_heads=frozenset(rules.place_heads or ["County"]),
         org_heads=frozenset(rules.organization_heads or ["University"]),
-        not_person=frozenset(not_person), leading=frozenset(leading), openers=rules.leading_words,
+        award_heads=rules.award_heads, common=rules.common_organ_words, sub_organs=rules.sub_organ_words,
+        not_person=frozenset(not_person), title_words=frozenset(title_words), openers=rules.leading_words,
         surnames=frozenset(rules.surnames), south_surnames=frozenset(rules.south_surnames - rules.surnames),
+        short_place_heads=rules.short_place_heads, numbered_heads=rules.numbered_heads,
         role=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,5}}?(?:{alternation(roles)})(?![\w\-])",
                         re.I),
-        months=rules.months,
+        months=rules.months, by_name=by_name,
     )
 
 
+@functools.lru_cache(maxsize=65536)
 def canonical(surface: str) -> str:
     return re.sub(r"[ \u00a0]+", " ", surface.replace("\u2019", "'")).strip()
 
@@ -158,6 +180,7 @@ def canonical(surface: str) -> str:
 ID_PREFIX = {"person": "person", "organization": "org", "place": "place"}  # as in the alias table's ids
 
 
+@functools.lru_cache(maxsize=65536)
 def entity_id(type_: str, name: str) -> str:
     """The id of a name in no list: the alias table's type prefix and a slug of the name."""
     return f"{ID_PREFIX[type_]}:{slug(name)}"
@@ -219,27 +242,67 @@ def runs(body: str) -> list[list[Token]]:
 
 
 def known_candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> list[Candidate]:
-    """Aliases of the table, tried where a capitalised word starts (also after a hyphen: `DPRK-Russia`)."""
+    """Aliases of the table, tried where a capitalised word starts (also after a hyphen: `DPRK-Russia`).
+
+    The first two words of the body there pick the few aliases that can match; they are read from the
+    tokens of the run where possible (a regex search only at the end of a run).
+    """
     out: list[Candidate] = []
-    starts = [t.start for run in tokens for t in run]
-    starts += [t.start + i + 1 for run in tokens for t in run if "-" in t.text
-               for i, ch in enumerate(t.text) if ch == "-" and t.text[i + 1:i + 2].isupper()]
+    aliases, first_words = lex.aliases, lex.first_words
+    others = []  # starts inside a hyphenated token, or of an alias in lower case
+    for run in tokens:
+        last = len(run) - 1
+        for i, t in enumerate(run):
+            text = t.text
+            if "-" in text:
+                others += [t.start + j + 1 for j, ch in enumerate(text) if ch == "-" and text[j + 1:j + 2].isupper()]
+            if not text.isalnum():
+                others.append(t.start)
+                continue
+            if text not in first_words or (i == 0 and t.start and body[t.start - 1].isalnum()):
+                continue
+            if t.possessive:
+                second = "s"
+            elif i < last:
+                nxt = run[i + 1]
+                second = nxt.join.split(" ", 1)[0] if nxt.join else leading_word(nxt.text)
+            else:
+                m = _ALNUM.search(body, t.end, t.end + 16)
+                second = m.group() if m else ""
+            hit = matched(body, t.start, text, second, aliases)
+            if hit:
+                out.append(hit)
     if lex.lower_aliases:
-        starts += [m.start() for m in lex.lower_aliases.finditer(body)]
-    aliases = lex.aliases
-    for s in starts:
+        others += [m.start() for m in lex.lower_aliases.finditer(body)]
+    for s in others:
         if s and body[s - 1].isalnum():
             continue
         first = _ALNUM.match(body, s)
-        if first is None or first.group() not in lex.first_words:
+        if first is None or first.group() not in first_words:
             continue
         second = _ALNUM.search(body, first.end(), first.end() + 16)
-        entry = (second and aliases.get((first.group(), second.group()))) or aliases.get((first.group(), ""))
-        hit = entry and entry[0].match(body, s)
+        hit = matched(body, s, first.group(), second.group() if second else "", aliases)
         if hit:
-            known = entry[1][hit.lastindex - 1]
-            out.append((s, hit.end(), known.type, 0, known))
+            out.append(hit)
     return out
+
+
+def leading_word(text: str) -> str:
+    if text.isalnum():
+        return text
+    m = _ALNUM.match(text)
+    return m.group() if m else ""
+
+
+def matched(body: str, s: int, first: str, second: str, aliases) -> Candidate | None:
+    """The longest alias of the table at `s` that opens with these words, as a candidate."""
+    entry = aliases.get((first, second)) if second else None
+    entry = entry or aliases.get((first, ""))
+    hit = entry and entry[0].match(body, s)
+    if not hit:
+        return None
+    known = entry[1][hit.lastindex - 1]
+    return (s, hit.end(), known.type, 0, known)
 
 
 def korean_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
@@ -258,8 +321,8 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
     """The parts of a run that can be a personal name: name words, inner initials and particles.
 
     Anything else splits the run (`Russian President Vladimir Putin` -> `Vladimir Putin`); titles and
-    openers are dropped from the front of a part (`Madame Marta Rivas` -> `Marta Rivas`). A name ends
-    with a word and has two words, or initials and a word.
+    sentence openers are dropped from the front of a part (`Madame Marta Rivas` -> `Marta Rivas`; but
+    `were To Huy Rua`). A part ends with a word; one word alone counts only after a title.
     """
     out: list[list[Token]] = []
     seg: list[Token] = []
@@ -267,7 +330,7 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
     def close() -> None:
         while seg and seg[-1].text.endswith("."):
             seg.pop()
-        if len(seg) >= 2:
+        if seg and not seg[-1].text.endswith("."):
             out.append(seg[:])
         seg.clear()
 
@@ -277,12 +340,21 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
         name_like = _NAME_WORD.fullmatch(t.text) or _INITIALS.fullmatch(t.text)
         if t.text in lex.not_person or not name_like:
             close()
-        elif seg or not (t.text in lex.leading or (t.start and _WORD_CHAR.match(body, t.start - 1))):
+        elif seg or not (t.text in lex.title_words or (t.text in lex.openers and sentence_start(body, t.start))
+                         or (t.start and _WORD_CHAR.match(body, t.start - 1))):
             seg.append(t)
             if t.possessive:
                 close()
     close()
     return out
+
+
+def sentence_start(body: str, pos: int) -> bool:
+    """Whether `pos` opens a sentence, a paragraph, a quotation or a bracket."""
+    i = pos - 1
+    while i >= 0 and body[i] in " \u00a0":
+        i -= 1
+    return i < 0 or body[i] in "\n.!?:;\"\u201c(\u2014-"
 
 
 def titled(body: str, start: int, lex: Lexicon) -> bool:
@@ -291,15 +363,18 @@ def titled(body: str, start: int, lex: Lexicon) -> bool:
     if not before or before[-1] not in " \u00a0":
         return False
     words = fold(before).lower().split()
-    return any(" ".join(words[-k:]) in lex.titles for k in range(1, min(lex.title_words, len(words)) + 1))
+    return any(" ".join(words[-k:]) in lex.titles for k in range(1, min(lex.title_length, len(words)) + 1))
 
 
 def context_candidates(body: str, seg: list[Token], lex: Lexicon) -> list[Candidate]:
-    """A name in no list, known for a person by its context."""
+    """A name in no list, known for a person by its context; a surname alone only after a title
+    (`President Assad`; not a Korean surname: `General Kim` is no name in these texts)."""
     out = []
     head = seg[:MAX_NAME_WORDS]
-    if titled(body, head[0].start, lex):
+    if (len(seg) > 1 or seg[0].text not in lex.surnames_all) and titled(body, head[0].start, lex):
         out.append((head[0].start, head[-1].end, "person", 2, None))
+    if len(seg) < 2:
+        return out
     tail = seg[-MAX_NAME_WORDS:]
     end = tail[-1].end
     comma = _COMMA.match(body, end)
@@ -309,23 +384,48 @@ def context_candidates(body: str, seg: list[Token], lex: Lexicon) -> list[Candid
 
 
 def shape_word(t: Token) -> bool:
-    """A word that can stand in an organisation or place name: capitalised, or an acronym (`KPA`)."""
+    """A word that can stand in an organisation or place name: capitalised, or an acronym (`KPA`, `U.S.`)."""
     return _SHAPE_WORD.fullmatch(t.text) is not None or _ACRONYM.fullmatch(t.text) is not None
+
+
+def head_type(run: list[Token], h: int, lex: Lexicon) -> str | None:
+    """`place` or `organization` when token `h` ends a head (two-word heads first: `Power Station`)."""
+    if h and not run[h].join:
+        pair = f"{run[h - 1].text} {run[h].text}"
+        if pair in lex.org_heads:
+            return "organization"
+        if pair in lex.place_heads:
+            return "place"
+    text = run[h].text
+    return "place" if text in lex.place_heads else "organization" if text in lex.org_heads else None
+
+
+def tail_ends(run: list[Token], h: int) -> list[int]:
+    """Where an `of`/`for` tail after the head can end: before an inner `and`, and after it."""
+    if run[h].possessive or h + 1 >= len(run) or run[h + 1].join not in _TAIL_OPENERS:
+        return []
+    ends, k = [], h + 1
+    while k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in _TAIL_JOINS) and shape_word(run[k]):
+        if run[k].join in ("and", "&") and k > h + 1:
+            ends.append(k - 1)
+        k += 1
+    return sorted(set(ends + [k - 1])) if k > h + 1 else []
 
 
 def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
     """An organisation or place in no list, by its head word (`Kosan County`, `Sangwon Cement Complex`).
 
     Before the head: up to 3 capitalised words for a place, 5 for an organisation, or a pair joined by
-    `and` (`Song and Dance Ensemble`); after it, `of`/`for` and up to 6 words (`House of Culture`,
-    `Central Committee of the Communist Party of Viet Nam`).
+    `and` (`Song and Dance Ensemble`); after it, `of`/`for` and up to 6 words (`Ministry of Agriculture`,
+    `Central Committee of the Communist Party of Viet Nam`), and a number (`Unit 525`). A name made
+    only of common organ words (`Political Bureau`) is none.
     """
     out = []
     for h, head in enumerate(run):
-        place = head.text in lex.place_heads
-        if not place and head.text not in lex.org_heads:
+        kind = head_type(run, h, lex)
+        if kind is None:
             continue
-        first, limit = h, 3 if place else 5
+        first, limit = h, 3 if kind == "place" else 5
         while first > 0 and h - first < limit and not run[first].join and shape_word(run[first - 1]):
             first -= 1
         if (first >= 1 and run[first].join == "and" and _SHAPE_WORD.fullmatch(run[first - 1].text)
@@ -335,17 +435,49 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             first = 1  # the run starts inside a word (`anti-Japanese`)
         while first < h and run[first].text in lex.openers:
             first += 1
-        if first == h:
+        ends = tail_ends(run, h)
+        if kind == "place":  # `Kyongsong County of North Hamgyong Province` is two places
+            ends = [k for k in ends if head_type(run, k, lex) is None]
+        number = None if head.possessive else _NUMBERED.match(body, head.end) or (
+            _NUMBER.match(body, head.end) if head.text in lex.numbered_heads else None)
+        for last in ends or [h]:
+            if first == last:
+                continue  # a head alone: `the Ministry`, `the Republic`
+            if all(t.text in lex.common for t in run[first:last + 1]):
+                continue  # `Political Bureau`, `Party Central Committee`: a common noun
+            end = number.end() if number and last == h else run[last].end
+            out.append((run[first].start, end, kind, 3, None))
+    return out
+
+
+def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
+    """Awards, orders and titles (`Kim Il Sung Prize`, `Order of Kim Jong Il`, `the title of Labour Hero`).
+
+    Not mentions, and no name inside them is one: they are read only to cover the names they hold.
+    """
+    out = []
+    if body[max(0, run[0].start - 9):run[0].start] == "title of ":
+        last = next((i - 1 for i, t in enumerate(run) if i and t.join == "and"), len(run) - 1)
+        out.append((run[0].start, run[last].end, WORK, 0, None))
+    for h, head in enumerate(run):
+        if head.text not in lex.award_heads:
             continue
-        last = h
-        if not head.possessive and h + 1 < len(run) and run[h + 1].join in _TAIL_OPENERS:
-            k = h + 1
-            while k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in _TAIL_JOINS) and shape_word(run[k]):
-                last = k
-                k += 1
-            if place and run[last].text in lex.place_heads:
-                last = h  # `Kyongsong County of North Hamgyong Province` is two places
-        out.append((run[first].start, run[last].end, "place" if place else "organization", 3, None))
+        first = h
+        while first > 0 and h - first < 6 and not run[first].join and shape_word(run[first - 1]):
+            first -= 1
+        last = max(tail_ends(run, h) or [h])
+        if first < last:
+            out.append((run[first].start, run[last].end, WORK, 0, None))
+    return out
+
+
+def quoted_titles(body: str) -> list[Candidate]:
+    """Titles of works in quotation marks, written in title case (`“Song of General Kim Il Sung”`)."""
+    out = []
+    for m in _QUOTED.finditer(body):
+        words = m.group(1).split()
+        if len(words) <= 10 and all(w[:1].isupper() or len(w) <= 3 for w in words):
+            out.append((m.start(1), m.end(1), WORK, 0, None))
     return out
 
 
@@ -362,16 +494,34 @@ def dateline_candidates(body: str, lex: Lexicon) -> list[Candidate]:
 
 def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list[Candidate], list[list[Token]]]:
     """Every reading of the body, and the parts of runs that can be personal names."""
-    out = known_candidates(body, tokens, lex) + dateline_candidates(body, lex)
+    out = known_candidates(body, tokens, lex) + dateline_candidates(body, lex) + quoted_titles(body)
     segments = []
     for run in tokens:
-        if len(run) >= 2:
+        out += work_candidates(body, run, lex)
+        if len(run) == 1 and titled(body, run[0].start, lex):  # `Mr. Smith`: one word after a title
+            for seg in name_segments(body, run, lex):
+                out += context_candidates(body, seg, lex)
+        elif len(run) >= 2:
             out += korean_candidates(body, run, lex)
             for seg in name_segments(body, run, lex):
                 segments.append(seg)
                 out += context_candidates(body, seg, lex)
             out += shape_candidates(body, run, lex)
     return out, segments
+
+
+def completed(cands: list[Candidate]) -> list[Candidate]:
+    """A shaped name that ends inside a known name runs to its end (`X Department of the C.C., WPK`:
+    the shape stops at `C.C.`, the alias `C.C., WPK` goes on)."""
+    known = [k for k in cands if k[3] == 0 and k[2] != "person"]
+    out = []
+    for c in cands:
+        if c[3] == 3:
+            inner = [k for k in known if c[0] < k[0] < c[1] < k[1]]
+            if inner:
+                c = (c[0], max(k[1] for k in inner), *c[2:])
+        out.append(c)
+    return out
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -383,11 +533,19 @@ def chosen(cands: list[Candidate], size: int) -> list[Candidate]:
 
     A person known by the alias table or by the shape of a Korean name is not swallowed by a
     weaker reading around it (`Then Choe Son Hui made…`, `Kim Jong Un Inspects … Hospital`),
-    except by a name that starts with it (`Kim Il Sung Socialist Youth League`).
+    except by a name that starts with it (`Kim Il Sung Socialist Youth League`). A person inside a
+    known name of another kind is not sure (`Pyongyang Medical College of Kim Il Sung University`).
     """
-    sure = [c for c in cands if c[2] == "person" and c[3] <= 1]
+    names = bytearray(size)  # characters inside known names of other kinds
+    for c in cands:
+        if c[3] == 0 and c[2] != "person":
+            names[c[0]:c[1]] = b"\x01" * (c[1] - c[0])
+    sure = [c for c in cands if c[2] == "person" and c[3] <= 1 and names.find(0, c[0], c[1]) >= 0]
     if sure:
-        cands = [c for c in cands if c[3] <= 1 or not any(
+        marks = bytearray(size)
+        for p in sure:
+            marks[p[0]:p[1]] = b"\x01" * (p[1] - p[0])
+        cands = [c for c in cands if c[3] <= 1 or marks.find(1, c[0], c[1]) < 0 or not any(
             overlaps(c, p) and (c[0], c[1]) != (p[0], p[1]) and not (c[2] != "person" and c[0] == p[0])
             for p in sure)]
     taken: list[Candidate] = []
@@ -399,49 +557,136 @@ def chosen(cands: list[Candidate], size: int) -> list[Candidate]:
     return sorted(taken)
 
 
-def short_forms(body: str, taken: list[Candidate], tokens: list[list[Token]], lex: Lexicon) -> list[Candidate]:
-    """Later mentions of a person by surname alone (`Topeha`, `Yoon`), resolved to the full name.
+def short_names(body: str, taken: list[Candidate], lex: Lexicon) -> dict[str, set[tuple[str, str, str]]]:
+    """The short forms of this article's names: (type, name, id) by the word that stands for them.
 
-    The surname is the last word of a foreign name and the first of a South Korean one; North
-    Korean names are never shortened in these texts, and a surname two persons share is left alone.
-    A surname inside another name (`Ri Yong Ho`, `Putin Street`) is no short form; after a title
-    (`President Putin`) it is.
+    Persons: the last word of a foreign name (and its part after a hyphen: `Al-Assad` -> `Assad`), the
+    first of a South Korean one, the surname of a North Korean one (only before a verb of speech: these
+    texts rarely shorten them). Places: the name of a county, province or city without its head
+    (`Taehongdan County` -> `Taehongdan`).
     """
-    by_short: dict[str, set[tuple[str, str]]] = {}
+    out: dict[str, set[tuple[str, str, str]]] = {}
     for c in taken:
-        if c[2] != "person":
+        if c[2] not in ("person", "place"):
             continue
         name, eid = identity(body, c)
         words = name.split(" ")
         if len(words) < 2:
             continue
-        # South Korean names by their first word; foreign names by their last; North Korean ones never
-        short = words[0] if words[0] in lex.south_surnames else None if words[0] in lex.surnames else words[-1]
-        if short and len(short) >= 3 and short not in lex.not_person:
-            by_short.setdefault(short, set()).add((name, eid))
+        if c[2] == "place":
+            shorts = [words[0]] if len(words) == 2 and words[1] in lex.short_place_heads else []
+        elif words[0] in lex.south_surnames:
+            shorts = [words[0]]
+        elif words[0] in lex.surnames:
+            shorts = [words[0] + SPEAKING]
+        else:
+            shorts = [words[-1]] + ([words[-1].rsplit("-", 1)[1]] if "-" in words[-1] else [])
+        for short in shorts:
+            if len(short) >= 3 and short[:1].isupper() and short not in lex.not_person:
+                out.setdefault(short, set()).add((c[2], name, eid))
+    return out
+
+
+SPEAKING = " (speaking)"  # marks a short form that counts only before a verb of speech
+
+
+def short_forms(body: str, taken: list[Candidate], tokens: list[list[Token]],
+                shorts: dict[str, set[tuple[str, str, str]]], lex: Lexicon) -> list[Candidate]:
+    """Later mentions by a short form (`Topeha`, `Yoon`, `Taehongdan`), resolved to the full name.
+
+    A short form two names share is left alone; one inside another name (`Ri Yong Ho`, `Putin
+    Street`) is none; after a title (`President Putin`) it is one.
+    """
     out = []
     for run in tokens:
         for i, t in enumerate(run):
-            people = by_short.get(t.text)
-            if not people or len(people) != 1 or any(overlaps((t.start, t.end), c) for c in taken):
+            owners = shorts.get(t.text) or (shorts.get(t.text + SPEAKING) if lex.speech.match(body, t.end) else None)
+            if not owners or len(owners) != 1 or any(overlaps((t.start, t.end), c) for c in taken):
                 continue
             prev, nxt = run[i - 1] if i else None, run[i + 1] if i + 1 < len(run) else None
             if (prev and not t.join and prev.text[-1:].islower() and fold(prev.text).lower() not in lex.titles) \
                     or (nxt and not nxt.join and nxt.text[1:2].islower()) \
                     or (t.start and _WORD_CHAR.match(body, t.start - 1)):
                 continue  # part of another name, not the short form
-            (name, eid), = people
-            out.append((t.start, t.end, "person", 4, Known(eid, "person", name)))
+            (type_, name, eid), = owners
+            out.append((t.start, t.end, type_, 4, Known(eid, type_, name)))
+    return out
+
+
+def in_full(body: str, c: Candidate, shorts: dict[str, set[tuple[str, str, str]]]) -> Candidate:
+    """A surname alone found after a title (`President Assad`) is the person the article names in full."""
+    owners = shorts.get(body[c[0]:c[1]]) if c[2] == "person" and c[4] is None else None
+    if not owners or len(owners) != 1:
+        return c
+    (type_, name, eid), = owners
+    return (c[0], c[1], c[2], c[3], Known(eid, type_, name))
+
+
+def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
+    """A common organ name whose head coordination cut short is a name: `member of the Political Bureau
+    and secretary of the C.C., WPK` -> `Political Bureau` (of the Central Committee of the WPK)."""
+    orgs = {c[0]: c for c in taken if c[2] == "organization"}
+    out = []
+    for run in tokens:
+        if not all(t.text in lex.sub_organs for t in run):
+            continue
+        m = _COORDINATED.match(body, run[-1].end)
+        org = orgs.get(m.end()) if m else None
+        if org and "Committee" in identity(body, org)[0]:  # organs of a committee (not `the Cabinet and …`)
+            name = f"{canonical(body[run[0].start:run[-1].end])} of the {identity(body, org)[0]}"
+            known = lex.by_name.get(("organization", name)) or Known(entity_id("organization", name), "organization",
+                                                                     name)
+            out.append((run[0].start, run[-1].end, "organization", 2, known))
+    return out
+
+
+def acronyms(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
+    """An acronym of a name this article gives is that name: the one in brackets after it
+    (`Lao People's Revolutionary Party (LPRP)`), or its initials (`Communist Party of Vietnam` … `CPV`)."""
+    occupied = bytearray(len(body))
+    for c in taken:
+        occupied[c[0]:c[1]] = b"\x01" * (c[1] - c[0])
+    loose = {t.text for run in tokens for t in run if t.text.isupper() and occupied[t.start] == 0}
+    if not loose:
+        return []  # no acronym left to read
+    defined: dict[str, Known] = {}
+    for c in taken:
+        if c[2] not in ("organization", "place"):
+            continue
+        name, eid = identity(body, c)
+        whole = Known(eid, c[2], name)
+        m = _BRACKETED.match(body, c[1])
+        if m:
+            defined.setdefault(m.group(1), whole)
+        text = body[c[0]:c[1]]
+        for i, part in enumerate([text] + [text[m.end():] for m in _OF.finditer(text)]):
+            words = [w for w in part.split() if w[:1].isupper()]
+            if len(words) >= 2:
+                # the initials of the part after an `of` stand for that part
+                # (`Central Committee of the Communist Party of Vietnam` … `CPV`)
+                part_name = canonical(part)
+                known = whole if i == 0 else (lex.by_name.get((c[2], part_name))
+                                              or Known(entity_id(c[2], part_name), c[2], part_name))
+                defined.setdefault("".join(w[0] for w in words), known)
+    out = []
+    for run in tokens:
+        for t in run:
+            known = defined.get(t.text) if t.text in loose else None
+            if known and occupied.find(1, t.start, t.end) < 0:
+                out.append((t.start, t.end, known.type, 2, known))
     return out
 
 
 def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) -> list[Candidate]:
-    """`Wang Jianguo and Li Hong, businessmen …`: a name joined by `and` to a person is a person."""
+    """`Wang Jianguo and Li Hong, businessmen …`: a name joined by `and` to a person is a person; a
+    surname alone only to a surname alone (`Presidents Putin and Xi`)."""
     persons = [c for c in taken if c[2] == "person"]
     out = []
     for seg in segments:
         s, e = seg[0].start, seg[-1].end
         for p in persons:
+            if len(seg) < 2 and " " in body[p[0]:p[1]]:
+                continue
             gap = body[e:p[0]] if e <= p[0] else body[p[1]:s] if p[1] <= s else None
             if gap and len(gap) < 12 and _AND.fullmatch(gap):
                 part = seg[:MAX_NAME_WORDS] if e <= p[0] else seg[-MAX_NAME_WORDS:]
@@ -470,12 +715,45 @@ def role_after(body: str, end: int, spans: list[tuple[int, int]], lex: Lexicon) 
     return text if 0 < len(text) <= 300 else None
 
 
+def spelt_out(body: str, c: Candidate, cands: list[Candidate], lex: Lexicon) -> Candidate:
+    """A shaped name with the known names that hold an acronym spelt out (`KPA Unit 525` -> `Korean
+    People's Army Unit 525`); a party's organ named after it takes the usual order (`LPRP Central Committee` -> `Central
+    Committee of the Lao People's Revolutionary Party`). Known by that name if the table has it."""
+    inner = [k for k in cands if c[0] <= k[0] and k[1] <= c[1] and k[3] == 0 and k[2] in ("organization", "place")
+             and (k[0], k[1]) != (c[0], c[1]) and any(_ACRONYM.fullmatch(w) for w in body[k[0]:k[1]].split())
+             and body[k[0] - 1:k[0]] != "-" and body[k[1]:k[1] + 1] != "-"]  # not in `Nigeria-DPRK …`
+    if not inner:
+        return c
+    inner = chosen(inner, len(body))
+    parts, pos = [], c[0]
+    for i, k in enumerate(inner):
+        parts.append(canonical(body[pos:k[0]]))
+        rest = body[k[1]:c[1]].split()
+        if k[2] == "organization" and i == len(inner) - 1 and rest and all(w in lex.common for w in rest):
+            parts.append(f"{' '.join(rest)} of the {k[4].name}")  # `LPRP Central Committee`
+            pos = c[1]
+            break
+        parts.append(k[4].name)
+        pos = k[1]
+    parts.append(canonical(body[pos:c[1]]))
+    name = re.sub(r" +", " ", " ".join(parts)).strip()
+    known = lex.by_name.get((c[2], name)) or Known(entity_id(c[2], name), c[2], name)
+    return (c[0], c[1], c[2], c[3], known)
+
+
 def mentions(body: str, lex: Lexicon) -> list[Mention]:
     tokens = runs(body)
     cands, segments = candidates(body, tokens, lex)
+    cands = completed(cands)
     taken = chosen(cands, len(body))
-    taken = chosen(cands + coordinated(body, taken, segments), len(body))
-    taken = sorted(taken + short_forms(body, taken, tokens, lex), key=lambda c: c[0])
+    # readings that lean on what was found: persons joined to persons, organs cut short, acronyms
+    more = coordinated(body, taken, segments) + organs(body, tokens, taken, lex) + acronyms(body, tokens, taken, lex)
+    taken = chosen(cands + more, len(body))
+    shorts = short_names(body, taken, lex)
+    taken = sorted(taken + short_forms(body, taken, tokens, shorts, lex), key=lambda c: c[0])
+    taken = [in_full(body, c, shorts) for c in taken]
+    taken = [c if c[4] is not None or c[2] == "person" else spelt_out(body, c, cands, lex)
+             for c in taken if c[2] != WORK]
     spans = [(c[0], c[1]) for c in taken]
     named = [identity(body, c) for c in taken]
     # A person is named by the fullest form this article gives (`Vladimir Putin` here,

@@ -37,6 +37,11 @@ class Rules:
     organization_heads: tuple[str, ...]
     not_person_words: frozenset[str]
     leading_words: frozenset[str]
+    award_heads: frozenset[str] = frozenset()
+    common_organ_words: frozenset[str] = frozenset()
+    sub_organ_words: frozenset[str] = frozenset()
+    short_place_heads: frozenset[str] = frozenset()
+    numbered_heads: frozenset[str] = frozenset()
 
 
 def nonempty(name: str, values: Any) -> Any:
@@ -76,4 +81,9 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         organization_heads=tuple(shapes.get("organization_heads", ())),
         not_person_words=frozenset(shapes.get("not_person_words", ())),
         leading_words=frozenset(shapes.get("leading_words", ())),
+        award_heads=frozenset(shapes.get("award_heads", ())),
+        common_organ_words=frozenset(shapes.get("common_organ_words", ())),
+        sub_organ_words=frozenset(shapes.get("sub_organ_words", ())),
+        short_place_heads=frozenset(shapes.get("short_place_heads", ())),
+        numbered_heads=frozenset(shapes.get("numbered_heads", ())),
     )

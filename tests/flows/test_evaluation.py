@@ -25,7 +25,7 @@ def evaluation():
 
 def test_the_labelled_set_is_large_enough_to_measure(evaluation):
     assert len(evaluation.articles) >= FLOORS["min_articles"]
-    assert {t for _, a in evaluation.articles.values() for t in (x.type for x in a.labels)} == \
+    assert {x.type for a, _ in evaluation.articles.values() for x in a.labels} == \
         {"person", "organization", "place"}
 
 
