@@ -8,7 +8,8 @@ from importlib import resources
 from transforms.mentions import Lexicon, lexicon_from
 from transforms.rules import Rules, rules_from
 
-DOCUMENTS = ("chrome", "calendar", "outlets", "entities", "korean_names", "person_titles", "entity_shapes")
+DOCUMENTS = ("chrome", "calendar", "outlets", "entities", "korean_names", "chinese_names", "person_titles",
+             "entity_shapes")
 
 
 def documents() -> dict[str, dict]:

@@ -18,6 +18,7 @@ trying patterns at every character.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -49,6 +50,11 @@ _NUMBERED = re.compile(r"[ \u00a0]+No\.[ \u00a0]?\d+(?![\w.,\-]\d)")  # `Kinderg
 _COORDINATED = re.compile(rf"{GAP}and{GAP}(?:[a-z][a-z\-]*{GAP}){{1,4}}of{GAP}(?:the{GAP})?")
 _OF = re.compile(rf"{GAP}of{GAP}(?:the{GAP})?")
 _BRACKETED = re.compile(r"[ \u00a0]*\(([A-Z][A-Z.]{1,9})\)")
+_PINYIN = (r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+           r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|er|ia|ie|iu|in|ua|uo|ui|un|a|o|e|i|u)")
+_PINYIN2 = re.compile(f"{_PINYIN}'?{_PINYIN}")  # a given name of two syllables: `Dehuai`, `Jinping`
+_DOCUMENT_TAIL = re.compile(rf"(?:{GAP}(?:on|of|for|between|and|the|[{_UP}][\w'\u2019\-]*|(?:[A-Z]\.)+))*"
+                            rf"{GAP}[{_UP}][\w'\u2019\-]*")
 _QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,80}?)[\u201d\"]")
 WORK = "work"  # the type of an award or a title of a work: read to cover the names inside, never reported
 _TAIL_OPENERS = frozenset({"of", "of the", "for", "for the"})  # `House of Culture`, `Committee for the …`
@@ -88,14 +94,18 @@ class Lexicon:
     first_words: frozenset[str]  # first words of the aliases
     lower_aliases: re.Pattern | None  # leading words of the few aliases that open in lower case (`south Korea`)
     surnames_all: frozenset[str]  # North and South Korean surnames, for the shape of a Korean name
+    chinese_surnames: frozenset[str]  # for the shape of a Chinese name (`Peng Dehuai`)
+    pair_surnames: frozenset[str]  # North Korean surnames that are no English words: `Pak Chol` alone is a name
     syllables: frozenset[str]
     titles: frozenset[str]  # titles before a name, lower case, typography folded
     title_length: int  # most words in a title
+    title_ends: frozenset[str]  # their last words
     role_cue: re.Pattern  # an appositive role, right after `Name, `
     speech: re.Pattern  # a verb of speech, right after a name
     place_heads: frozenset[str]  # one or two words (`Station`, `Railway Station`)
     org_heads: frozenset[str]    # one or two words (`Complex`, `Power Station`)
     award_heads: frozenset[str]  # `Prize`, `Order`: awards are no mentions, nor the names inside them
+    document_heads: frozenset[str]  # `Treaty`, `Declaration`: titles of documents, like titles of works
     common: frozenset[str]       # words of common organ names (`Political Bureau`): no name alone
     sub_organs: frozenset[str]   # words of the organs of a committee (`Presidium of the Political Bureau`)
     not_person: frozenset[str]
@@ -155,14 +165,16 @@ def lexicon_from(rules: Rules) -> Lexicon:
     return Lexicon(
         aliases=aliases, first_words=frozenset(first for first, _ in aliases),
         lower_aliases=re.compile(rf"(?:{alternation(lower)})(?![A-Za-z0-9])") if lower else None,
-        surnames_all=frozenset(rules.surnames | rules.south_surnames),
+        surnames_all=frozenset(rules.surnames | rules.south_surnames), chinese_surnames=rules.chinese_surnames,
+        pair_surnames=frozenset(rules.surnames - rules.surnames_also_words),
         syllables=frozenset(rules.syllables - rules.not_given_names),
         titles=frozenset(titles), title_length=max((len(t.split()) for t in titles), default=1),
+        title_ends=frozenset(t.split()[-1] for t in titles),
         role_cue=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,4}}?(?:{alternation(roles)})(?![\w\-])"),
         speech=re.compile(rf"{GAP}(?:{alternation(rules.speech_verbs or ['said'])})(?![\w\-])"),
         place_heads=frozenset(rules.place_heads or ["County"]),
         org_heads=frozenset(rules.organization_heads or ["University"]),
-        award_heads=rules.award_heads, common=rules.common_organ_words, sub_organs=rules.sub_organ_words,
+        award_heads=rules.award_heads, document_heads=rules.document_heads, common=rules.common_organ_words, sub_organs=rules.sub_organ_words,
         not_person=frozenset(not_person), title_words=frozenset(title_words), openers=rules.leading_words,
         surnames=frozenset(rules.surnames), south_surnames=frozenset(rules.south_surnames - rules.surnames),
         short_place_heads=rules.short_place_heads, numbered_heads=rules.numbered_heads,
@@ -196,6 +208,8 @@ def identity(body: str, c: Candidate) -> tuple[str, str]:
     if c[4] is not None:
         return c[4].name, c[4].id
     name = canonical(body[c[0]:c[1]])
+    if c[2] == "place" and name.endswith(" City") and " " not in name[:-5]:
+        name = name[:-5]  # `Songrim City` -> `Songrim`, as the guidelines name `Pyongyang City`
     return name, entity_id(c[2], name)
 
 
@@ -306,14 +320,33 @@ def matched(body: str, s: int, first: str, second: str, aliases) -> Candidate | 
 
 
 def korean_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
-    """A surname and two given-name syllables, written as three words (`Choe Son Hui`)."""
+    """A surname and two given-name syllables, written as three words (`Choe Son Hui`); a surname and
+    one syllable standing alone, less sure (`Pak Chol of the Kigwancha Sports Team`)."""
     out = []
+    for i in range(len(run) - 1):
+        a, b = run[i], run[i + 1]
+        if (a.text in lex.pair_surnames and b.text in lex.syllables and not b.join
+                and not a.possessive and not (i and not a.join) and not (i + 2 < len(run) and not run[i + 2].join)
+                and not (a.start and _WORD_CHAR.match(body, a.start - 1))):
+            out.append((a.start, b.end, "person", 2, None))
     for i in range(len(run) - 2):
         a, b, c = run[i], run[i + 1], run[i + 2]
         if (a.text in lex.surnames_all and b.text in lex.syllables and c.text in lex.syllables
                 and not (b.join or c.join or a.possessive or b.possessive)
                 and not (a.start and _WORD_CHAR.match(body, a.start - 1))):
             out.append((a.start, c.end, "person", 1, None))
+    return out
+
+
+def chinese_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
+    """A Chinese family name and a given name of two pinyin syllables (`Peng Dehuai`), standing alone."""
+    out = []
+    for i in range(len(run) - 1):
+        a, b = run[i], run[i + 1]
+        if (a.text in lex.chinese_surnames and not b.join and not a.possessive and _PINYIN2.fullmatch(b.text.lower())
+                and b.text[:1].isupper() and b.text[1:].islower()
+                and not (i and not a.join) and not (i + 2 < len(run) and not run[i + 2].join)):
+            out.append((a.start, b.end, "person", 2, None))
     return out
 
 
@@ -359,10 +392,12 @@ def sentence_start(body: str, pos: int) -> bool:
 
 def titled(body: str, start: int, lex: Lexicon) -> bool:
     """A title right before `start` (`General Secretary `, `its chairman `, `People's Scientist `)."""
-    before = body[max(0, start - 60):start]
-    if not before or before[-1] not in " \u00a0":
+    if not start or body[start - 1] not in " \u00a0":
         return False
-    words = fold(before).lower().split()
+    before = body[max(0, start - 30):start].split()
+    if not before or fold(before[-1]).lower() not in lex.title_ends:
+        return False  # the word before is the last word of no title
+    words = fold(body[max(0, start - 60):start]).lower().split()
     return any(" ".join(words[-k:]) in lex.titles for k in range(1, min(lex.title_length, len(words)) + 1))
 
 
@@ -415,8 +450,8 @@ def tail_ends(run: list[Token], h: int) -> list[int]:
 def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
     """An organisation or place in no list, by its head word (`Kosan County`, `Sangwon Cement Complex`).
 
-    Before the head: up to 3 capitalised words for a place, 5 for an organisation, or a pair joined by
-    `and` (`Song and Dance Ensemble`); after it, `of`/`for` and up to 6 words (`Ministry of Agriculture`,
+    Before the head: up to 3 capitalised words for a place, 5 for an organisation, and one `and`
+    between two of them (`Song and Dance Ensemble`); after it, `of`/`for` and up to 6 words (`Ministry of Agriculture`,
     `Central Committee of the Communist Party of Viet Nam`), and a number (`Unit 525`). A name made
     only of common organ words (`Political Bureau`) is none.
     """
@@ -425,12 +460,16 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         kind = head_type(run, h, lex)
         if kind is None:
             continue
-        first, limit = h, 3 if kind == "place" else 5
-        while first > 0 and h - first < limit and not run[first].join and shape_word(run[first - 1]):
-            first -= 1
-        if (first >= 1 and run[first].join == "and" and _SHAPE_WORD.fullmatch(run[first - 1].text)
-                and (first == 1 or run[first - 1].join) and h - first < limit):
-            first -= 1
+        first, limit, crossed = h, 3 if kind == "place" else 5, False
+        while first > 0 and h - first < limit + crossed:
+            join, before = run[first].join, run[first - 1]
+            if not join and shape_word(before):
+                first -= 1
+            elif (join in ("and", "&") and not crossed and _SHAPE_WORD.fullmatch(before.text)
+                  and head_type(run, first - 1, lex) is None and not before.possessive):
+                first, crossed = first - 1, True  # `Song and Dance Ensemble`, `Research and Production Centre`
+            else:
+                break
         if first == 0 and run[0].start and _WORD_CHAR.match(body, run[0].start - 1):
             first = 1  # the run starts inside a word (`anti-Japanese`)
         while first < h and run[first].text in lex.openers:
@@ -460,14 +499,19 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
         last = next((i - 1 for i, t in enumerate(run) if i and t.join == "and"), len(run) - 1)
         out.append((run[0].start, run[last].end, WORK, 0, None))
     for h, head in enumerate(run):
-        if head.text not in lex.award_heads:
+        document = head.text in lex.document_heads
+        if head.text not in lex.award_heads and not document:
             continue
         first = h
         while first > 0 and h - first < 6 and not run[first].join and shape_word(run[first - 1]):
             first -= 1
         last = max(tail_ends(run, h) or [h])
-        if first < last:
-            out.append((run[first].start, run[last].end, WORK, 0, None))
+        end = run[last].end
+        if document:  # `Treaty on Comprehensive Strategic Partnership between the DPRK and the Russian Federation`
+            m = _DOCUMENT_TAIL.match(body, head.end)
+            end = max(end, m.end() if m else end)
+        if first < last or end > head.end:
+            out.append((run[first].start, end, WORK, 0, None))
     return out
 
 
@@ -502,7 +546,7 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
             for seg in name_segments(body, run, lex):
                 out += context_candidates(body, seg, lex)
         elif len(run) >= 2:
-            out += korean_candidates(body, run, lex)
+            out += korean_candidates(body, run, lex) + chinese_candidates(body, run, lex)
             for seg in name_segments(body, run, lex):
                 segments.append(seg)
                 out += context_candidates(body, seg, lex)
@@ -528,26 +572,39 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def chosen(cands: list[Candidate], size: int) -> list[Candidate]:
+def chosen(cands: list[Candidate], size: int, body: str = "") -> list[Candidate]:
     """Non-overlapping, longest first, then most trusted.
 
     A person known by the alias table or by the shape of a Korean name is not swallowed by a
     weaker reading around it (`Then Choe Son Hui made…`, `Kim Jong Un Inspects … Hospital`),
-    except by a name that starts with it (`Kim Il Sung Socialist Youth League`). A person inside a
-    known name of another kind is not sure (`Pyongyang Medical College of Kim Il Sung University`).
+    except by a name that starts with it (`Kim Il Sung Socialist Youth League`), or by a fuller name
+    of a person around a surname (`Alexander Medvedev`). A person inside a known name of another
+    kind is not sure (`Pyongyang Medical College of Kim Il Sung University`).
     """
     names = bytearray(size)  # characters inside known names of other kinds
     for c in cands:
         if c[3] == 0 and c[2] != "person":
             names[c[0]:c[1]] = b"\x01" * (c[1] - c[0])
-    sure = [c for c in cands if c[2] == "person" and c[3] <= 1 and names.find(0, c[0], c[1]) >= 0]
+    sure = sorted({c[:2] for c in cands if c[2] == "person" and c[3] <= 1 and names.find(0, c[0], c[1]) >= 0})
     if sure:
         marks = bytearray(size)
         for p in sure:
             marks[p[0]:p[1]] = b"\x01" * (p[1] - p[0])
-        cands = [c for c in cands if c[3] <= 1 or marks.find(1, c[0], c[1]) < 0 or not any(
-            overlaps(c, p) and (c[0], c[1]) != (p[0], p[1]) and not (c[2] != "person" and c[0] == p[0])
-            for p in sure)]
+        starts = [p[0] for p in sure]
+        longest = max(p[1] - p[0] for p in sure)
+
+        def swallows(c: Candidate) -> bool:
+            i = bisect.bisect_left(starts, c[1]) - 1
+            while i >= 0 and sure[i][0] > c[0] - longest:
+                p = sure[i]
+                if (overlaps(c, p) and (c[0], c[1]) != p and not (c[2] != "person" and c[0] == p[0])
+                        and not (c[2] == "person" and c[1] == p[1] and " " not in body[p[0]:p[1]]  # `A.R. Belousov`
+                                 and names.find(1, c[0], p[0]) < 0)):  # (not `the U.S. Lavrov`)
+                    return True
+                i -= 1
+            return False
+
+        cands = [c for c in cands if c[3] <= 1 or marks.find(1, c[0], c[1]) < 0 or not swallows(c)]
     taken: list[Candidate] = []
     occupied = bytearray(size)
     for c in sorted(cands, key=lambda c: (c[0] - c[1], c[3], c[0])):
@@ -575,14 +632,14 @@ def short_names(body: str, taken: list[Candidate], lex: Lexicon) -> dict[str, se
             continue
         if c[2] == "place":
             shorts = [words[0]] if len(words) == 2 and words[1] in lex.short_place_heads else []
-        elif words[0] in lex.south_surnames:
-            shorts = [words[0]]
+        elif words[0] in lex.south_surnames or (len(words) == 2 and words[0] in lex.chinese_surnames):
+            shorts = [words[0]]  # `Yoon` after `Yoon Suk Yeol`, `Xi` after `Xi Jinping`
         elif words[0] in lex.surnames:
             shorts = [words[0] + SPEAKING]
         else:
             shorts = [words[-1]] + ([words[-1].rsplit("-", 1)[1]] if "-" in words[-1] else [])
         for short in shorts:
-            if len(short) >= 3 and short[:1].isupper() and short not in lex.not_person:
+            if (len(short) >= 3 or short in lex.chinese_surnames) and short[:1].isupper() and short not in lex.not_person:
                 out.setdefault(short, set()).add((c[2], name, eid))
     return out
 
@@ -613,10 +670,28 @@ def short_forms(body: str, taken: list[Candidate], tokens: list[list[Token]],
     return out
 
 
-def in_full(body: str, c: Candidate, shorts: dict[str, set[tuple[str, str, str]]]) -> Candidate:
-    """A surname alone found after a title (`President Assad`) is the person the article names in full."""
-    owners = shorts.get(body[c[0]:c[1]]) if c[2] == "person" and c[4] is None else None
-    if not owners or len(owners) != 1:
+def same_names(body: str, taken: list[Candidate], segments: list[list[Token]]) -> list[Candidate]:
+    """A name this article gives a person somewhere is that person everywhere in it (`Liu Yunshan,
+    member of …` … `asked Liu Yunshan to`)."""
+    names = {canonical(body[c[0]:c[1]]) for c in taken if c[2] == "person" and c[1] - c[0] > 4}
+    names = {n for n in names if " " in n}
+    out = []
+    for seg in segments:
+        if len(seg) >= 2 and canonical(body[seg[0].start:seg[-1].end]) in names:
+            out.append((seg[0].start, seg[-1].end, "person", 2, None))
+    return out
+
+
+def in_full(body: str, c: Candidate, shorts: dict[str, set[tuple[str, str, str]]],
+            persons: dict[str, str]) -> Candidate:
+    """A person found by a surname alone after a title (`President Assad`), or by the last words of a
+    fuller name the article gives (`Balaguer Cabrera` after `Jose Ramon Balaguer Cabrera`), is that person."""
+    if c[2] != "person" or c[4] is not None:
+        return c
+    text = canonical(body[c[0]:c[1]])
+    owners = shorts.get(text) or {("person", name, eid) for name, eid in persons.items()
+                                  if name.endswith(" " + text)}
+    if len(owners) != 1:
         return c
     (type_, name, eid), = owners
     return (c[0], c[1], c[2], c[3], Known(eid, type_, name))
@@ -650,6 +725,7 @@ def acronyms(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
     if not loose:
         return []  # no acronym left to read
     defined: dict[str, Known] = {}
+    initials: dict[str, Known] = {}
     for c in taken:
         if c[2] not in ("organization", "place"):
             continue
@@ -657,7 +733,8 @@ def acronyms(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
         whole = Known(eid, c[2], name)
         m = _BRACKETED.match(body, c[1])
         if m:
-            defined.setdefault(m.group(1), whole)
+            defined[m.group(1)] = whole  # defined in brackets: before any initials
+            continue
         text = body[c[0]:c[1]]
         for i, part in enumerate([text] + [text[m.end():] for m in _OF.finditer(text)]):
             words = [w for w in part.split() if w[:1].isupper()]
@@ -667,11 +744,11 @@ def acronyms(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
                 part_name = canonical(part)
                 known = whole if i == 0 else (lex.by_name.get((c[2], part_name))
                                               or Known(entity_id(c[2], part_name), c[2], part_name))
-                defined.setdefault("".join(w[0] for w in words), known)
+                initials.setdefault("".join(w[0] for w in words), known)
     out = []
     for run in tokens:
         for t in run:
-            known = defined.get(t.text) if t.text in loose else None
+            known = (defined.get(t.text) or initials.get(t.text)) if t.text in loose else None
             if known and occupied.find(1, t.start, t.end) < 0:
                 out.append((t.start, t.end, known.type, 2, known))
     return out
@@ -745,13 +822,15 @@ def mentions(body: str, lex: Lexicon) -> list[Mention]:
     tokens = runs(body)
     cands, segments = candidates(body, tokens, lex)
     cands = completed(cands)
-    taken = chosen(cands, len(body))
+    taken = chosen(cands, len(body), body)
     # readings that lean on what was found: persons joined to persons, organs cut short, acronyms
     more = coordinated(body, taken, segments) + organs(body, tokens, taken, lex) + acronyms(body, tokens, taken, lex)
-    taken = chosen(cands + more, len(body))
+    more += same_names(body, taken, segments)
+    taken = chosen(cands + more, len(body), body)
     shorts = short_names(body, taken, lex)
     taken = sorted(taken + short_forms(body, taken, tokens, shorts, lex), key=lambda c: c[0])
-    taken = [in_full(body, c, shorts) for c in taken]
+    persons = dict(identity(body, c) for c in taken if c[2] == "person")
+    taken = [in_full(body, c, shorts, persons) for c in taken]
     taken = [c if c[4] is not None or c[2] == "person" else spelt_out(body, c, cands, lex)
              for c in taken if c[2] != WORK]
     spans = [(c[0], c[1]) for c in taken]

@@ -1,7 +1,7 @@
 """Compile the lexicon documents (parsed JSON) into the `Rules` the transforms use.
 
 Takes: a mapping of document name -> parsed JSON (`chrome`, `calendar`,
-`outlets`, `entities`, `korean_names`, `person_titles`, `entity_shapes`). Returns: `Rules`,
+`outlets`, `entities`, `korean_names`, `chinese_names`, `person_titles`, `entity_shapes`). Returns: `Rules`,
 immutable and picklable, built once per process by the caller.
 """
 from __future__ import annotations
@@ -28,6 +28,8 @@ class Rules:
     entities: tuple[Mapping[str, Any], ...]
     surnames: frozenset[str]
     south_surnames: frozenset[str]
+    chinese_surnames: frozenset[str]
+    surnames_also_words: frozenset[str]
     syllables: frozenset[str]
     not_given_names: frozenset[str]
     titles_before: tuple[str, ...]
@@ -38,6 +40,7 @@ class Rules:
     not_person_words: frozenset[str]
     leading_words: frozenset[str]
     award_heads: frozenset[str] = frozenset()
+    document_heads: frozenset[str] = frozenset()
     common_organ_words: frozenset[str] = frozenset()
     sub_organ_words: frozenset[str] = frozenset()
     short_place_heads: frozenset[str] = frozenset()
@@ -72,6 +75,8 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         entities=tuple(docs.get("entities", {}).get("entities", ())),
         surnames=frozenset(names.get("surnames", ())),
         south_surnames=frozenset(names.get("south_surnames", ())),
+        chinese_surnames=frozenset(docs.get("chinese_names", {}).get("surnames", ())),
+        surnames_also_words=frozenset(names.get("surnames_also_words", ())),
         syllables=frozenset(names.get("syllables", ())),
         not_given_names=frozenset(names.get("not_given_names", ())),
         titles_before=tuple(titles.get("before", ())),
@@ -82,6 +87,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         not_person_words=frozenset(shapes.get("not_person_words", ())),
         leading_words=frozenset(shapes.get("leading_words", ())),
         award_heads=frozenset(shapes.get("award_heads", ())),
+        document_heads=frozenset(shapes.get("document_heads", ())),
         common_organ_words=frozenset(shapes.get("common_organ_words", ())),
         sub_organ_words=frozenset(shapes.get("sub_organ_words", ())),
         short_place_heads=frozenset(shapes.get("short_place_heads", ())),

@@ -109,3 +109,75 @@ def test_persons_are_not_glued_to_neighbours_or_invented(lex, body, want):
 def test_a_title_word_starting_an_organisation_stays_in_it(lex):
     body = "V.V. Yakushev, secretary of the General Council, on behalf of the URP."
     assert ("organization", "General Council", "General Council") in found(body, lex)
+
+
+def spans(body, lex):
+    return [(m.type, m.surface) for m in mentions(body, lex)]
+
+
+@pytest.mark.parametrize("body, want", [
+    # hyphenated pairs are two names; a country as a modifier is a place
+    ("the DPRK-Russia talks and the U.S.-led bloc", [("place", "DPRK"), ("place", "Russia"), ("place", "U.S.")]),
+    # an award, an order or a title of a work holds no mention, not even the name inside it
+    ("He was awarded the Kim Il Sung Prize and the Order of Kim Jong Il.", []),
+    ("They sang \u201cSong of General Kim Il Sung\u201d together.", []),
+    ("They were given the title of Three-Revolution Red Flag Team.", []),
+    # a common organ name alone is no name
+    ("The Political Bureau met. The Party Central Committee decided.", []),
+    # head first, with the name after `of`; `and` inside the name
+    ("the Ministry of Agriculture and the Pyongyang University of Music and Dance",
+     [("organization", "Ministry of Agriculture"), ("organization", "Pyongyang University of Music and Dance")]),
+    # buildings and sites are places; a military unit keeps its number; a ship is nothing
+    ("at the Korean Culture Hall in Tokyo, by KPA Unit 851", [("place", "Korean Culture Hall"), ("place", "Tokyo"),
+                                                             ("organization", "KPA Unit 851")]),
+    # the person inside a known institution is not a person of its own
+    ("doctors of the Hamhung Medical College of Kim Il Sung University",
+     [("organization", "Hamhung Medical College of Kim Il Sung University")]),
+])
+def test_spans_follow_the_labelling_guidelines(lex, body, want):
+    assert spans(body, lex) == want
+
+
+def test_an_organ_cut_short_by_coordination_is_named_in_full(lex):
+    body = "Ri Il Hwan, member of the Political Bureau and secretary of the C.C., WPK, spoke."
+    got = {m.surface: m.entity for m in mentions(body, lex) if m.type == "organization"}
+    assert got == {"Political Bureau": "Political Bureau of the Central Committee of the Workers' Party of Korea",
+                   "C.C., WPK": "Central Committee of the Workers' Party of Korea"}
+
+
+def test_a_name_that_ends_inside_a_known_name_takes_all_of_it(lex):
+    body = "Pak Jong Nam, director of the Science and Education Department of the C.C., WPK, said so."
+    org = [m for m in mentions(body, lex) if m.type == "organization"]
+    assert [(m.surface, m.entity) for m in org] == [(
+        "Science and Education Department of the C.C., WPK",
+        "Science and Education Department of the Central Committee of the Workers' Party of Korea")]
+
+
+@pytest.mark.parametrize("body, surface, entity", [
+    # an acronym defined in brackets, or the initials of a name the article gives
+    ("the Socialist Unity Party of Germany (SUPG) and later the SUPG", "SUPG", "Socialist Unity Party of Germany"),
+    ("the Central Committee of the People's Party of Arcadia. The PPA said", "PPA", "People's Party of Arcadia"),
+    # a county named in full, later by its name alone
+    ("farms in Kosan County. The farmers of Kosan say so.", "Kosan", "Kosan County"),
+    # a party's organ named after the party takes the usual order
+    ("the LPRP Central Committee", "LPRP Central Committee", "Central Committee of the Lao People's Revolutionary Party"),
+])
+def test_names_resolved_within_the_article(lex, body, surface, entity):
+    got = [m for m in mentions(body, lex) if m.surface == surface]
+    assert got and got[-1].entity == entity
+
+
+@pytest.mark.parametrize("body, want", [
+    ("Present from the Vietnamese side were To Huy Rua, secretary of the CPV Central Committee.", ["To Huy Rua"]),
+    ("To Ri Chol Min, a teacher, it was an honour.", ["Ri Chol Min"]),   # an opener at a sentence start
+    ("Bashar Al-Assad, president of Syria, arrived. Talks were held under President Assad.",
+     ["Bashar Al-Assad", "Bashar Al-Assad"]),
+    ("Presidents Putin and Xi met.", ["Vladimir Vladimirovich Putin", "Xi"]),
+    ("Mr. Smith agreed.", ["Smith"]),                                   # one word after a title
+    ("General Kim spoke.", []),                                        # but not a Korean surname alone
+    ("Jong Tae Se, a forward, scored twice. \u201cWe will win,\u201d Jong told reporters.",
+     ["Jong Tae Se", "Jong Tae Se"]),                                  # a Korean surname before a verb of speech
+    ("Nguy\u1ec5n Ph\u00fa Tr\u1ecdng, general secretary, spoke.", ["Nguy\u1ec5n Ph\u00fa Tr\u1ecdng"]),
+])
+def test_more_person_forms(lex, body, want):
+    assert [e for t, e, s in found(body, lex, "person")] == want
