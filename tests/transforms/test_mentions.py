@@ -181,3 +181,46 @@ def test_names_resolved_within_the_article(lex, body, surface, entity):
 ])
 def test_more_person_forms(lex, body, want):
     assert [e for t, e, s in found(body, lex, "person")] == want
+
+
+@pytest.mark.parametrize("body, want", [
+    # a Chinese name by its shape, then by its family name
+    ("The delegation of Zhao Leji arrived. Zhao said that the ties were strong.", ["Zhao Leji", "Zhao Leji"]),
+    ("under the command of Deng Huaxiang, they fought.", ["Deng Huaxiang"]),
+    # a Korean name of two syllables, standing alone; not the start of a longer name
+    ("followed by Ri Chol of the Amnokgang Sports Team", ["Ri Chol"]),
+    ("Kim Jong Il visited the site.", ["Kim Jong Il"]),
+    # given names or initials before a surname the table knows
+    ("greeted by its director general Nikolai Lavrov.", ["Nikolai Lavrov"]),
+    ("the unilateral attitude of the U.S. Lavrov told reporters", ["Sergei Lavrov"]),
+    # a name found once is a person wherever the article gives it
+    ("Chen Jianmin, vice-chairman of the committee, arrived. Chen Jianmin is leading a delegation.",
+     ["Chen Jianmin", "Chen Jianmin"]),
+    # the last words of a fuller name are that person
+    ("Jose Ramon Balaguer Cabrera, member of the Political Bureau, arrived. Balaguer Cabrera said so.",
+     ["Jose Ramon Balaguer Cabrera", "Jose Ramon Balaguer Cabrera"]),
+])
+def test_persons_by_shape_and_within_the_article(lex, body, want):
+    assert [e for t, e, s in found(body, lex, "person")] == want
+
+
+@pytest.mark.parametrize("body, want", [
+    # the title of a document holds no mention
+    ("They signed the DPRK-Russia Moscow Declaration.", []),
+    ("the Treaty on Friendship between the Democratic People's Republic of Korea and the Russian Federation.", []),
+    # one `and` inside a shaped name
+    ("round the Gagarin State Research and Production Space Centre,",
+     [("organization", "Gagarin State Research and Production Space Centre")]),
+    # a shaped city is named as the guidelines name cities
+    ("in Tanchon City, South Hamgyong Province", [("place", "Tanchon City"), ("place", "South Hamgyong Province")]),
+])
+def test_more_spans(lex, body, want):
+    assert spans(body, lex) == want
+
+
+def test_a_shaped_city_is_named_without_city_and_an_acronym_in_brackets_wins(lex):
+    got = {m.surface: m.entity for m in mentions(
+        "in Ryongnam City. The Korea-Cuba Friendship Association and the Korean Friendship Association (KFA); "
+        "the KFA said", lex)}
+    assert got["Ryongnam City"] == "Ryongnam"
+    assert got["KFA"] == "Korean Friendship Association"
