@@ -703,7 +703,7 @@ def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Le
     orgs = {c[0]: c for c in taken if c[2] == "organization"}
     out = []
     for run in tokens:
-        if not all(t.text in lex.sub_organs for t in run):
+        if run[0].text not in lex.sub_organs or not all(t.text in lex.sub_organs for t in run):
             continue
         m = _COORDINATED.match(body, run[-1].end)
         org = orgs.get(m.end()) if m else None
