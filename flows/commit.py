@@ -4,6 +4,8 @@ Decides, deterministically, which page wins when the same bytes or the same
 article arrive more than once (the one with the smallest path; a page whose
 article is already in the warehouse is a duplicate), then writes the tables
 partitioned by source and year and appends the run's pages to the manifest.
+A page the warehouse already holds (a backfill reprocesses it) replaces the
+rows it made before, in the same snapshot.
 Derived tables (`entities`) are rebuilt last, from what the new snapshot holds.
 """
 from __future__ import annotations
@@ -18,10 +20,10 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from flows.stages import STAGED_PAGES, staged_schema
-from flows.store import Warehouse, snapshot_dataset
+from flows.store import Warehouse, remove_rows, snapshot_dataset
 from transforms import PIPELINE_VERSION
 from transforms.entities import entities
-from transforms.schema import MANIFEST, PARTITIONING, REJECTS, TABLES
+from transforms.schema import MANIFEST, PARTITIONING, REJECTS, TABLES, page_key
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Outcome:
     rows: dict[str, int] | None = None
     rejects: list[dict] = field(default_factory=list)  # the run's new reject rows
     snapshot: str | None = None
+    replaced: frozenset[str] = frozenset()  # pages (SHA-256) processed again, their earlier rows replaced
 
 
 def resolve(pages: list[dict], known_articles: set[str]) -> list[dict]:
@@ -104,6 +107,18 @@ def write_entities(snapshot: Path, run_id: str) -> int:
     return table.num_rows
 
 
+def article_ids(manifest: pa.Table, mask: pa.ChunkedArray) -> set[str]:
+    return set(manifest["article_id"].filter(mask).drop_null().to_pylist())
+
+
+def drop_pages(snapshot: Path, pages: set[str], articles: set[str]) -> None:
+    """Remove every row the given pages made: by `raw_sha256`, or by the `article_id` of their articles."""
+    for table, schema in TABLES.items():
+        key = page_key(schema)
+        if key:
+            remove_rows(snapshot, table, key, pages if key == "raw_sha256" else articles)
+
+
 def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
     pages = staged(staging, "_pages", STAGED_PAGES).to_table().to_pylist()
     staged_rejects = staged(staging, "rejects", REJECTS).to_table().to_pylist()
@@ -116,10 +131,12 @@ def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
     pages = [p for p in pages if not (p["raw_sha256"] is None and p["raw_path"] in again)]
     if not pages and store.current() and (store.current() / "entities").exists():  # nothing new: nothing to do
         return Outcome(rows={t: 0 for t in ("articles", "teasers", "mentions", "rejects")}, known_rejects=len(again))
-    known = store.read("_manifest", ["article_id", "outcome"])
-    known_articles = {a for a, o in zip(known.column("article_id").to_pylist(), known.column("outcome").to_pylist(),
-                                        strict=True)
-                      if o == "article" and a}
+    known = store.read("_manifest", ["raw_sha256", "article_id", "outcome"])
+    # pages the warehouse holds already (a backfill): their earlier rows are replaced, their articles do not count
+    held = pc.is_in(known["raw_sha256"], value_set=pa.array({p["raw_sha256"] for p in pages} - {None}, pa.string()))
+    replaced = set(known["raw_sha256"].filter(held).to_pylist())
+    replaced_articles = article_ids(known, pc.and_(held, pc.not_equal(known["outcome"], "duplicate")))
+    known_articles = article_ids(known, pc.and_(pc.invert(held), pc.equal(known["outcome"], "article")))
     final = resolve(pages, known_articles)
     winners = pa.array(sorted(p["raw_path"] for p in final if p["outcome"] == "article"), pa.string())
     rejected = [p for p in final if p["outcome"] == "rejected"]
@@ -128,6 +145,7 @@ def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
     counts: dict[str, int] = {}
 
     def build(snapshot: Path) -> None:
+        drop_pages(snapshot, replaced, replaced_articles)
         for table in ("articles", "teasers", "mentions"):
             counts[table] = write_partitioned(staged(staging, table, staged_schema(table)), winners, snapshot, table, run_id)
         counts["rejects"] = len(rejects)
@@ -144,4 +162,5 @@ def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
         articles=sum(p["outcome"] == "article" for p in final),
         duplicates=sum(p["outcome"] == "duplicate" for p in final),
         rejected=len(rejected), known_rejects=len(again), rows=counts, rejects=rejects, snapshot=snapshot,
+        replaced=frozenset(replaced),
     )

@@ -2,8 +2,8 @@
 
 Each stage maps a transform over the pages of a batch and turns a page's
 `PageRejected` (or any error the transform raises on it) into a reject row,
-so one bad page never stops the batch. Only `ingest` touches the file system
-and only it retries.
+so one bad page never stops the batch. Only `ingest` and `stage` touch the
+file system, and only they retry (an I/O error that may pass, with back-off).
 """
 from __future__ import annotations
 
@@ -71,11 +71,14 @@ class Batch:
 
 
 @functools.cache
-def known_pages(manifest_folder: str | None) -> frozenset[str]:
-    """SHA-256 of the pages a snapshot has processed (snapshots are immutable: cache by path)."""
-    if not manifest_folder or not Path(manifest_folder).exists():
+def page_set(location: str | None) -> frozenset[str]:
+    """SHA-256 of the pages listed in a snapshot's manifest or a backfill's selection.
+
+    Both are immutable once written, so they are cached by path.
+    """
+    if not location or not Path(location).exists():
         return frozenset()
-    table = ds.dataset(manifest_folder, format="parquet").to_table(columns=["raw_sha256"])
+    table = ds.dataset(location, format="parquet").to_table(columns=["raw_sha256"])
     return frozenset(table.column("raw_sha256").to_pylist())
 
 
@@ -90,22 +93,34 @@ def transient(task, task_run, state) -> bool:
     return False
 
 
-@stage_task(name="ingest", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=transient)
-def ingest(input_root: str, paths: list[str], manifest_folder: str | None, max_page_bytes: int) -> Batch:
-    """Read each page, identify it by SHA-256, skip known ones, decode text or HTML to lines."""
-    root, known = Path(input_root), known_pages(manifest_folder)
+io_task = functools.partial(stage_task, retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=transient)
+
+
+@io_task(name="ingest")
+def ingest(input_root: str, paths: list[str], skip: str | None, max_page_bytes: int, only: str | None = None) -> Batch:
+    """Read each page, identify it by SHA-256, decode text or HTML to lines.
+
+    Pages listed in `skip` (the manifest), or missing from `only` (a backfill's
+    selection) when it is given, are counted as already processed and go no further.
+    """
+    root, known = Path(input_root), page_set(skip)
+    wanted = page_set(only) if only else None
+
+    def done(sha256: str | None) -> bool:
+        return sha256 in known or (wanted is not None and sha256 not in wanted)
+
     batch = Batch([])
     for rel in paths:
         shown = shown_path(rel)
         try:
             raw = read_page(root, rel, max_page_bytes)
         except Unreadable as e:
-            if e.sha256 in known:
+            if done(e.sha256):
                 batch.already_processed += 1
             else:
                 batch.reject(shown, e.sha256, "ingest", e.reason)
             continue
-        if raw.sha256 in known:
+        if done(raw.sha256):
             batch.already_processed += 1
             continue
         try:
@@ -159,6 +174,7 @@ def validate(batch: Batch, today: dt.date) -> Batch:
 
 STAGED_PAGES = pa.schema([
     ("raw_sha256", pa.string()), ("raw_path", pa.string()), ("outcome", pa.string()), ("article_id", pa.string()),
+    ("published_date", pa.date32()),
 ])
 
 
@@ -169,7 +185,7 @@ def staged_schema(table: str) -> pa.Schema:
     return schema if table == "articles" else schema.append(pa.field("raw_path", pa.string()))
 
 
-@stage_task(name="stage")
+@io_task(name="stage")
 def stage(batch: Batch, staging: str, number: int) -> dict[str, Any]:
     """Write the batch's rows to the run's staging folder; return its counts."""
     folder = Path(staging)
@@ -185,7 +201,8 @@ def stage(batch: Batch, staging: str, number: int) -> dict[str, Any]:
     (folder / "rejects").mkdir(exist_ok=True)
     pq.write_table(pa.Table.from_pylist(batch.rejects, schema=REJECTS), folder / "rejects" / name)
     pages = [{"raw_sha256": p.raw_sha256, "raw_path": p.raw_path, "outcome": "article",
-              "article_id": p.rows.article["article_id"]} for p in batch.pages]
+              "article_id": p.rows.article["article_id"], "published_date": p.rows.article["published_date"]}
+             for p in batch.pages]
     pages += [{"raw_sha256": r["raw_sha256"], "raw_path": r["raw_path"], "outcome": "rejected", "article_id": None}
               for r in batch.rejects]
     (folder / "_pages").mkdir(exist_ok=True)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -37,6 +38,15 @@ KEEP_SNAPSHOTS = 2  # the current one and its predecessor, for readers mid-query
 
 class WarehouseError(Exception):
     pass
+
+
+class WarehouseLocked(WarehouseError):
+    """Another run holds the warehouse's write lock."""
+
+    def __init__(self, root: Path, owner: str, waited: float):
+        self.owner = owner
+        gave_up = f"; gave up after {waited:.0f}s" if waited else ""
+        super().__init__(f"warehouse {root} is locked by run {owner}{gave_up}")
 
 
 class Warehouse:
@@ -78,13 +88,13 @@ class Warehouse:
                     fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
+                    f.seek(0)
+                    holder = f.read().strip() or "another run"
+                    if time.monotonic() >= deadline:
+                        raise WarehouseLocked(self.root, holder, timeout) from None
                     if not told:
-                        f.seek(0)
-                        on_wait(f.read().strip() or "another run")
+                        on_wait(holder)
                         told = True
-                    if time.monotonic() > deadline:
-                        raise WarehouseError(
-                            f"warehouse {self.root} is locked by another run; gave up after {timeout:.0f}s") from None
                     time.sleep(0.5)
             f.seek(0)
             f.truncate()
@@ -184,6 +194,30 @@ def snapshot_dataset(snapshot: Path, table: str) -> ds.Dataset | None:
         return None
     part = ds.partitioning(PARTITIONING, flavor="hive") if table in PARTITIONED else None
     return ds.dataset(snapshot / table, format="parquet", partitioning=part, schema=schema_of(table))
+
+
+def remove_rows(snapshot: Path, table: str, column: str, values: set[str]) -> int:
+    """Drop the rows of `table` whose `column` is in `values` from a snapshot being built.
+
+    A file holding such rows is rewritten without them under a new inode: the file it
+    replaces is a hard link shared with the published snapshots, which must not change.
+    """
+    if not values or not (snapshot / table).exists():
+        return 0
+    wanted = pa.array(sorted(values), pa.string())
+    removed = 0
+    for path in sorted((snapshot / table).rglob("*.parquet")):
+        file = pq.ParquetFile(path)  # the file alone: its folder's partition values are not columns of it
+        hit = pc.is_in(file.read(columns=[column]).column(column), value_set=wanted)
+        dropped = pc.sum(hit).as_py() or 0
+        if not dropped:
+            continue
+        kept = file.read().filter(pc.invert(hit))
+        os.unlink(path)
+        if kept.num_rows:
+            pq.write_table(kept, path)
+        removed += dropped
+    return removed
 
 
 def link_tree(src: Path, dst: Path) -> None:

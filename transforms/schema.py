@@ -92,7 +92,8 @@ MANIFEST = pa.schema([
     col("raw_path", pa.string(), "Path of the page when it was processed.", False),
     col("outcome", pa.string(), "`article`, `duplicate` (same bytes or same article as another page) or `rejected`.", False),
     col("article_id", pa.string(), "The article the page became or duplicates; null for rejects."),
-    col("pipeline_version", pa.string(), "Version of the transforms that processed it.", False),
+    col("published_date", pa.date32(), "Publication date the page gave (as in `articles`): what `backfill --since/--until` selects on. Null for rejects and undated pages."),
+    col("pipeline_version", pa.string(), "Version of the transforms that processed it (what `backfill --stale` compares).", False),
     col("run_id", pa.string(), "Run that processed it.", False),
 ])
 
@@ -101,6 +102,17 @@ TABLES: dict[str, pa.Schema] = {
     "_manifest": MANIFEST,
 }
 PARTITIONED = ("articles", "teasers", "mentions")
+
+
+def page_key(schema: pa.Schema) -> str | None:
+    """The column that ties a table's rows to the page they came from, for replacing a page's rows.
+
+    `raw_sha256`: the row belongs to that page (articles, rejects, the manifest). Else `article_id`:
+    the row belongs to the page that made that article (teasers, mentions). None: a table derived
+    from the others as a whole, rebuilt rather than replaced row by row.
+    """
+    return next((c for c in ("raw_sha256", "article_id") if c in schema.names), None)
+
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 MAX_SLUG = 60

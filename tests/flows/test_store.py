@@ -144,3 +144,23 @@ def test_a_file_over_the_limit_is_hashed_in_bounded_memory_and_refused(tmp_path)
 def test_a_file_name_that_is_not_utf8_is_shown_with_escapes():
     assert shown_path(os.fsdecode(b"caf\xe9 \xff.txt")) == "caf\\xe9 \\xff.txt"
     assert shown_path("사진 é.txt") == "사진 é.txt"
+
+
+def test_removing_rows_from_a_snapshot_being_built_leaves_the_published_one_as_it_was(tmp_path):
+    """The new snapshot's files are hard links to the current one's: rows are removed into new files."""
+    from flows.store import remove_rows
+
+    store = Warehouse(tmp_path / "wh").open()
+    rows = [{"raw_path": f"{i}.txt", "raw_sha256": f"s{i}", "stage": "ingest", "reason": "empty file",
+             "pipeline_version": "1"} for i in range(3)]
+
+    def first(folder: Path) -> None:
+        (folder / "rejects").mkdir()
+        pq.write_table(pa.Table.from_pylist(rows, schema=REJECTS), folder / "rejects" / "part-r1.parquet")
+    store.publish("r1", first)
+    published = store.current()
+    removed = []
+    store.publish("r2", lambda folder: removed.append(remove_rows(folder, "rejects", "raw_sha256", {"s1", "s9"})))
+    assert removed == [1]
+    assert store.read("rejects")["raw_path"].to_pylist() == ["0.txt", "2.txt"]
+    assert pq.read_table(published / "rejects" / "part-r1.parquet")["raw_path"].to_pylist() == ["0.txt", "1.txt", "2.txt"]
