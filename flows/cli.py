@@ -1,12 +1,18 @@
-"""`kcna-etl`: run the pipeline, or print the table reference.
+"""`kcna-etl`: run the pipeline, serve it on a schedule, backfill, or print the table reference.
 
-    kcna-etl run [--input DIR] [--warehouse DIR]   run the flow once (exit 0 when it completed)
-    kcna-etl schema-doc                            print docs/tables.md from the schemas
-    kcna-etl eval-mentions [--errors]              score the mentions against the labelled text
+    kcna-etl run [--input DIR] [--warehouse DIR]       run the flow once
+    kcna-etl serve [--cron "0 * * * *"] [...]          serve it as a scheduled Prefect deployment
+    kcna-etl backfill --stale | --since D --until D | --full [...]   process pages again, replace their rows
+    kcna-etl schema-doc                                print docs/tables.md from the schemas
+    kcna-etl eval-mentions [--errors]                  score the mentions against the labelled text
+
+Exit status of run and backfill: 0 done, 1 failed, 2 wrong options,
+75 skipped because another run holds the warehouse (--if-locked skip).
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import errno
 import logging
 import os
@@ -16,6 +22,7 @@ from pathlib import Path
 from transforms.decode import MAX_TEXT_BYTES
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "pages"
+LOCKED = 75  # EX_TEMPFAIL: skipped, try again later
 
 
 def quiet_prefect(verbose: bool) -> None:
@@ -32,10 +39,9 @@ def quiet_prefect(verbose: bool) -> None:
             logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kcna-etl", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = p.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the pipeline once over an input folder")
+def pipeline_options(if_locked: str = "wait") -> argparse.ArgumentParser:
+    """The options of every command that runs the pipeline (run, backfill, serve); new ones each call."""
+    run = argparse.ArgumentParser(add_help=False)
     run.add_argument("--input", default=os.environ.get("KCNA_ETL_INPUT", str(SAMPLES)),
                      help="folder of scraped pages (default: the sample pages shipped in the repository)")
     run.add_argument("--warehouse", default=os.environ.get("KCNA_ETL_WAREHOUSE", "warehouse"),
@@ -50,7 +56,31 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--max-page-bytes", type=int,
                      default=int(os.environ.get("KCNA_ETL_MAX_PAGE_BYTES", str(MAX_TEXT_BYTES))),
                      help=f"larger page files (or gzip contents) are rejected (default {MAX_TEXT_BYTES:,})")
+    run.add_argument("--if-locked", choices=("wait", "skip"), default=if_locked,
+                     help=f"when another run holds the warehouse: wait for it, or skip this run (exit {LOCKED}); "
+                          f"default {if_locked}")
     run.add_argument("--verbose", action="store_true", help="show Prefect's logs")
+    return run
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kcna-etl", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", parents=[pipeline_options()], help="run the pipeline once over an input folder")
+    backfill = sub.add_parser("backfill", parents=[pipeline_options()], help="process pages again and replace their rows")
+    backfill.add_argument("--stale", action="store_true", help="pages processed by an older pipeline version")
+    backfill.add_argument("--since", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                          help="pages of articles published on or after this date")
+    backfill.add_argument("--until", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                          help="pages of articles published on or before this date")
+    backfill.add_argument("--full", action="store_true", help="every page: rebuild the tables from the raw pages")
+    # a served run that finds the warehouse busy is skipped: the next tick does its work, runs do not pile up
+    serve = sub.add_parser("serve", parents=[pipeline_options(if_locked="skip")],
+                           help="serve the flow as a Prefect deployment with a cron schedule")
+    serve.add_argument("--cron", default=os.environ.get("KCNA_ETL_CRON", "0 * * * *"),
+                       help="when to run, as a cron expression (default hourly: '0 * * * *')")
+    serve.add_argument("--timezone", default="UTC", help="time zone of the cron expression (default UTC)")
+    serve.add_argument("--name", default="scheduled", help="deployment name (default: kcna-etl/scheduled)")
     sub.add_parser("schema-doc", help="print the table reference (docs/tables.md) generated from the schemas")
     ev = sub.add_parser("eval-mentions", help="precision, recall and F1 of the mentions against labelled text")
     ev.add_argument("--labels", type=Path, default=None,
@@ -66,12 +96,17 @@ def parser() -> argparse.ArgumentParser:
 
 def print_summary(s: dict) -> None:
     rows = ", ".join(f"{t} {n:,}" for t, n in (s.get("rows") or {}).items())
-    print(f"kcna-etl run {s['run_id']} done in {s['seconds']:.1f}s")
+    print(f"kcna-etl {'backfill' if 'backfill' in s else 'run'} {s['run_id']} done in {s['seconds']:.1f}s")
     print(f"  pages seen {s['pages_seen']:,}: new {s['new_articles']:,}, duplicates {s['duplicates']:,}, "
           f"already processed {s['already_processed']:,}, rejected {s['rejected']:,}")
     print(f"  rows written: {rows}")
     if s["rejected"]:
         print(f"  rejected pages are listed with their reasons in {s['warehouse']}/rejects/")
+    if b := s.get("backfill"):
+        print(f"  backfill {b['selection']}: {b['selected']:,} page(s) chosen, {b['reprocessed']:,} processed again")
+        if b["missing"]:
+            shown = ", ".join(b["missing"][:5]) + (", …" if len(b["missing"]) > 5 else "")
+            print(f"  {len(b['missing']):,} chosen page(s) no longer in the input kept their rows: {shown}")
     print(f"  warehouse {s['warehouse']} (snapshot {s['snapshot']})")
 
 
@@ -86,45 +121,80 @@ def usage_error(args: argparse.Namespace) -> str | None:
         return "--batch-size must be at least 1"
     if args.max_page_bytes < 1:
         return "--max-page-bytes must be at least 1"
+    if args.command == "backfill":
+        from flows.selection import Selection
+        return Selection(args.stale, args.since, args.until, args.full).problem()
     return None
 
 
-def failure_message(e: Exception, before: str | None, after: str | None) -> str:
+def failure_message(command: str, e: Exception, before: str | None, after: str | None) -> str:
     """What went wrong, and what it did to the warehouse (a failed run commits nothing)."""
     what = f"{type(e).__name__}: {e}"
     if isinstance(e, OSError) and (e.errno == errno.ENOSPC or "No space left on device" in str(e)):
         what = f"the disk is full ({what}); free some space and run again"
     state = (f"nothing was committed: the warehouse is unchanged (snapshot {before or 'none yet'})" if after == before
              else f"the run's snapshot {after} was committed before the failure")
-    return f"kcna-etl run failed: {what}\n  {state}"
+    return f"kcna-etl {command} failed: {what}\n  {state}"
 
 
 def run(args: argparse.Namespace) -> int:
+    """`run` and `backfill`: one flow run in this process, its summary on the terminal."""
     if problem := usage_error(args):
-        print(f"kcna-etl run: {problem}", file=sys.stderr)
+        print(f"kcna-etl {args.command}: {problem}", file=sys.stderr)
         return 2
     quiet_prefect(args.verbose)
-    from flows.pipeline import kcna_etl
     from flows.runners import task_runner
-
     from flows.store import Warehouse
 
-    flow = kcna_etl.with_options(task_runner=task_runner(args.runner, args.workers))
+    options = dict(input=args.input, warehouse=args.warehouse, batch_size=args.batch_size,
+                   lock_timeout=args.lock_timeout, if_locked=args.if_locked, show_progress=True,
+                   max_page_bytes=args.max_page_bytes)
+    if args.command == "backfill":
+        from flows.backfill import kcna_etl_backfill as flow
+        options.update(stale=args.stale, since=args.since, until=args.until, full=args.full)
+    else:
+        from flows.pipeline import kcna_etl as flow
     before = Warehouse(args.warehouse).snapshot_id()
     try:
-        summary = flow(input=args.input, warehouse=args.warehouse, batch_size=args.batch_size,
-                       lock_timeout=args.lock_timeout, show_progress=True, max_page_bytes=args.max_page_bytes)
+        summary = flow.with_options(task_runner=task_runner(args.runner, args.workers))(**options)
     except Exception as e:
-        print(failure_message(e, before, Warehouse(args.warehouse).snapshot_id()), file=sys.stderr)
+        print(failure_message(args.command, e, before, Warehouse(args.warehouse).snapshot_id()), file=sys.stderr)
         return 1
+    if "locked_by" in summary:
+        print(f"kcna-etl {args.command}: warehouse {summary['warehouse']} is locked by run {summary['locked_by']}; "
+              f"skipped (--if-locked skip)", file=sys.stderr)
+        return LOCKED
     print_summary(summary)
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    if problem := usage_error(args):
+        print(f"kcna-etl serve: {problem}", file=sys.stderr)
+        return 2
+    from flows import serve as serving
+
+    serving.use_runner(args.runner, args.workers)
+    quiet_prefect(verbose=True)  # a service: its runs' logs go to the Prefect UI and the journal
+    if problem := serving.problem(args.cron, args.timezone):
+        print(f"kcna-etl serve: {problem}", file=sys.stderr)
+        return 2
+    try:
+        serving.serve(args.name, args.cron, args.timezone, dict(
+            input=args.input, warehouse=args.warehouse, batch_size=args.batch_size,
+            lock_timeout=args.lock_timeout, if_locked=args.if_locked, max_page_bytes=args.max_page_bytes))
+    except Exception as e:  # e.g. the server is not up yet: a supervisor restarts us
+        print(f"kcna-etl serve failed: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.command == "run":
+    if args.command in ("run", "backfill"):
         return run(args)
+    if args.command == "serve":
+        return serve(args)
     if args.command == "eval-mentions":
         from flows import evaluation
         return evaluation.main(args.labels or evaluation.LABELS,

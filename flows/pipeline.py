@@ -3,35 +3,46 @@
 Pages are listed, cut into batches, and each batch runs the stages as tasks
 in a worker (a process of the task runner's pool), writing its rows to the
 run's staging folder. When every batch is done, one commit publishes the run
-as the warehouse's next snapshot, under the warehouse lock.
+as the warehouse's next snapshot, under the warehouse lock. A run that finds
+the warehouse locked waits for it or, with `if_locked="skip"`, ends at once
+in a Completed state named `Skipped`.
+
+`flows/backfill.py` runs the same pipeline over pages chosen from the manifest.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Literal
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed, wait
 from prefect.runtime import flow_run
+from prefect.states import Completed, State
 from prefect.utilities.annotations import quote
 
 from flows import commit as committing
 from flows.pages import list_pages
 from flows.progress import Progress
+from flows.runners import default_task_runner
 from flows.stages import Batch, clean_boilerplate, enrich, ingest, split_sidebars, stage, validate
-from flows.store import Warehouse
+from flows.store import Warehouse, WarehouseLocked
 from transforms import PIPELINE_VERSION
 from transforms.decode import MAX_TEXT_BYTES
 from transforms.escape import markdown_text
 
+IfLocked = Literal["wait", "skip"]
+# A backfill's choice of pages: (manifest to skip, selection to keep only) for ingest
+Select = Callable[[Warehouse, Path], tuple[str | None, str | None]]
+
 
 @task(name="batch", persist_result=False, cache_policy=NO_CACHE)
-def process_batch(input_root: str, paths: list[str], manifest: str | None, staging: str, number: int,
+def process_batch(input_root: str, paths: list[str], skip: str | None, only: str | None, staging: str, number: int,
                   today: dt.date, max_page_bytes: int) -> dict[str, Any]:
     """One batch through every stage; returns its counts and stage timings."""
     timings: dict[str, float] = {}
@@ -43,7 +54,7 @@ def process_batch(input_root: str, paths: list[str], manifest: str | None, stagi
         timings[name] = time.perf_counter() - t
         return out
 
-    batch = timed("ingest", ingest, input_root, paths, manifest, max_page_bytes)
+    batch = timed("ingest", ingest, input_root, paths, skip, max_page_bytes, only)
     batch = timed("clean", clean_boilerplate, batch)
     batch = timed("split", split_sidebars, batch)
     batch = timed("enrich", enrich, batch)
@@ -76,10 +87,25 @@ def new_run_id() -> str:
     return f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
-@flow(name="kcna-etl", log_prints=False)
-def kcna_etl(input: str, warehouse: str = "warehouse", batch_size: int = 1000,
-             lock_timeout: float = 3600.0, show_progress: bool = True,
-             max_page_bytes: int = MAX_TEXT_BYTES) -> dict[str, Any]:
+def skipped(store: Warehouse, run_id: str, locked: WarehouseLocked) -> State:
+    get_run_logger().warning("%s; skipping this run (if_locked=skip): the next run will do its work", locked)
+    return Completed(name="Skipped", message=str(locked),
+                     data={"run_id": run_id, "warehouse": str(store.root), "locked_by": locked.owner})
+
+
+@flow(name="kcna-etl", log_prints=False, task_runner=default_task_runner())
+def kcna_etl(input: str, warehouse: str = "warehouse", batch_size: int = 1000, lock_timeout: float = 3600.0,
+             if_locked: IfLocked = "wait", show_progress: bool = True,
+             max_page_bytes: int = MAX_TEXT_BYTES) -> dict[str, Any] | State:
+    """Turn the pages of `input` that the warehouse has not processed yet into rows."""
+    return pipeline(input, warehouse, batch_size, lock_timeout, if_locked, show_progress, max_page_bytes)
+
+
+def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, if_locked: IfLocked,
+             show_progress: bool, max_page_bytes: int, select: Select | None = None,
+             report: Callable[[committing.Outcome], dict[str, Any]] | None = None) -> dict[str, Any] | State:
+    """The body of both flows. Without `select`, the pages already processed are skipped;
+    `report` adds its part to the run summary."""
     log = get_run_logger()
     started = time.monotonic()
     run_id = new_run_id()
@@ -87,16 +113,26 @@ def kcna_etl(input: str, warehouse: str = "warehouse", batch_size: int = 1000,
     if not root.is_dir():
         raise FileNotFoundError(f"input folder {root} does not exist")
     store = Warehouse(warehouse).open()
-    with store.locked(run_id, lock_timeout, on_wait=lambda owner: log.warning(
-            "warehouse %s is locked by run %s; waiting up to %.0fs", store.root, owner, lock_timeout)), store.swept():
+    def waiting(owner: str) -> None:
+        log.warning("warehouse %s is locked by run %s; waiting up to %.0fs", store.root, owner, lock_timeout)
+
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(store.locked(run_id, lock_timeout if if_locked == "wait" else 0, on_wait=waiting))
+        except WarehouseLocked as e:
+            if if_locked == "skip":
+                return skipped(store, run_id, e)
+            raise
+        held.enter_context(store.swept())
         paths = list_pages(root)
         snapshot = store.current()
         manifest = str(snapshot / "_manifest") if snapshot else None
         staging = str(store.staging(run_id))
+        skip, only = select(store, Path(staging)) if select else (manifest, None)
         # The latest calendar date anywhere (UTC+14): a page dated today in Pyongyang is not "future".
         today = dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date()
         progress = Progress(len(paths)) if show_progress else None
-        futures = [process_batch.submit(str(root), chunk, manifest, staging, i, today, max_page_bytes)
+        futures = [process_batch.submit(str(root), chunk, skip, only, staging, i, today, max_page_bytes)
                    for i, chunk in enumerate(chunks(paths, batch_size))]
         batches = []
         for result in finished(futures):
@@ -106,6 +142,7 @@ def kcna_etl(input: str, warehouse: str = "warehouse", batch_size: int = 1000,
         write_started = time.perf_counter()
         outcome = write(store, run_id, staging)
         write_seconds = time.perf_counter() - write_started
+        extra = report(outcome) if report else {}
     stage_seconds: dict[str, float] = {}
     for b in batches:
         for k, v in b["seconds"].items():
@@ -117,7 +154,7 @@ def kcna_etl(input: str, warehouse: str = "warehouse", batch_size: int = 1000,
         "pages_seen": len(paths), "new_articles": outcome.articles, "duplicates": outcome.duplicates,
         "already_processed": sum(b["already_processed"] for b in batches) + outcome.known_rejects,
         "rejected": outcome.rejected, "rows": outcome.rows, "stage_seconds": stage_seconds,
-        "seconds": round(time.monotonic() - started, 3),
+        "seconds": round(time.monotonic() - started, 3), **extra,
     }
     store.write_run_summary(run_id, summary)
     create_markdown_artifact(key="kcna-etl-run-summary", markdown=summary_markdown(summary, outcome.rejects),

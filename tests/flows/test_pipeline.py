@@ -137,9 +137,13 @@ def test_incremental_runs_add_exactly_the_new_page(kcna_etl, tmp_path):
     changed_copy(SAMPLES / "000_e310ae4d5a904c70.txt", inp / "sub dir" / "new page é.txt", "anew")
     p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))
     assert "pages seen 4: new 1, duplicates 0, already processed 3, rejected 0" in p.stdout
-    after = snapshot(wh)
+    assert_added_exactly(before, snapshot(wh), "sub dir/new page é.txt")
+
+
+def assert_added_exactly(before: dict, after: dict, raw_path: str) -> None:
+    """`after` is `before` plus the rows of the one page `raw_path`, every earlier row unchanged."""
     added = after["articles"][~after["articles"]["article_id"].isin(before["articles"]["article_id"])]
-    assert list(added["raw_path"]) == ["sub dir/new page é.txt"]
+    assert list(added["raw_path"]) == [raw_path]
     for t in ("articles", "teasers", "mentions"):
         old_rows = after[t][after[t]["article_id"].isin(before["articles"]["article_id"])]
         pd.testing.assert_frame_equal(old_rows.reset_index(drop=True), before[t], obj=t)
@@ -201,3 +205,28 @@ def test_the_page_size_limit_is_an_option(kcna_etl, tmp_path):
     p = kcna_etl("run", "--input", str(SAMPLES), "--warehouse", str(tmp_path / "wh"), "--max-page-bytes", "0",
                  check=False)
     assert (p.returncode, p.stderr.strip()) == (2, "kcna-etl run: --max-page-bytes must be at least 1")
+
+
+def test_a_run_that_finds_the_warehouse_locked_waits_or_skips_with_a_clear_line(kcna_etl, tmp_path):
+    """While another run holds the warehouse: `--if-locked skip` exits at once (75), the default waits
+    up to `--lock-timeout` and then fails (1); either way nothing is written."""
+    from flows.store import Warehouse
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    shutil.copy(SAMPLES / "003_0b576797fd08817e.txt", inp / "a.txt")
+    wh = tmp_path / "wh"
+    args = ("run", "--input", str(inp), "--warehouse", str(wh), "--runner", "thread")
+    with Warehouse(wh).open().locked("20990101T000000Z-holder", timeout=0):
+        skipped = kcna_etl(*args, "--if-locked", "skip", check=False)
+        waited = kcna_etl(*args, "--lock-timeout", "2", check=False)
+    assert skipped.returncode == 75, skipped.stderr
+    assert f"kcna-etl run: warehouse {wh} is locked by run 20990101T000000Z-holder; skipped (--if-locked skip)" \
+        in skipped.stderr
+    assert skipped.stdout == ""
+    assert waited.returncode == 1, waited.stderr
+    assert "locked by run 20990101T000000Z-holder; waiting up to 2s" in waited.stderr
+    assert "locked by run 20990101T000000Z-holder; gave up after 2s" in waited.stderr
+    assert not (wh / "current").exists() and not list((wh / "_runs").glob("*.json"))
+    # once it is free, the next run does the work
+    assert "new 1," in kcna_etl(*args, "--if-locked", "skip").stdout
