@@ -1,6 +1,7 @@
 """Shared fixtures: the compiled rules, the labelled pages, a real Prefect server, DuckDB readers."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -101,6 +102,27 @@ def kcna_etl(prefect_server):
             raise AssertionError(f"kcna-etl {' '.join(args)} exited {p.returncode}:\n{p.stdout}\n{p.stderr}")
         return p
     return run
+
+
+@contextlib.contextmanager
+def prefect_client(prefect_server: dict):
+    """A client of the session's Prefect server, from the test process."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: prefect_server["PREFECT_API_URL"]}):
+        with get_client(sync_client=True) as client:
+            yield client
+
+
+def flow_run_named(prefect_server: dict, name: str) -> tuple:
+    """A flow run (by the name a CLI run logs, e.g. `Flow run 'brawny-vicugna'`) and its task runs."""
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName, TaskRunFilter, TaskRunFilterFlowRunId
+
+    with prefect_client(prefect_server) as client:
+        [run] = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[name])))
+        tasks = client.read_task_runs(task_run_filter=TaskRunFilter(flow_run_id=TaskRunFilterFlowRunId(any_=[run.id])))
+        return run, tasks
 
 
 def duck_table(warehouse: Path, table: str):

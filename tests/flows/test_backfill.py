@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from flows.store import Warehouse
-from tests.conftest import ROOT, labelled_pages, duck_table
+from tests.conftest import ROOT, duck_table, flow_run_named, labelled_pages
 from tests.flows.test_pipeline import TABLES, assert_same_tables, changed_copy, snapshot
 from transforms import PIPELINE_VERSION
 from transforms.schema import page_key
@@ -241,19 +241,6 @@ def files_of_at_most(limit: int):
     def preexec():
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
     return preexec
-
-
-def flow_run_named(prefect_server: dict, name: str) -> tuple:
-    """A flow run and its task runs, from the Prefect server's API."""
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName, TaskRunFilter, TaskRunFilterFlowRunId
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    with temporary_settings(updates={PREFECT_API_URL: prefect_server["PREFECT_API_URL"]}):
-        with get_client(sync_client=True) as client:
-            [run] = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[name])))
-            tasks = client.read_task_runs(task_run_filter=TaskRunFilter(flow_run_id=TaskRunFilterFlowRunId(any_=[run.id])))
-            return run, tasks
 
 
 # the run's batches in worker processes (which inherit the limit), the backfill's in threads

@@ -207,10 +207,11 @@ def test_the_page_size_limit_is_an_option(kcna_etl, tmp_path):
     assert (p.returncode, p.stderr.strip()) == (2, "kcna-etl run: --max-page-bytes must be at least 1")
 
 
-def test_a_run_that_finds_the_warehouse_locked_waits_or_skips_with_a_clear_line(kcna_etl, tmp_path):
-    """While another run holds the warehouse: `--if-locked skip` exits at once (75), the default waits
-    up to `--lock-timeout` and then fails (1); either way nothing is written."""
+def test_a_run_that_finds_the_warehouse_locked_waits_or_skips_with_a_clear_line(kcna_etl, prefect_server, tmp_path):
+    """While another run holds the warehouse: `--if-locked skip` exits at once (75) and its flow run ends
+    Completed as `Skipped`; the default waits up to `--lock-timeout` and then fails (1). Nothing is written."""
     from flows.store import Warehouse
+    from tests.conftest import flow_run_named
 
     inp = tmp_path / "in"
     inp.mkdir()
@@ -224,6 +225,8 @@ def test_a_run_that_finds_the_warehouse_locked_waits_or_skips_with_a_clear_line(
     assert f"kcna-etl run: warehouse {wh} is locked by run 20990101T000000Z-holder; skipped (--if-locked skip)" \
         in skipped.stderr
     assert skipped.stdout == ""
+    run, _ = flow_run_named(prefect_server, re.search(r"Flow run '([^']+)'", skipped.stderr).group(1))
+    assert (run.state.type.value, run.state.name) == ("COMPLETED", "Skipped")
     assert waited.returncode == 1, waited.stderr
     assert "locked by run 20990101T000000Z-holder; waiting up to 2s" in waited.stderr
     assert "locked by run 20990101T000000Z-holder; gave up after 2s" in waited.stderr

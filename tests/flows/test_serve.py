@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 
 from flows.cli import parser
-from tests.conftest import ROOT, SAMPLES, duck_table
+from tests.conftest import ROOT, SAMPLES, duck_table, prefect_client
 from tests.flows.test_pipeline import assert_added_exactly, assert_same_tables, changed_copy, snapshot
 from transforms.decode import MAX_TEXT_BYTES
 
@@ -28,16 +28,6 @@ def test_serve_defaults_to_hourly_and_skips_a_run_that_finds_the_warehouse_locke
     serve = parser().parse_args(["serve"])
     assert (serve.cron, serve.timezone, serve.if_locked) == ("0 * * * *", "UTC", "skip")
     assert parser().parse_args(["run"]).if_locked == parser().parse_args(["backfill", "--stale"]).if_locked == "wait"
-
-
-@contextlib.contextmanager
-def client(prefect_server: dict) -> Iterator:
-    from prefect.client.orchestration import get_client
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    with temporary_settings(updates={PREFECT_API_URL: prefect_server["PREFECT_API_URL"]}):
-        with get_client(sync_client=True) as c:
-            yield c
 
 
 @contextlib.contextmanager
@@ -84,7 +74,7 @@ def trigger(prefect_server: dict, deployment: str, wait: bool = True):
 
 def final_states(prefect_server: dict, runs: list, log: Path) -> list:
     deadline = time.monotonic() + RUN
-    with client(prefect_server) as c:
+    with prefect_client(prefect_server) as c:
         while True:
             states = [c.read_flow_run(r.id).state for r in runs]
             if all(s.is_final() for s in states):
@@ -114,7 +104,7 @@ def test_served_deployment_runs_when_triggered_and_a_new_page_adds_exactly_its_r
     # a schedule that will not fire while the test runs: runs come from the API only
     cmd = [sys.executable, "-m", "flows.cli", "serve", "--input", str(inp), "--warehouse", str(wh),
            "--cron", "30 4 1 1 *", "--timezone", "Asia/Pyongyang", "--name", name]
-    with process(cmd, environment(prefect_server), log) as proc, client(prefect_server) as c:
+    with process(cmd, environment(prefect_server), log) as proc, prefect_client(prefect_server) as c:
         deployment = eventually(lambda: c.read_deployment_by_name(f"kcna-etl/{name}"), STARTUP, proc, log)
         [schedule] = deployment.schedules
         assert (schedule.schedule.cron, schedule.schedule.timezone, schedule.active) == \
@@ -150,7 +140,7 @@ def test_served_deployment_runs_when_triggered_and_a_new_page_adds_exactly_its_r
         assert manifest["raw_sha256"].is_unique and len(manifest) == 5
 
     assert proc.returncode is not None
-    with client(prefect_server) as c:
+    with prefect_client(prefect_server) as c:
         # a stopped server pauses its deployment's schedule: no runs pile up for a process that is gone
         assert c.read_deployment_by_name(f"kcna-etl/{name}").paused
 
@@ -165,7 +155,7 @@ def test_prefect_yaml_deploys_the_schedule_to_a_process_work_pool(kcna_etl, pref
         assert p.returncode == 0, p.stdout + p.stderr
     run("work-pool", "create", "kcna-etl", "--type", "process", "--overwrite")
     run("deploy", "--all", "--no-prompt")
-    with client(prefect_server) as c:
+    with prefect_client(prefect_server) as c:
         deployment = c.read_deployment_by_name("kcna-etl/scheduled")
     [schedule] = deployment.schedules
     assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 * * * *", "UTC")
