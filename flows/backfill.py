@@ -24,6 +24,7 @@ from prefect.states import State
 
 from flows.commit import Outcome
 from flows.pipeline import IfLocked, pipeline
+from flows.quality import MAX_ERROR_SHARE
 from flows.runners import default_task_runner
 from flows.selection import Selection, chosen
 from flows.store import Warehouse
@@ -35,7 +36,8 @@ from transforms.decode import MAX_TEXT_BYTES
 def kcna_etl_backfill(input: str, warehouse: str = "warehouse", stale: bool = False, since: dt.date | None = None,
                       until: dt.date | None = None, full: bool = False, batch_size: int = 1000,
                       lock_timeout: float = 3600.0, if_locked: IfLocked = "wait",
-                      show_progress: bool = True, max_page_bytes: int = MAX_TEXT_BYTES) -> dict[str, Any] | State:
+                      show_progress: bool = True, max_page_bytes: int = MAX_TEXT_BYTES,
+                      max_error_share: float = MAX_ERROR_SHARE) -> dict[str, Any] | State:
     """Process the chosen pages again from the raw files and replace their rows."""
     selection = Selection(stale, since, until, full)
     if problem := selection.problem():
@@ -59,4 +61,4 @@ def kcna_etl_backfill(input: str, warehouse: str = "warehouse", stale: bool = Fa
                              "reprocessed": pages[0].num_rows - len(missing), "missing": missing}}
 
     return pipeline(input, warehouse, batch_size, lock_timeout, if_locked, show_progress, max_page_bytes,
-                    select, report)
+                    max_error_share, select, report)

@@ -1,13 +1,18 @@
-"""`kcna-etl`: run the pipeline, serve it on a schedule, backfill, or print the table reference.
+"""`kcna-etl`: run the pipeline, serve it on a schedule, backfill, report on quality, or print the table reference.
 
     kcna-etl run [--input DIR] [--warehouse DIR]       run the flow once
     kcna-etl serve [--cron "0 * * * *"] [...]          serve it as a scheduled Prefect deployment
     kcna-etl backfill --stale | --since D --until D | --full [...]   process pages again, replace their rows
+    kcna-etl report [--warehouse DIR] [--run ID]       a run's quality report (default the latest), failures first
     kcna-etl schema-doc                                print docs/tables.md from the schemas
     kcna-etl eval-mentions [--errors]                  score the mentions against the labelled text
 
-Exit status of run and backfill: 0 done, 1 failed, 2 wrong options,
-75 skipped because another run holds the warehouse (--if-locked skip).
+Exit status of run and backfill: 0 done and every expectation passed; 3 done
+with warnings (expectations failed; rows failing `error` expectations are in
+quarantine); 4 failed validation: an `error` expectation failed on more than
+--max-error-share of its table's rows (the run is committed all the same,
+failing rows in quarantine); 1 failed; 2 wrong options; 75 skipped because
+another run holds the warehouse (--if-locked skip).
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ import os
 import sys
 from pathlib import Path
 
+from flows.quality import MAX_ERROR_SHARE, STATUS_EXIT
 from transforms.decode import MAX_TEXT_BYTES
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "pages"
@@ -56,6 +62,9 @@ def pipeline_options(if_locked: str = "wait") -> argparse.ArgumentParser:
     run.add_argument("--max-page-bytes", type=int,
                      default=int(os.environ.get("KCNA_ETL_MAX_PAGE_BYTES", str(MAX_TEXT_BYTES))),
                      help=f"larger page files (or gzip contents) are rejected (default {MAX_TEXT_BYTES:,})")
+    run.add_argument("--max-error-share", type=float, default=MAX_ERROR_SHARE, metavar="SHARE",
+                     help="fail the run (exit 4) when an error expectation fails on more than this share of its "
+                          f"table's rows (default {MAX_ERROR_SHARE})")
     run.add_argument("--if-locked", choices=("wait", "skip"), default=if_locked,
                      help=f"when another run holds the warehouse: wait for it, or skip this run (exit {LOCKED}); "
                           f"default {if_locked}")
@@ -81,6 +90,10 @@ def parser() -> argparse.ArgumentParser:
                        help="when to run, as a cron expression (default hourly: '0 * * * *')")
     serve.add_argument("--timezone", default="UTC", help="time zone of the cron expression (default UTC)")
     serve.add_argument("--name", default="scheduled", help="deployment name (default: kcna-etl/scheduled)")
+    report = sub.add_parser("report", help="print a run's quality report: failed expectations first")
+    report.add_argument("--warehouse", default=os.environ.get("KCNA_ETL_WAREHOUSE", "warehouse"),
+                        help="warehouse root (default: ./warehouse)")
+    report.add_argument("--run", default=None, metavar="RUN_ID", help="an earlier run (default: the latest)")
     sub.add_parser("schema-doc", help="print the table reference (docs/tables.md) generated from the schemas")
     ev = sub.add_parser("eval-mentions", help="precision, recall and F1 of the mentions against labelled text")
     ev.add_argument("--labels", type=Path, default=None,
@@ -95,11 +108,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def print_summary(s: dict) -> None:
-    rows = ", ".join(f"{t} {n:,}" for t, n in (s.get("rows") or {}).items())
+    rows = s.get("rows") or {}
     print(f"kcna-etl {'backfill' if 'backfill' in s else 'run'} {s['run_id']} done in {s['seconds']:.1f}s")
     print(f"  pages seen {s['pages_seen']:,}: new {s['new_articles']:,}, duplicates {s['duplicates']:,}, "
-          f"already processed {s['already_processed']:,}, rejected {s['rejected']:,}")
-    print(f"  rows written: {rows}")
+          f"already processed {s['already_processed']:,}, rejected {s['rejected']:,}, "
+          f"quarantined {s['quarantined']:,}")
+    print("  rows written: " + ", ".join(f"{t} {n:,}" for t, n in rows.items() if not t.startswith("quarantine/")))
+    if held := {t: n for t, n in rows.items() if t.startswith("quarantine/") and n}:
+        print("  rows quarantined: " + ", ".join(f"{t.split('/')[1]} {n:,}" for t, n in held.items()))
     if s["rejected"]:
         print(f"  rejected pages are listed with their reasons in {s['warehouse']}/rejects/")
     if b := s.get("backfill"):
@@ -107,6 +123,10 @@ def print_summary(s: dict) -> None:
         if b["missing"]:
             shown = ", ".join(b["missing"][:5]) + (", …" if len(b["missing"]) > 5 else "")
             print(f"  {len(b['missing']):,} chosen page(s) no longer in the input kept their rows: {shown}")
+    q = s["quality"]
+    print(f"  quality: {q['status']}: {q['message']}")
+    if q["status"] != "passed":
+        print(f"  see: kcna-etl report --warehouse {s['warehouse']} --run {s['run_id']}")
     print(f"  warehouse {s['warehouse']} (snapshot {s['snapshot']})")
 
 
@@ -121,6 +141,8 @@ def usage_error(args: argparse.Namespace) -> str | None:
         return "--batch-size must be at least 1"
     if args.max_page_bytes < 1:
         return "--max-page-bytes must be at least 1"
+    if not 0 <= args.max_error_share <= 1:
+        return "--max-error-share must be between 0 and 1"
     if args.command == "backfill":
         from flows.selection import Selection
         return Selection(args.stale, args.since, args.until, args.full).problem()
@@ -148,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
 
     options = dict(input=args.input, warehouse=args.warehouse, batch_size=args.batch_size,
                    lock_timeout=args.lock_timeout, if_locked=args.if_locked, show_progress=True,
-                   max_page_bytes=args.max_page_bytes)
+                   max_page_bytes=args.max_page_bytes, max_error_share=args.max_error_share)
     if args.command == "backfill":
         from flows.backfill import kcna_etl_backfill as flow
         options.update(stale=args.stale, since=args.since, until=args.until, full=args.full)
@@ -156,8 +178,13 @@ def run(args: argparse.Namespace) -> int:
         from flows.pipeline import kcna_etl as flow
     before = Warehouse(args.warehouse).snapshot_id()
     try:
-        summary = flow.with_options(task_runner=task_runner(args.runner, args.workers))(**options)
-    except Exception as e:
+        # the state too: a run whose validation failed ends Failed, with its summary
+        state = flow.with_options(task_runner=task_runner(args.runner, args.workers))(**options, return_state=True)
+        summary = state.result(raise_on_failure=False)
+    except Exception as e:  # the flow could not even start (e.g. no Prefect server)
+        summary = e
+    if not isinstance(summary, dict):
+        e = summary if isinstance(summary, Exception) else RuntimeError(str(summary))
         print(failure_message(args.command, e, before, Warehouse(args.warehouse).snapshot_id()), file=sys.stderr)
         return 1
     if "locked_by" in summary:
@@ -165,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
               f"skipped (--if-locked skip)", file=sys.stderr)
         return LOCKED
     print_summary(summary)
-    return 0
+    return STATUS_EXIT[summary["quality"]["status"]]
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -182,7 +209,8 @@ def serve(args: argparse.Namespace) -> int:
     try:
         serving.serve(args.name, args.cron, args.timezone, dict(
             input=args.input, warehouse=args.warehouse, batch_size=args.batch_size,
-            lock_timeout=args.lock_timeout, if_locked=args.if_locked, max_page_bytes=args.max_page_bytes))
+            lock_timeout=args.lock_timeout, if_locked=args.if_locked, max_page_bytes=args.max_page_bytes,
+            max_error_share=args.max_error_share))
     except Exception as e:  # e.g. the server is not up yet: a supervisor restarts us
         print(f"kcna-etl serve failed: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
@@ -200,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         return evaluation.main(args.labels or evaluation.LABELS,
                                tuple(map(tuple, args.pages)) if args.pages else evaluation.PAGES,
                                args.errors, args.write_labels)
+    if args.command == "report":
+        from flows.report import report
+        return report(Path(args.warehouse).expanduser(), args.run)
     if args.command == "schema-doc":
         from transforms.schema import schema_markdown
         print(schema_markdown())

@@ -1,11 +1,14 @@
 """Turn a run's staged batches into the next warehouse snapshot.
 
-Decides, deterministically, which page wins when the same bytes or the same
-article arrive more than once (the one with the smallest path; a page whose
-article is already in the warehouse is a duplicate), then writes the tables
-partitioned by source and year and appends the run's pages to the manifest.
+`plan` decides, deterministically, which page wins when the same bytes or the
+same article arrive more than once (the one with the smallest path; a page
+whose article is already in the warehouse is a duplicate). Validation then
+runs on the winners' rows, and `commit` writes the tables partitioned by
+source and year, the rows that failed an `error` expectation to `quarantine/`
+instead (with the rest of their page when the article row failed), and
+appends the run's pages to the manifest: all in one snapshot.
 A page the warehouse already holds (a backfill reprocesses it) replaces the
-rows it made before, in the same snapshot.
+rows it made before, in the same snapshot, quarantined rows included.
 Derived tables (`entities`) are rebuilt last, from what the new snapshot holds.
 """
 from __future__ import annotations
@@ -13,7 +16,9 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Protocol
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
@@ -23,7 +28,9 @@ from flows.stages import STAGED_PAGES, staged_schema
 from flows.store import Warehouse, remove_rows, snapshot_dataset
 from transforms import PIPELINE_VERSION
 from transforms.entities import entities
-from transforms.schema import MANIFEST, PARTITIONING, REJECTS, TABLES, page_key
+from transforms.schema import MANIFEST, PARTITIONING, REJECTS, TABLES, page_key, with_partitions
+
+ROW_TABLES = ("articles", "teasers", "mentions")
 
 
 @dataclass
@@ -31,11 +38,63 @@ class Outcome:
     articles: int = 0
     duplicates: int = 0
     rejected: int = 0
+    quarantined: int = 0
     known_rejects: int = 0  # unreadable files already in `rejects` with the same reason
     rows: dict[str, int] | None = None
     rejects: list[dict] = field(default_factory=list)  # the run's new reject rows
     snapshot: str | None = None
     replaced: frozenset[str] = frozenset()  # pages (SHA-256) processed again, their earlier rows replaced
+
+
+@dataclass
+class Plan:
+    """The run's staged pages with their outcome once duplicates are resolved."""
+    pages: list[dict]
+    rejects: list[dict]
+    known_rejects: int = 0
+    publish: bool = True  # False: nothing new, the warehouse stays as it is
+    replaced: frozenset[str] = frozenset()
+    replaced_articles: frozenset[str] = frozenset()
+
+    @property
+    def winners(self) -> list[str]:
+        """Paths of the pages whose rows would land: what validation checks."""
+        return sorted(p["raw_path"] for p in self.pages if p["outcome"] == "article")
+
+
+class Failure(Protocol):
+    table: str
+    severity: str
+    id: str
+    rows: np.ndarray
+
+
+@dataclass
+class Quarantine:
+    """Rows failing `error` expectations: by table, the expectation ids and the `staged_row`s failing each;
+    by page, the ids its article row failed (the whole page then goes to quarantine)."""
+    rows: dict[str, dict[str, np.ndarray]] = field(default_factory=lambda: {t: {} for t in ROW_TABLES})
+    pages: dict[str, list[str]] = field(default_factory=dict)
+
+    def bad_rows(self, table: str) -> pa.Array:
+        found = list(self.rows[table].values())
+        return pa.array(np.unique(np.concatenate(found)) if found else np.empty(0, np.int64), pa.int64())
+
+
+def quarantine_of(failures: Iterable[Failure], staging: Path) -> Quarantine:
+    """Which rows the failures of `error` expectations send to quarantine."""
+    q = Quarantine()
+    for f in failures:
+        if f.severity == "error" and len(f.rows):
+            q.rows[f.table][f.id] = f.rows
+    article_rows = q.bad_rows("articles")
+    if len(article_rows):
+        found = staged(staging, "articles", staged_schema("articles")).to_table(
+            columns=["raw_path", "staged_row"], filter=pc.field("staged_row").isin(article_rows))
+        for path, row in zip(found.column("raw_path").to_pylist(), found.column("staged_row").to_pylist(), strict=True):
+            ids = q.pages.setdefault(path, [])
+            ids += [i for i, rows in q.rows["articles"].items() if row in rows and i not in ids]
+    return q
 
 
 def resolve(pages: list[dict], known_articles: set[str]) -> list[dict]:
@@ -71,20 +130,61 @@ def staged(folder: Path, table: str, schema: pa.Schema) -> ds.Dataset:
     return ds.dataset(files, format="parquet", schema=schema)
 
 
-def write_partitioned(source: ds.Dataset, keep: pa.Array, target: Path, table: str, run_id: str) -> int:
-    """Stream the kept rows into Hive folders: one file per partition for the run."""
-    columns = TABLES[table].names + PARTITIONING.names
-    wanted = pc.field("raw_path").isin(keep)
+def table_rows(staging: Path, table: str) -> ds.Dataset:
+    """A table's staged rows read with its schema (a null where it allows none fails the write),
+    and the columns the write picks rows by."""
+    schema = with_partitions(TABLES[table])
+    picks = [f for f in staged_schema(table) if f.name in ("raw_path", "staged_row") and f.name not in schema.names]
+    return staged(staging, table, pa.schema(list(schema) + picks))
+
+
+def write_partitioned(source: ds.Dataset, wanted: pc.Expression, target: Path, table: str, run_id: str) -> int:
+    """Stream the wanted rows into Hive folders: one file per partition for the run."""
     rows = source.count_rows(filter=wanted)
     if rows:
         ds.write_dataset(
-            source.scanner(columns=columns, filter=wanted), target / table, format="parquet",
+            source.scanner(columns=with_partitions(TABLES[table]).names, filter=wanted), target / table,
+            format="parquet",
             partitioning=ds.partitioning(PARTITIONING, flavor="hive"),
             basename_template=f"part-{run_id}-{{i}}.parquet",
             existing_data_behavior="overwrite_or_ignore",
             preserve_order=True,
         )
     return rows
+
+
+def write_quarantine(staging: Path, pages: pa.Array, q: Quarantine, target: Path, table: str, run_id: str) -> int:
+    """The quarantined rows of a table, with the expectations they (or their article) failed."""
+    name = f"quarantine/{table}"
+    schema = TABLES[name]
+    if not q.pages and not q.rows[table]:
+        return 0
+    source = staged(staging, table, staged_schema(table))
+    by_page = pa.array(sorted(q.pages), pa.string())
+    wanted = pc.field("raw_path").isin(pages) & (pc.field("raw_path").isin(by_page) |
+                                                 pc.field("staged_row").isin(q.bad_rows(table)))
+    written, writer = 0, None
+    for batch in source.scanner(filter=wanted).to_batches():
+        if not batch.num_rows:
+            continue
+        own = [[] for _ in range(batch.num_rows)]
+        staged_rows = batch.column("staged_row").to_numpy()
+        for check, rows in q.rows[table].items():
+            for i in np.flatnonzero(np.isin(staged_rows, rows)):
+                own[i].append(check)
+        failed = [ids + [i for i in q.pages.get(path, []) if i not in ids]
+                  for ids, path in zip(own, batch.column("raw_path").to_pylist(), strict=True)]
+        columns = {f.name: batch.column(f.name) for f in schema if f.name in batch.schema.names}
+        out = pa.table(dict(columns, failed_expectations=pa.array(failed, pa.list_(pa.string())),
+                            run_id=pa.array([run_id] * batch.num_rows, pa.string()))).cast(schema)
+        if writer is None:
+            (target / name).mkdir(parents=True, exist_ok=True)
+            writer = pq.ParquetWriter(target / name / f"part-{run_id}.parquet", schema)
+        writer.write_table(out)
+        written += out.num_rows
+    if writer:
+        writer.close()
+    return written
 
 
 def snapshot_table(snapshot: Path, table: str, columns: list[str]) -> pa.Table:
@@ -119,7 +219,8 @@ def drop_pages(snapshot: Path, pages: set[str], articles: set[str]) -> None:
             remove_rows(snapshot, table, key, pages if key == "raw_sha256" else articles)
 
 
-def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
+def plan(store: Warehouse, staging: Path) -> Plan:
+    """The run's pages resolved."""
     pages = staged(staging, "_pages", STAGED_PAGES).to_table().to_pylist()
     staged_rejects = staged(staging, "rejects", REJECTS).to_table().to_pylist()
     # A file that could not be read has no hash to remember it by: recognise it by its reject row
@@ -130,7 +231,7 @@ def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
     again = {r["raw_path"] for r in unhashed if (r["raw_path"], r["stage"], r["reason"]) in recorded}
     pages = [p for p in pages if not (p["raw_sha256"] is None and p["raw_path"] in again)]
     if not pages and store.current() and (store.current() / "entities").exists():  # nothing new: nothing to do
-        return Outcome(rows={t: 0 for t in ("articles", "teasers", "mentions", "rejects")}, known_rejects=len(again))
+        return Plan([], [], known_rejects=len(again), publish=False)
     known = store.read("_manifest", ["raw_sha256", "article_id", "outcome"])
     # pages the warehouse holds already (a backfill): their earlier rows are replaced, their articles do not count
     held = pc.is_in(known["raw_sha256"], value_set=pa.array({p["raw_sha256"] for p in pages} - {None}, pa.string()))
@@ -138,29 +239,48 @@ def commit(store: Warehouse, run_id: str, staging: Path) -> Outcome:
     replaced_articles = article_ids(known, pc.and_(held, pc.not_equal(known["outcome"], "duplicate")))
     known_articles = article_ids(known, pc.and_(pc.invert(held), pc.equal(known["outcome"], "article")))
     final = resolve(pages, known_articles)
-    winners = pa.array(sorted(p["raw_path"] for p in final if p["outcome"] == "article"), pa.string())
-    rejected = [p for p in final if p["outcome"] == "rejected"]
-    reject_keys = {(p["raw_path"], p["raw_sha256"]) for p in rejected}
+    reject_keys = {(p["raw_path"], p["raw_sha256"]) for p in final if p["outcome"] == "rejected"}
     rejects = [r for r in staged_rejects if (r["raw_path"], r["raw_sha256"]) in reject_keys]
+    return Plan(final, rejects, known_rejects=len(again), replaced=frozenset(replaced),
+                replaced_articles=frozenset(replaced_articles))
+
+
+def commit(store: Warehouse, run_id: str, staging: Path, plan: Plan, quarantine: Quarantine) -> Outcome:
+    """Publish the planned pages as the next snapshot: main tables, quarantine, rejects, manifest, entities."""
+    if not plan.publish:
+        return Outcome(rows={t: 0 for t in (*ROW_TABLES, "rejects")}, known_rejects=plan.known_rejects)
+    winners = plan.winners
+    quarantined = sorted(set(winners) & set(quarantine.pages))
+    keep = pa.array(sorted(set(winners) - set(quarantined)), pa.string())
+    all_winners = pa.array(winners, pa.string())
     counts: dict[str, int] = {}
 
     def build(snapshot: Path) -> None:
-        drop_pages(snapshot, replaced, replaced_articles)
-        for table in ("articles", "teasers", "mentions"):
-            counts[table] = write_partitioned(staged(staging, table, staged_schema(table)), winners, snapshot, table, run_id)
-        counts["rejects"] = len(rejects)
-        if rejects:
+        drop_pages(snapshot, set(plan.replaced), set(plan.replaced_articles))
+        for table in ROW_TABLES:
+            wanted = pc.field("raw_path").isin(keep)
+            if len(bad := quarantine.bad_rows(table)):
+                wanted &= ~pc.field("staged_row").isin(bad)
+            counts[table] = write_partitioned(table_rows(staging, table), wanted, snapshot, table, run_id)
+        counts["rejects"] = len(plan.rejects)
+        if plan.rejects:
             (snapshot / "rejects").mkdir(parents=True, exist_ok=True)
-            pq.write_table(pa.Table.from_pylist(rejects, schema=REJECTS), snapshot / "rejects" / f"part-{run_id}.parquet")
-        manifest = [dict(p, pipeline_version=PIPELINE_VERSION, run_id=run_id) for p in final if p["raw_sha256"]]
+            pq.write_table(pa.Table.from_pylist(plan.rejects, schema=REJECTS),
+                           snapshot / "rejects" / f"part-{run_id}.parquet")
+        for table in ROW_TABLES:
+            counts[f"quarantine/{table}"] = write_quarantine(staging, all_winners, quarantine, snapshot, table, run_id)
+        held = set(quarantined)
+        manifest = [dict(p, outcome="quarantined" if p["raw_path"] in held and p["outcome"] == "article"
+                         else p["outcome"], pipeline_version=PIPELINE_VERSION, run_id=run_id)
+                    for p in plan.pages if p["raw_sha256"]]
         (snapshot / "_manifest").mkdir(parents=True, exist_ok=True)
         pq.write_table(pa.Table.from_pylist(manifest, schema=MANIFEST), snapshot / "_manifest" / f"part-{run_id}.parquet")
         counts["entities"] = write_entities(snapshot, run_id)  # last: derived from the final mentions
 
     snapshot = store.publish(run_id, build)
     return Outcome(
-        articles=sum(p["outcome"] == "article" for p in final),
-        duplicates=sum(p["outcome"] == "duplicate" for p in final),
-        rejected=len(rejected), known_rejects=len(again), rows=counts, rejects=rejects, snapshot=snapshot,
-        replaced=frozenset(replaced),
+        articles=len(winners) - len(quarantined), quarantined=len(quarantined),
+        duplicates=sum(p["outcome"] == "duplicate" for p in plan.pages),
+        rejected=len(plan.rejects), known_rejects=plan.known_rejects, rows=counts, rejects=plan.rejects,
+        snapshot=snapshot, replaced=plan.replaced,
     )

@@ -1,11 +1,16 @@
-"""The kcna-etl flow: ingest → clean boilerplate → split sidebars → enrich → validate → write.
+"""The kcna-etl flow: ingest → clean boilerplate → split sidebars → enrich → stage → validate → write.
 
-Pages are listed, cut into batches, and each batch runs the stages as tasks
-in a worker (a process of the task runner's pool), writing its rows to the
-run's staging folder. When every batch is done, one commit publishes the run
-as the warehouse's next snapshot, under the warehouse lock. A run that finds
-the warehouse locked waits for it or, with `if_locked="skip"`, ends at once
-in a Completed state named `Skipped`.
+Pages are listed, cut into batches, and each batch runs the parsing stages as
+tasks in a worker (a process of the task runner's pool), writing its rows to
+the run's staging folder. When every batch is done, the run's duplicates are
+resolved, the winners' rows validated with the Great Expectations suites (a
+task per unit, in the workers), and one commit publishes the run as the
+warehouse's next snapshot (failing rows in `quarantine/`), under the warehouse
+lock. The quality report follows, and the flow run ends Completed (with a
+message when expectations failed) or Failed (when an `error` expectation failed
+on more than `max_error_share` of its table's rows). A run that finds the
+warehouse locked waits for it or, with `if_locked="skip"`, ends at once in a
+Completed state named `Skipped`.
 
 `flows/backfill.py` runs the same pipeline over pages chosen from the manifest.
 """
@@ -23,14 +28,15 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed, wait
 from prefect.runtime import flow_run
-from prefect.states import Completed, State
+from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote
 
 from flows import commit as committing
+from flows import quality
 from flows.pages import list_pages
 from flows.progress import Progress
 from flows.runners import default_task_runner
-from flows.stages import Batch, clean_boilerplate, enrich, ingest, split_sidebars, stage, validate
+from flows.stages import Batch, clean_boilerplate, enrich, ingest, split_sidebars, stage, units_for
 from flows.store import Warehouse, WarehouseLocked
 from transforms import PIPELINE_VERSION
 from transforms.decode import MAX_TEXT_BYTES
@@ -43,7 +49,7 @@ Select = Callable[[Warehouse, Path], tuple[str | None, str | None]]
 
 @task(name="batch", persist_result=False, cache_policy=NO_CACHE)
 def process_batch(input_root: str, paths: list[str], skip: str | None, only: str | None, staging: str, number: int,
-                  today: dt.date, max_page_bytes: int) -> dict[str, Any]:
+                  units: int, max_page_bytes: int) -> dict[str, Any]:
     """One batch through every stage; returns its counts and stage timings."""
     timings: dict[str, float] = {}
 
@@ -58,15 +64,57 @@ def process_batch(input_root: str, paths: list[str], skip: str | None, only: str
     batch = timed("clean", clean_boilerplate, batch)
     batch = timed("split", split_sidebars, batch)
     batch = timed("enrich", enrich, batch)
-    batch = timed("validate", validate, batch, today)
-    counts = timed("stage", stage, batch, staging, number)
+    counts = timed("stage", stage, batch, staging, number, units)
     return dict(counts, pages=len(paths), seconds=timings)
 
 
+@task(name="resolve", persist_result=False, cache_policy=NO_CACHE)
+def resolve(store: Warehouse, staging: str) -> committing.Plan:
+    """Each staged page's outcome, duplicates resolved."""
+    return committing.plan(store, Path(staging))
+
+
+@task(name="validate", persist_result=False, cache_policy=NO_CACHE)
+def validate_unit(staging: str, winners: list[str], unit: int, today: dt.date) -> quality.Unit:
+    """One validation unit of the winners' rows through the Great Expectations suites (in a worker)."""
+    from flows.validation import validate_unit as run  # Great Expectations: in the workers only
+    return run(staging, winners, unit, today)
+
+
+@task(name="data-docs", persist_result=False, cache_policy=NO_CACHE)
+def data_docs(staging: str, today: dt.date, warehouse: str, run_id: str, validation: quality.Validation) -> dict:
+    """The run's Great Expectations Data Docs under `<warehouse>/_quality/` (in a worker)."""
+    from flows.validation import write_docs
+    return write_docs(staging, today, quality.folder(Path(warehouse)), run_id, validation)
+
+
 @task(name="write", persist_result=False, cache_policy=NO_CACHE)
-def write(store: Warehouse, run_id: str, staging: str) -> committing.Outcome:
-    """Publish the run's staged rows as the warehouse's next snapshot."""
-    return committing.commit(store, run_id, Path(staging))
+def write(store: Warehouse, run_id: str, staging: str, plan: committing.Plan,
+          validation: quality.Validation | None) -> committing.Outcome:
+    """Publish the run's staged rows as the warehouse's next snapshot, failing rows in quarantine."""
+    held = committing.quarantine_of(validation.checks if validation else [], Path(staging))
+    return committing.commit(store, run_id, Path(staging), plan, held)
+
+
+@task(name="quality-report", persist_result=False, cache_policy=NO_CACHE)
+def quality_report(store: Warehouse, run_id: str, today: dt.date, validation: quality.Validation | None,
+                   docs: dict | None, outcome: committing.Outcome, max_error_share: float) -> dict[str, Any]:
+    """The JSON summary and the Prefect artifact of the run's validation."""
+    held = {"pages": outcome.quarantined, **{t: (outcome.rows or {}).get(f"quarantine/{t}", 0)
+                                             for t in committing.ROW_TABLES}}
+    report = quality.report_run(store.root, run_id, today, validation, docs, held, max_error_share,
+                                committing.ROW_TABLES)
+    create_markdown_artifact(key="kcna-etl-quality", markdown=quality.markdown(report),
+                             description="kcna-etl validation: Great Expectations results of the run")
+    return report
+
+
+def validated(staging: str, winners: list[str], units: int, today: dt.date) -> quality.Validation | None:
+    """The winners' rows validated unit by unit, in parallel in the workers; None when there are none."""
+    if not winners:
+        return None
+    futures = [validate_unit.submit(staging, quote(winners), u, today) for u in range(units)]
+    return quality.merge([f.result() for f in futures])
 
 
 def finished(futures: list[PrefectFuture]) -> Iterator[dict[str, Any]]:
@@ -96,13 +144,15 @@ def skipped(store: Warehouse, run_id: str, locked: WarehouseLocked) -> State:
 @flow(name="kcna-etl", log_prints=False, task_runner=default_task_runner())
 def kcna_etl(input: str, warehouse: str = "warehouse", batch_size: int = 1000, lock_timeout: float = 3600.0,
              if_locked: IfLocked = "wait", show_progress: bool = True,
-             max_page_bytes: int = MAX_TEXT_BYTES) -> dict[str, Any] | State:
+             max_page_bytes: int = MAX_TEXT_BYTES,
+             max_error_share: float = quality.MAX_ERROR_SHARE) -> dict[str, Any] | State:
     """Turn the pages of `input` that the warehouse has not processed yet into rows."""
-    return pipeline(input, warehouse, batch_size, lock_timeout, if_locked, show_progress, max_page_bytes)
+    return pipeline(input, warehouse, batch_size, lock_timeout, if_locked, show_progress, max_page_bytes,
+                    max_error_share)
 
 
 def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, if_locked: IfLocked,
-             show_progress: bool, max_page_bytes: int, select: Select | None = None,
+             show_progress: bool, max_page_bytes: int, max_error_share: float, select: Select | None = None,
              report: Callable[[committing.Outcome], dict[str, Any]] | None = None) -> dict[str, Any] | State:
     """The body of both flows. Without `select`, the pages already processed are skipped;
     `report` adds its part to the run summary."""
@@ -132,34 +182,53 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
         # The latest calendar date anywhere (UTC+14): a page dated today in Pyongyang is not "future".
         today = dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date()
         progress = Progress(len(paths)) if show_progress else None
-        futures = [process_batch.submit(str(root), chunk, skip, only, staging, i, today, max_page_bytes)
+        units = units_for(len(paths))  # validation units, fixed before the pages are read
+        futures = [process_batch.submit(str(root), chunk, skip, only, staging, i, units, max_page_bytes)
                    for i, chunk in enumerate(chunks(paths, batch_size))]
         batches = []
         for result in finished(futures):
             batches.append(result)
             if progress:
                 progress.advance(result["pages"])
-        write_started = time.perf_counter()
-        outcome = write(store, run_id, staging)
-        write_seconds = time.perf_counter() - write_started
+        run_seconds: dict[str, float] = {}
+
+        def timed(name, fn, *args):
+            t = time.perf_counter()
+            out = fn(*args)
+            run_seconds[name] = time.perf_counter() - t
+            return out
+
+        plan = timed("resolve", resolve, store, staging)
+        validation = timed("validate", validated, staging, plan.winners, units, today)
+        # the Data Docs are built in a worker while this process writes the snapshot
+        docs = data_docs.submit(staging, today, str(store.root), run_id, quote(validation)) if validation else None
+        outcome = timed("write", write, store, run_id, staging, quote(plan), quote(validation))
+        docs = timed("data_docs", lambda: docs.result() if docs else None)
+        checked = timed("report", quality_report, store, run_id, today, quote(validation), docs, outcome,
+                        max_error_share)
         extra = report(outcome) if report else {}
     stage_seconds: dict[str, float] = {}
     for b in batches:
         for k, v in b["seconds"].items():
             stage_seconds[k] = stage_seconds.get(k, 0.0) + v
-    stage_seconds["write"] = write_seconds
+    stage_seconds.update(run_seconds)
     summary = {
         "run_id": run_id, "flow_run_id": str(flow_run.id), "pipeline_version": PIPELINE_VERSION,
         "input": str(root), "warehouse": str(store.root), "snapshot": outcome.snapshot or store.snapshot_id(),
         "pages_seen": len(paths), "new_articles": outcome.articles, "duplicates": outcome.duplicates,
         "already_processed": sum(b["already_processed"] for b in batches) + outcome.known_rejects,
-        "rejected": outcome.rejected, "rows": outcome.rows, "stage_seconds": stage_seconds,
-        "seconds": round(time.monotonic() - started, 3), **extra,
+        "rejected": outcome.rejected, "quarantined": outcome.quarantined, "rows": outcome.rows,
+        "quality": {k: checked[k] for k in ("status", "message", "path", "data_docs")},
+        "stage_seconds": stage_seconds, "seconds": round(time.monotonic() - started, 3), **extra,
     }
     store.write_run_summary(run_id, summary)
     create_markdown_artifact(key="kcna-etl-run-summary", markdown=summary_markdown(summary, outcome.rejects),
                              description="kcna-etl run summary")
     log.info("run %s: %s", run_id, summary)
+    if checked["status"] == "failed":
+        return Failed(message=f"quality failed: {checked['message']}", data=summary)
+    if checked["status"] == "warnings":
+        return Completed(message=f"completed with warnings: {checked['message']}", data=summary)
     return summary
 
 
@@ -171,7 +240,9 @@ def summary_markdown(s: dict[str, Any], rejects: list[dict]) -> str:
     rows = "\n".join(f"| {t} | {n:,} |" for t, n in (s["rows"] or {}).items())
     out = (f"# kcna-etl run `{s['run_id']}`\n\n"
            f"Pages seen **{s['pages_seen']:,}**: new articles {s['new_articles']:,}, duplicates {s['duplicates']:,}, "
-           f"already processed {s['already_processed']:,}, rejected {s['rejected']:,}.\n\n"
+           f"already processed {s['already_processed']:,}, rejected {s['rejected']:,}, "
+           f"quarantined {s['quarantined']:,}.\n\n"
+           f"Quality: **{s['quality']['status']}**, {markdown_text(s['quality']['message'])}.\n\n"
            f"| table | rows written |\n|---|---|\n{rows}\n\nSnapshot `{s['snapshot']}`, {s['seconds']:.1f}s.\n")
     if rejects:
         shown = sorted(rejects, key=lambda r: r["raw_path"])[:SHOWN_REJECTS]

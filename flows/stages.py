@@ -7,8 +7,8 @@ file system, and only they retry (an I/O error that may pass, with back-off).
 """
 from __future__ import annotations
 
-import datetime as dt
 import functools
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -24,8 +24,8 @@ from flows.pages import Unreadable, read_page, shown_path
 from transforms import PIPELINE_VERSION
 from transforms.article import Rows, rows
 from transforms.chrome import Cleaned, clean
-from transforms.contract import violations
 from transforms.decode import page_lines
+from transforms.derived import with_check_columns
 from transforms.reject import PageRejected
 from transforms.schema import ARTICLES, MENTIONS, REJECTS, TEASERS, with_partitions
 from transforms.sidebar import Split, split
@@ -161,50 +161,90 @@ def enrich(batch: Batch) -> Batch:
     return batch.each("enrich", step)
 
 
-@stage_task(name="validate")
-def validate(batch: Batch, today: dt.date) -> Batch:
-    markers = rules().markers
-
-    def step(page: Page) -> None:
-        problems = violations(page.rows, markers, today)
-        if problems:
-            raise PageRejected("validate", "; ".join(problems))
-    return batch.each("validate", step)
-
-
 STAGED_PAGES = pa.schema([
     ("raw_sha256", pa.string()), ("raw_path", pa.string()), ("outcome", pa.string()), ("article_id", pa.string()),
     ("published_date", pa.date32()),
 ])
+STAGED_ROW = pa.field("staged_row", pa.int64())
+"""A row's id within the run (batch number << 32 | row in the batch's file): what validation names to quarantine."""
+BUCKET = pa.field("bucket", pa.int32())
+"""The validation unit of a row's page, from its article id: a unit holds every copy of an id."""
+UNIT_PAGES = 10_000
+"""About how many pages one validation unit holds: bounds the memory validation takes."""
+CHECK_COLUMNS = {
+    "articles": [pa.field("first_paragraph", pa.string())],
+    "teasers": [],
+    "mentions": [pa.field("body_length", pa.int32()), pa.field("body_slice", pa.string())],
+}
+
+
+def units_for(pages: int) -> int:
+    return max(1, -(-pages // UNIT_PAGES))
+
+
+def unit_of(article_id: str | None, raw_path: str, units: int) -> int:
+    key = article_id if article_id else hashlib.sha256(raw_path.encode("utf-8", "surrogatepass")).hexdigest()
+    return int(hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8], 16) % units
 
 
 def staged_schema(table: str) -> pa.Schema:
+    """Nullable throughout: a null where the table allows none is for validation to catch, not the writer."""
     base = {"articles": ARTICLES, "teasers": TEASERS, "mentions": MENTIONS}[table]
-    schema = with_partitions(base)
     # teasers and mentions carry their page's path while staged, to drop a duplicate page's rows
-    return schema if table == "articles" else schema.append(pa.field("raw_path", pa.string()))
+    path = [] if table == "articles" else [pa.field("raw_path", pa.string())]
+    fields = list(with_partitions(base)) + path + CHECK_COLUMNS[table] + [BUCKET, STAGED_ROW]
+    return pa.schema([f.with_nullable(True) for f in fields])
+
+
+def staged_tables(pages: list[tuple[str, Rows]], number: int, units: int = 1) -> dict[str, pa.Table]:
+    """A batch's rows (page path, rows) as the staged tables: table columns, columns computed for validation,
+    validation unit and row id; rows ordered by unit."""
+    checked = sorted(((unit_of(rows.article["article_id"], path, units), path, with_check_columns(rows))
+                      for path, rows in pages), key=lambda x: x[0])
+    records = {
+        "articles": [dict(rows.article, bucket=u) for u, _, rows in checked],
+        "teasers": [dict(t, raw_path=path, bucket=u) for u, path, rows in checked for t in rows.teasers],
+        "mentions": [dict(m, raw_path=path, bucket=u) for u, path, rows in checked for m in rows.mentions],
+    }
+    out = {}
+    for table, recs in records.items():
+        schema = staged_schema(table)
+        t = pa.Table.from_pylist(recs, schema=schema.remove(schema.get_field_index(STAGED_ROW.name)))
+        out[table] = t.append_column(STAGED_ROW, pa.array(range(number << 32, (number << 32) + len(recs)), pa.int64()))
+    return out
+
+
+def write_by_unit(table: pa.Table, path: Path) -> None:
+    """One row group per validation unit, so that a unit's reader skips the others' (by their statistics)."""
+    units = table.column(BUCKET.name).to_numpy()
+    cuts = [0, *(i for i in range(1, len(units)) if units[i] != units[i - 1]), len(units)]
+    with pq.ParquetWriter(path, table.schema) as w:
+        for a, b in zip(cuts, cuts[1:]):
+            w.write_table(table.slice(a, b - a))
+        if table.num_rows == 0:
+            w.write_table(table)
+
+
+def write_staged(folder: Path, number: int, pages: list[tuple[str, str, Rows]], rejects: list[dict],
+                 units: int = 1) -> None:
+    """A batch's rows, rejects and page list in the run's staging folder, as file `b<number>.parquet` of each."""
+    name = f"b{number:06d}.parquet"
+    for table, t in staged_tables([(path, rows) for path, _, rows in pages], number, units).items():
+        (folder / table).mkdir(parents=True, exist_ok=True)
+        write_by_unit(t, folder / table / name)
+    (folder / "rejects").mkdir(exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(rejects, schema=REJECTS), folder / "rejects" / name)
+    listed = [{"raw_sha256": sha, "raw_path": path, "outcome": "article", "article_id": rows.article["article_id"],
+               "published_date": rows.article["published_date"]} for path, sha, rows in pages]
+    listed += [{"raw_sha256": r["raw_sha256"], "raw_path": r["raw_path"], "outcome": "rejected", "article_id": None}
+               for r in rejects]
+    (folder / "_pages").mkdir(exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(listed, schema=STAGED_PAGES), folder / "_pages" / name)
 
 
 @io_task(name="stage")
-def stage(batch: Batch, staging: str, number: int) -> dict[str, Any]:
+def stage(batch: Batch, staging: str, number: int, units: int) -> dict[str, Any]:
     """Write the batch's rows to the run's staging folder; return its counts."""
-    folder = Path(staging)
-    name = f"b{number:06d}.parquet"
-    tables = {
-        "articles": [p.rows.article for p in batch.pages],
-        "teasers": [dict(t, raw_path=p.raw_path) for p in batch.pages for t in p.rows.teasers],
-        "mentions": [dict(m, raw_path=p.raw_path) for p in batch.pages for m in p.rows.mentions],
-    }
-    for table, records in tables.items():
-        (folder / table).mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.Table.from_pylist(records, schema=staged_schema(table)), folder / table / name)
-    (folder / "rejects").mkdir(exist_ok=True)
-    pq.write_table(pa.Table.from_pylist(batch.rejects, schema=REJECTS), folder / "rejects" / name)
-    pages = [{"raw_sha256": p.raw_sha256, "raw_path": p.raw_path, "outcome": "article",
-              "article_id": p.rows.article["article_id"], "published_date": p.rows.article["published_date"]}
-             for p in batch.pages]
-    pages += [{"raw_sha256": r["raw_sha256"], "raw_path": r["raw_path"], "outcome": "rejected", "article_id": None}
-              for r in batch.rejects]
-    (folder / "_pages").mkdir(exist_ok=True)
-    pq.write_table(pa.Table.from_pylist(pages, schema=STAGED_PAGES), folder / "_pages" / name)
+    write_staged(Path(staging), number, [(p.raw_path, p.raw_sha256, p.rows) for p in batch.pages], batch.rejects,
+                 units)
     return {"articles": len(batch.pages), "rejected": len(batch.rejects), "already_processed": batch.already_processed}

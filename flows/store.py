@@ -3,10 +3,12 @@
 Layout under the root (a local folder):
 
     articles/ teasers/ mentions/ rejects/ _manifest/   links to current/<table>
+    quarantine/                                         link to current/quarantine (articles/ teasers/ mentions/)
     current -> .snapshots/<n>                           the one pointer, replaced atomically
     .snapshots/<n>/<table>/source_slug=…/year=…/*.parquet   immutable once published
     .staging/<run_id>/                                  batch files of a run in progress
     _runs/<run_id>.json                                 run summaries
+    _quality/                                           Data Docs and per-run quality summaries
     .lock                                               held by the run that writes
 
 A run builds snapshot n+1 beside n (hard links to n's files plus its own new
@@ -58,11 +60,11 @@ class Warehouse:
         """Create the root and the table links on first use; refuse a folder that is not ours."""
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / ".snapshots").mkdir(exist_ok=True)
-        for table in TABLES:
-            link = self.root / table
+        for top in sorted({table.split("/")[0] for table in TABLES}):  # quarantine/<table> under one link
+            link = self.root / top
             if not os.path.lexists(link):
                 with contextlib.suppress(FileExistsError):  # made by another run starting at the same time
-                    os.symlink(Path("current") / table, link)
+                    os.symlink(Path("current") / top, link)
             if not link.is_symlink():
                 raise WarehouseError(f"{link} exists and is not a kcna-etl table link; choose another warehouse folder")
         return self

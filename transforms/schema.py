@@ -90,16 +90,36 @@ ENTITIES = pa.schema([
 MANIFEST = pa.schema([
     col("raw_sha256", pa.string(), "SHA-256 of the raw bytes of a processed page.", False),
     col("raw_path", pa.string(), "Path of the page when it was processed.", False),
-    col("outcome", pa.string(), "`article`, `duplicate` (same bytes or same article as another page) or `rejected`.", False),
-    col("article_id", pa.string(), "The article the page became or duplicates; null for rejects."),
+    col("outcome", pa.string(), "`article`, `duplicate` (same bytes or same article as another page), `rejected`, or `quarantined` (its article row failed an `error` expectation: in `quarantine/articles`).", False),
+    col("article_id", pa.string(), "The article the page became, was quarantined as, or duplicates; null for rejects."),
     col("published_date", pa.date32(), "Publication date the page gave (as in `articles`): what `backfill --since/--until` selects on. Null for rejects and undated pages."),
     col("pipeline_version", pa.string(), "Version of the transforms that processed it (what `backfill --stale` compares).", False),
     col("run_id", pa.string(), "Run that processed it.", False),
 ])
 
+RAW_PATH = col("raw_path", pa.string(), "Path of the page file relative to the input folder.", False)
+FAILED = [
+    col("failed_expectations", pa.list_(pa.string()), "The `error` expectations the row failed, as `<table>.<name>` (suites in `expectations/<table>.json`); a teaser or mention quarantined with its article lists the article's.", False),
+    col("run_id", pa.string(), "Run that quarantined the row.", False),
+]
+
+
+def quarantined(table: str, schema: pa.Schema, *extra: pa.Field) -> pa.Schema:
+    """A table's columns, nullable (a quarantined row may break any rule), then why it is held."""
+    doc = (f"Rows of `{table}` that failed an `error` expectation of the validation suites, kept out of "
+           f"`{table}` (not partitioned).")
+    return pa.schema([f.with_nullable(True) for f in schema] + list(extra) + FAILED, metadata={"doc": doc})
+
+
+QUARANTINE_ARTICLES = quarantined("articles", ARTICLES)
+QUARANTINE_TEASERS = quarantined("teasers", TEASERS, RAW_PATH)
+QUARANTINE_MENTIONS = quarantined("mentions", MENTIONS, RAW_PATH)
+
 TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES, "teasers": TEASERS, "mentions": MENTIONS, "entities": ENTITIES, "rejects": REJECTS,
     "_manifest": MANIFEST,
+    "quarantine/articles": QUARANTINE_ARTICLES, "quarantine/teasers": QUARANTINE_TEASERS,
+    "quarantine/mentions": QUARANTINE_MENTIONS,
 }
 PARTITIONED = ("articles", "teasers", "mentions")
 

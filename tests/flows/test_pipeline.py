@@ -53,10 +53,21 @@ def built(kcna_etl, labelled_input, tmp_path_factory):
 def test_run_summary_accounts_for_every_page(built):
     wh, p = built
     n = len(labelled_pages())
-    assert f"pages seen {n}: new {n}, duplicates 0, already processed 0, rejected 0" in p.stdout
+    assert f"pages seen {n}: new {n}, duplicates 0, already processed 0, rejected 0, quarantined 0" in p.stdout
     assert re.search(r"rows written: articles \d+, teasers \d+, mentions \d+, rejects 0", p.stdout)
     summary = json.loads(next((wh / "_runs").glob("*.json")).read_text())
     assert summary["pages_seen"] == summary["new_articles"] == n
+
+
+def test_every_expectation_passes_on_the_labelled_pages(built):
+    wh, p = built
+    summary = json.loads((wh / "_runs" / f"{p.stdout.split()[2]}.json").read_text())
+    assert summary["quality"]["status"] == "passed"
+    report = json.loads(Path(summary["quality"]["path"]).read_text())
+    assert len(report["expectations"]) >= 20 and all(e["success"] for e in report["expectations"])
+    assert report["rows"]["articles"] == len(labelled_pages())
+    assert summary["pages_seen"] == summary["new_articles"] + summary["duplicates"] + \
+        summary["already_processed"] + summary["rejected"] + summary["quarantined"]
 
 
 @pytest.mark.parametrize("path, gold", labelled_pages(), ids=[p.name for p, _ in labelled_pages()])
@@ -98,7 +109,7 @@ def test_a_second_run_changes_nothing(built, kcna_etl, labelled_input):
     before = snapshot(wh)
     p = kcna_etl("run", "--input", str(labelled_input), "--warehouse", str(wh))
     n = len(labelled_pages())
-    assert f"new 0, duplicates 0, already processed {n}, rejected 0" in p.stdout
+    assert f"new 0, duplicates 0, already processed {n}, rejected 0, quarantined 0" in p.stdout
     assert_same_tables(before, snapshot(wh))
 
 
@@ -136,7 +147,7 @@ def test_incremental_runs_add_exactly_the_new_page(kcna_etl, tmp_path):
     (inp / "sub dir").mkdir()
     changed_copy(SAMPLES / "000_e310ae4d5a904c70.txt", inp / "sub dir" / "new page é.txt", "anew")
     p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))
-    assert "pages seen 4: new 1, duplicates 0, already processed 3, rejected 0" in p.stdout
+    assert "pages seen 4: new 1, duplicates 0, already processed 3, rejected 0, quarantined 0" in p.stdout
     assert_added_exactly(before, snapshot(wh), "sub dir/new page é.txt")
 
 
@@ -164,7 +175,7 @@ def test_duplicates_and_bad_pages_are_accounted_for(kcna_etl, tmp_path):
     (inp / "only-sidebar.txt").write_text(sidebar[sidebar.index("More From"):], encoding="utf-8")
     (inp / "notes.md").write_text("not a page")
     p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))
-    assert "pages seen 7: new 1, duplicates 2, already processed 0, rejected 4" in p.stdout
+    assert "pages seen 7: new 1, duplicates 2, already processed 0, rejected 4, quarantined 0" in p.stdout
     rejects = duck_table(wh, "rejects").set_index("raw_path")
     assert rejects.loc["empty.txt", "reason"] == "empty file"
     assert rejects.loc["binary.txt", "reason"].startswith("binary content")
@@ -177,7 +188,7 @@ def test_duplicates_and_bad_pages_are_accounted_for(kcna_etl, tmp_path):
     assert manifest.loc["b copy.txt", "outcome"] == manifest.loc["c.txt.gz", "outcome"] == "duplicate"
     # every page is in exactly one place, and the next run skips them all
     p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))
-    assert "pages seen 7: new 0, duplicates 0, already processed 7, rejected 0" in p.stdout
+    assert "pages seen 7: new 0, duplicates 0, already processed 7, rejected 0, quarantined 0" in p.stdout
     assert len(duck_table(wh, "rejects")) == 4
 
 

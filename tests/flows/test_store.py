@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.commit import commit, resolve
+from flows.commit import Quarantine, commit, plan, resolve
 from flows.pages import Unreadable, list_pages, read_page, shown_path
 from flows.stages import STAGED_PAGES
 from flows.store import Warehouse
@@ -49,7 +49,8 @@ def test_an_unreadable_file_is_rejected_once_not_on_every_run(tmp_path):
     gone = {"raw_path": "x.txt", "raw_sha256": None, "stage": "ingest", "reason": "cannot read file: denied",
             "pipeline_version": "1"}
     for run in ("r1", "r2"):
-        out = commit(store, run, stage(tmp_path / run, [page("x.txt", None, "rejected")], [gone]))
+        staging = stage(tmp_path / run, [page("x.txt", None, "rejected")], [gone])
+        out = commit(store, run, staging, plan(store, staging), Quarantine())
     assert out.known_rejects == 1 and out.rejected == 0
     assert store.read("rejects").num_rows == 1
 

@@ -1,0 +1,132 @@
+"""Failing expectations make noise: crafted pages through the installed CLI and a real Prefect server.
+
+A page whose body keeps site chrome (a `More From` line that opens no sidebar)
+and a page dated 2090 reach validation through the parser; they are quarantined,
+counted, reported (JSON, Data Docs, `kcna-etl report`, the flow run's state)
+and the exit code says how bad the run was.
+"""
+from __future__ import annotations
+
+import html
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES, duck_table
+
+BASE = SAMPLES / "003_0b576797fd08817e.txt"
+CHROME = "zz chrome.txt"
+FUTURE = "zz 2090.txt"
+
+
+def crafted_input(folder: Path) -> Path:
+    folder.mkdir()
+    for p in sorted(SAMPLES.glob("*.txt")):
+        shutil.copy(p, folder / p.name)
+    text = BASE.read_text(encoding="utf-8")
+    # a `More From` line in the middle of the body opens no sidebar: it stays in the body
+    (folder / CHROME).write_text(text.replace("The joint statement said as follows:\n",
+                                              "The joint statement said as follows:\n\nMore From KCNA.kp (En)\n", 1),
+                                 encoding="utf-8")
+    (folder / FUTURE).write_text(
+        text.replace("Date: 09/10/2025", "Date: 09/10/2090").replace("December 05, 2025Dec 05, 2025",
+                                                                     "December 05, 2090Dec 05, 2090")
+            .replace("A joint statement", "The joint statement", 1), encoding="utf-8")
+    shutil.copy(BASE, folder / "zz same bytes.txt")  # a duplicate
+    (folder / "zz empty.txt").write_bytes(b"")       # a reject
+    return folder
+
+
+def flow_run_state(prefect_server: dict, flow_run_id: str) -> tuple[str, str | None]:
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+    with temporary_settings({PREFECT_API_URL: prefect_server["PREFECT_API_URL"]}):
+        with get_client(sync_client=True) as client:
+            state = client.read_flow_run(flow_run_id).state
+    return state.type.value, state.message
+
+
+def run_summary(warehouse: Path, stdout: str) -> dict:
+    run_id = stdout.split()[2]
+    return json.loads((warehouse / "_runs" / f"{run_id}.json").read_text())
+
+
+def adds_up(s: dict) -> bool:
+    return s["pages_seen"] == (s["new_articles"] + s["duplicates"] + s["already_processed"] + s["rejected"]
+                               + s["quarantined"])
+
+
+@pytest.fixture(scope="module")
+def failed_run(kcna_etl, tmp_path_factory):
+    root = tmp_path_factory.mktemp("quality")
+    inp, wh = crafted_input(root / "in"), root / "wh"
+    p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh), check=False)
+    return inp, wh, p
+
+
+def test_an_error_expectation_failing_on_many_rows_fails_the_run(failed_run, prefect_server):
+    _, wh, p = failed_run
+    assert p.returncode == 4, p.stdout + p.stderr
+    assert "pages seen 9: new 5, duplicates 1, already processed 0, rejected 1, quarantined 2" in p.stdout
+    s = run_summary(wh, p.stdout)
+    assert adds_up(s) and s["quality"]["status"] == "failed"
+    state, message = flow_run_state(prefect_server, s["flow_run_id"])
+    assert state == "FAILED" and "articles.body_no_site_chrome" in message
+
+
+def test_quarantined_pages_leave_nothing_in_the_main_tables(failed_run):
+    _, wh, _ = failed_run
+    held = duck_table(wh, "quarantine/articles").set_index("raw_path")
+    assert set(held.index) == {CHROME, FUTURE}
+    assert "articles.body_no_site_chrome" in held.loc[CHROME, "failed_expectations"]
+    assert "articles.published_date_in_range" in held.loc[FUTURE, "failed_expectations"]
+    ids = set(held["article_id"])
+    for t in ("articles", "teasers", "mentions"):
+        assert not set(duck_table(wh, t)["article_id"]) & ids
+    assert set(duck_table(wh, "quarantine/teasers")["article_id"]) == ids
+    manifest = duck_table(wh, "_manifest").set_index("raw_path")["outcome"]
+    assert manifest[CHROME] == manifest[FUTURE] == "quarantined"
+
+
+def test_the_report_names_the_failing_pages_failures_first(failed_run, kcna_etl):
+    _, wh, p = failed_run
+    report = json.loads(next((wh / "_quality" / "runs").glob("*.json")).read_text())
+    chrome = next(e for e in report["expectations"] if e["id"] == "articles.body_no_site_chrome")
+    assert [x["raw_path"] for x in chrome["examples"]] == [CHROME]
+    assert "More From KCNA.kp (En)" in chrome["examples"][0]["body"]
+    docs = Path(report["data_docs"]["articles"]).read_text(encoding="utf-8")
+    assert html.escape(CHROME) in docs and html.escape(FUTURE) in docs
+    assert (wh / "_quality" / "index.html").is_file()
+    out = kcna_etl("report", "--warehouse", str(wh)).stdout
+    assert out.index("failed (") < out.index("passed (") and "FAILED" in out.splitlines()[0]
+    assert out.index("ERROR   articles.body_no_site_chrome") < out.index(f"{CHROME}: body=")
+
+
+def test_a_second_run_finds_every_page_processed(failed_run, kcna_etl):
+    inp, wh, first = failed_run
+    p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))
+    assert "pages seen 9: new 0, duplicates 0, already processed 9, rejected 0, quarantined 0" in p.stdout
+    assert "quality: passed: no new rows to validate" in p.stdout
+    earlier = kcna_etl("report", "--warehouse", str(wh), "--run", first.stdout.split()[2]).stdout
+    assert "FAILED" in earlier and CHROME in earlier
+
+
+def test_failures_within_the_allowed_share_complete_with_a_warning(kcna_etl, tmp_path, prefect_server):
+    inp, wh = crafted_input(tmp_path / "in"), tmp_path / "wh"
+    p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh), "--max-error-share", "0.5", check=False)
+    assert p.returncode == 3, p.stdout + p.stderr
+    assert "quarantined 2" in p.stdout and "quality: warnings" in p.stdout
+    s = run_summary(wh, p.stdout)
+    assert adds_up(s)
+    state, message = flow_run_state(prefect_server, s["flow_run_id"])
+    assert state == "COMPLETED" and message.startswith("completed with warnings")
+
+
+def test_report_and_option_mistakes_exit_2(kcna_etl, tmp_path):
+    p = kcna_etl("report", "--warehouse", str(tmp_path / "none"), check=False)
+    assert p.returncode == 2 and "no quality report" in p.stderr
+    p = kcna_etl("run", "--input", str(SAMPLES), "--warehouse", str(tmp_path / "wh"), "--max-error-share", "2",
+                 check=False)
+    assert p.returncode == 2 and "--max-error-share" in p.stderr
