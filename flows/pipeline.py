@@ -114,7 +114,11 @@ def validated(staging: str, winners: list[str], units: int, today: dt.date) -> q
     if not winners:
         return None
     futures = [validate_unit.submit(staging, quote(winners), u, today) for u in range(units)]
-    return quality.merge([f.result() for f in futures])
+    try:
+        return quality.merge([f.result() for f in futures])
+    except Exception:
+        wait(futures)  # they write under staging: let them end before the run sweeps it
+        raise
 
 
 def finished(futures: list[PrefectFuture]) -> Iterator[dict[str, Any]]:
@@ -202,7 +206,10 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
         validation = timed("validate", validated, staging, plan.winners, units, today)
         # the Data Docs are built in a worker while this process writes the snapshot
         docs = data_docs.submit(staging, today, str(store.root), run_id, quote(validation)) if validation else None
-        outcome = timed("write", write, store, run_id, staging, quote(plan), quote(validation))
+        try:
+            outcome = timed("write", write, store, run_id, staging, quote(plan), quote(validation))
+        finally:
+            wait([docs] if docs else [])  # it writes under staging: let it end before the run sweeps it
         docs = timed("data_docs", lambda: docs.result() if docs else None)
         checked = timed("report", quality_report, store, run_id, today, quote(validation), docs, outcome,
                         max_error_share)

@@ -45,7 +45,7 @@ def page(title: str, paragraphs: list[str], source: str = "KCNA.kp (En)", date: 
 def good_page(n: int, **kw) -> str:
     return page(f"Good Page Number {n} Reported", [
         f"Pyongyang, October 9 (KCNA) -- A good page number {n} was written for the fault tests on Thursday.",
-        f"Its second paragraph {n} says that nothing of it may be lost.",
+        f"Its second paragraph {n} says that nothing of it may be lost, whatever befalls the machine or the run that reads it.",
     ], **kw)
 
 

@@ -99,8 +99,10 @@ def run(kcna_etl, tmp_path_factory):
     os.symlink(outside, inp / "outside-folder")  # a link to a folder: never walked, its pages never listed
     os.mkfifo(inp / "fifo.txt")
     # `vanishing.txt` is listed, then removed when the run creates its staging folder, before any page is read
-    p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh), "--batch-size", "8",
+    p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh), "--batch-size", "8", check=False,
                  inject=["--root", str(wh), "--on", "os.mkdir:.staging/*", "--do", f"delete:{inp / 'vanishing.txt'}"])
+    # exit 3: the set has pages the suites warn about (a Korean outlet, a short Korean body), none quarantined
+    assert p.returncode == 3 and "quarantined 0" in p.stdout, p.stdout + p.stderr
     return inp, wh, p
 
 
@@ -116,7 +118,7 @@ def articles_by_path(wh: Path) -> pd.DataFrame:
 
 def paragraphs(n: int) -> list[str]:
     return [f"Pyongyang, October 9 (KCNA) -- A good page number {n} was written for the fault tests on Thursday.",
-            f"Its second paragraph {n} says that nothing of it may be lost."]
+            f"Its second paragraph {n} says that nothing of it may be lost, whatever befalls the machine or the run that reads it."]
 
 
 def test_each_bad_page_is_rejected_with_its_reason_and_no_other_page_is(run):
@@ -168,8 +170,9 @@ def test_pages_that_can_be_read_become_intact_articles(run):
         mine = teasers[teasers["article_id"] == a["article_id"]]
         assert len(mine) == a["teaser_count"] == (0 if name == "no-sidebar.txt" else 2), name
     assert pd.isna(arts.loc["no-sidebar.txt", "sidebar_source"])
-    assert arts.loc["cp1252.txt", "body"].split("\n")[1] == \
-        "Its second paragraph 6 says that nothing of it\u2019s text may be lost."
+    assert arts.loc["cp1252.txt", "body"].split("\n")[1] == ("Its second paragraph 6 says that nothing of it\u2019s "
+                                                         "text may be lost, whatever befalls the machine or the run "
+                                                         "that reads it.")
     korean = arts.loc["euc-kr.txt"]
     assert (korean["body"].split("\n"), korean["source"], korean["title"]) == \
         (KOREAN, "KCNA.kp (Ko)", "Korean Page In EUC-KR")

@@ -98,9 +98,10 @@ def age(wh: Path, raw_paths: set[str]) -> None:
 
 
 def parquet_files(wh: Path) -> dict[str, int]:
-    """Every data file of the current snapshot, by path, with its inode."""
+    """Every data file of the current snapshot, by path, with its inode (not the placeholders of empty tables,
+    made anew in each snapshot)."""
     cur = Warehouse(wh).current()
-    return {str(p.relative_to(cur)): p.stat().st_ino for p in cur.rglob("*.parquet")}
+    return {str(p.relative_to(cur)): p.stat().st_ino for p in cur.rglob("*.parquet") if not p.name.startswith("_empty")}
 
 
 def holding(wh: Path, shas: set[str], articles: set[str]) -> set[str]:

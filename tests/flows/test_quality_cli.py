@@ -49,7 +49,7 @@ def flow_run_state(prefect_server: dict, flow_run_id: str) -> tuple[str, str | N
 
 
 def run_summary(warehouse: Path, stdout: str) -> dict:
-    run_id = stdout.split()[2]
+    run_id = stdout.split()[2]  # "kcna-etl run|backfill <run_id> done in …"
     return json.loads((warehouse / "_runs" / f"{run_id}.json").read_text())
 
 
@@ -130,3 +130,22 @@ def test_report_and_option_mistakes_exit_2(kcna_etl, tmp_path):
     p = kcna_etl("run", "--input", str(SAMPLES), "--warehouse", str(tmp_path / "wh"), "--max-error-share", "2",
                  check=False)
     assert p.returncode == 2 and "--max-error-share" in p.stderr
+
+
+def test_a_backfill_processes_a_quarantined_page_again_and_replaces_its_quarantine_rows(failed_run, kcna_etl,
+                                                                                         tmp_path):
+    from tests.flows.test_backfill import age, backfill_run_id, copy_of
+    inp, first_wh, _ = failed_run
+    wh = copy_of(first_wh, tmp_path / "wh")
+    held = {t: duck_table(wh, f"quarantine/{t}") for t in ("articles", "teasers", "mentions")}
+    age(wh, {CHROME})  # as if an older pipeline version had quarantined it: `backfill --stale` takes it
+    p = kcna_etl("backfill", "--stale", "--input", str(inp), "--warehouse", str(wh), "--max-error-share", "1",
+                 check=False)
+    assert p.returncode == 3, p.stdout + p.stderr
+    s = run_summary(wh, p.stdout)
+    assert adds_up(s) and s["quarantined"] == 1 and s["backfill"]["reprocessed"] == 1
+    for t, before in held.items():
+        after = duck_table(wh, f"quarantine/{t}")
+        assert len(after) == len(before)  # replaced, not added to
+        mine = after[after["raw_path"] == CHROME]
+        assert len(mine) and set(mine["run_id"]) == {backfill_run_id(p.stdout)}

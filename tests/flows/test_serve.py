@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 
 
 from flows.cli import parser
+from flows.quality import MAX_ERROR_SHARE
 from tests.conftest import ROOT, SAMPLES, duck_table, prefect_client
 from tests.flows.test_pipeline import assert_added_exactly, assert_same_tables, changed_copy, snapshot
 from transforms.decode import MAX_TEXT_BYTES
@@ -113,7 +114,7 @@ def test_served_deployment_runs_when_triggered_and_a_new_page_adds_exactly_its_r
         assert deployment.concurrency_options.collision_strategy == "CANCEL_NEW"
         assert deployment.parameters == {"input": str(inp), "warehouse": str(wh), "batch_size": 1000,
                                          "lock_timeout": 3600.0, "if_locked": "skip", "show_progress": False,
-                                         "max_page_bytes": MAX_TEXT_BYTES}
+                                         "max_page_bytes": MAX_TEXT_BYTES, "max_error_share": MAX_ERROR_SHARE}
 
         first = trigger(prefect_server, f"kcna-etl/{name}")
         assert first.state.is_completed(), log.read_text()

@@ -28,7 +28,8 @@ from flows.commit import ROW_TABLES, Plan, commit, quarantine_of
 from flows.lexicon import lexicon, rules
 from flows.stages import write_staged
 from flows.store import Warehouse
-from flows.validation import load_suites, validate_unit, write_docs
+from flows.suites import load_suites
+from flows.validation import validate_unit, write_docs
 from tests.conftest import SAMPLES, duck_table
 from transforms.article import Rows, rows
 from transforms.chrome import clean
