@@ -139,11 +139,23 @@ def table_rows(staging: Path, table: str) -> ds.Dataset:
 
 
 def write_partitioned(source: ds.Dataset, wanted: pc.Expression, target: Path, table: str, run_id: str) -> int:
-    """Stream the wanted rows into Hive folders: one file per partition for the run."""
+    """Stream the wanted rows into Hive folders: one file per partition for the run.
+
+    A staged file at a time, as one batch: its row groups (one per validation unit) would
+    otherwise reach the partitions as many small row groups.
+    """
+    schema = with_partitions(TABLES[table])
     rows = source.count_rows(filter=wanted)
+
+    def batches():
+        for fragment in source.get_fragments():
+            found = fragment.to_table(schema=source.schema, columns=schema.names, filter=wanted)
+            if found.num_rows:
+                yield from found.combine_chunks().to_batches()
+
     if rows:
         ds.write_dataset(
-            source.scanner(columns=with_partitions(TABLES[table]).names, filter=wanted), target / table,
+            pa.RecordBatchReader.from_batches(schema, batches()), target / table,
             format="parquet",
             partitioning=ds.partitioning(PARTITIONING, flavor="hive"),
             basename_template=f"part-{run_id}-{{i}}.parquet",
@@ -164,7 +176,8 @@ def write_quarantine(staging: Path, pages: pa.Array, q: Quarantine, target: Path
     wanted = pc.field("raw_path").isin(pages) & (pc.field("raw_path").isin(by_page) |
                                                  pc.field("staged_row").isin(q.bad_rows(table)))
     written, writer = 0, None
-    for batch in source.scanner(filter=wanted).to_batches():
+    for fragment in source.get_fragments():  # a staged file at a time (see `write_partitioned`)
+        batch = fragment.to_table(schema=source.schema, filter=wanted).combine_chunks()
         if not batch.num_rows:
             continue
         own = [[] for _ in range(batch.num_rows)]
