@@ -6,6 +6,8 @@
     kcna-etl report [--warehouse DIR] [--run ID]       a run's quality report (default the latest), failures first
     kcna-etl schema-doc                                print docs/tables.md from the schemas
     kcna-etl eval-mentions [--errors]                  score the mentions against the labelled text
+    kcna-etl synth --pages N --out DIR [--seed S]      write a synthetic corpus of N pages (for benchmarks)
+    kcna-etl compact [--warehouse DIR]                 merge each partition's small files into one
 
 Exit status of run and backfill: 0 done and every expectation passed; 3 done
 with warnings (expectations failed; rows failing `error` expectations are in
@@ -104,6 +106,18 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--errors", action="store_true", help="list every missed, extra or misnamed mention")
     ev.add_argument("--write-labels", action="store_true",
                     help="first regenerate <labels>/labels.json (bodies and offsets) from the articles")
+    syn = sub.add_parser("synth", help="write a synthetic corpus shaped like the scraped pages (for benchmarks)")
+    syn.add_argument("--pages", type=int, required=True, help="number of pages to write")
+    syn.add_argument("--out", required=True, help="folder to write them into (created if missing)")
+    syn.add_argument("--seed", default="0", help="the same seed writes the same pages (default 0)")
+    syn.add_argument("--start", type=int, default=0,
+                     help="index of the first page: --start 100000 --pages 1000 writes the 1,000 pages after the first 100,000")
+    syn.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
+    com = sub.add_parser("compact", help="merge each partition's small files into one, as a new snapshot")
+    com.add_argument("--warehouse", default=os.environ.get("KCNA_ETL_WAREHOUSE", "warehouse"),
+                     help="warehouse root (default: ./warehouse)")
+    com.add_argument("--lock-timeout", type=float, default=3600.0,
+                     help="seconds to wait for a run holding the warehouse lock (default 3600)")
     return p
 
 
@@ -231,6 +245,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report":
         from flows.report import report
         return report(Path(args.warehouse).expanduser(), args.run)
+    if args.command == "synth":
+        if args.pages < 0 or args.start < 0:
+            print("kcna-etl synth: --pages and --start must not be negative", file=sys.stderr)
+            return 2
+        from flows.synth import write_corpus
+        s = write_corpus(args.out, args.pages, args.seed, args.start, args.workers)
+        kinds = ", ".join(f"{k} {n:,}" for k, n in s["kinds"].items())
+        print(f"kcna-etl synth: {s['pages']:,} pages (seed {s['seed']}) in {args.out}: {kinds}; "
+              f"broken {s['broken_share']:.1%}, duplicates {s['duplicate_share']:.1%}")
+        return 0
+    if args.command == "compact":
+        from flows.compact import compact_command
+        return compact_command(args.warehouse, args.lock_timeout)
     if args.command == "schema-doc":
         from transforms.schema import schema_markdown
         print(schema_markdown())

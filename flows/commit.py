@@ -138,30 +138,72 @@ def table_rows(staging: Path, table: str) -> ds.Dataset:
     return staged(staging, table, pa.schema(list(schema) + picks))
 
 
-def write_partitioned(source: ds.Dataset, wanted: pc.Expression, target: Path, table: str, run_id: str) -> int:
-    """Stream the wanted rows into Hive folders: one file per partition for the run.
+PASS_BYTES = 16 * 2**20  # rows (uncompressed) written per pass: the writer holds about 6x that; memory does not grow with the run
+GROUP_ROWS = 1 << 17  # rows of a partition the writer gathers before it writes a row group
 
-    A staged file at a time, as one batch: its row groups (one per validation unit) would
-    otherwise reach the partitions as many small row groups.
+
+def outlet_sizes(source: ds.Dataset) -> dict[str, int]:
+    """Uncompressed bytes of each outlet's rows, from the staged files' row groups (one per unit and outlet)."""
+    sizes: dict[str, int] = {}
+    for fragment in source.get_fragments():
+        meta = fragment.metadata
+        column = meta.schema.names.index("source_slug")
+        for g in range(meta.num_row_groups):
+            group = meta.row_group(g)
+            stats = group.column(column).statistics
+            slug = stats.min if stats is not None and stats.has_min_max else None
+            sizes[slug] = sizes.get(slug, 0) + group.total_byte_size
+    return sizes
+
+
+def passes(sizes: dict[str, int], limit: int) -> list[list[str]]:
+    """Outlets in runs of consecutive slugs of at most `limit` bytes (an outlet larger than that alone)."""
+    out: list[list[str]] = []
+    total = 0
+    for slug in sorted(s for s in sizes if s is not None):
+        if not out or total + sizes[slug] > limit:
+            out.append([])
+            total = 0
+        out[-1].append(slug)
+        total += sizes[slug]
+    return out
+
+
+def write_partitioned(source: ds.Dataset, kept: pc.Expression | None, target: Path, table: str, run_id: str,
+                      pass_bytes: int = PASS_BYTES) -> int:
+    """Stream the staged rows that `kept` selects (all when None) into Hive folders: one file per partition for the run.
+
+    Outlet by outlet (the staged files hold a row group per validation unit and outlet, so a
+    pass reads only its own), a few outlets a pass: the writer holds a pass's partitions in
+    memory, not the run's. It gathers a partition's rows into large row groups
+    (`GROUP_ROWS`): the staged row groups are small, and written as they come they would
+    reach the partitions as many tiny row groups.
     """
-    schema = with_partitions(TABLES[table])
-    rows = source.count_rows(filter=wanted)
+    columns = TABLES[table].names + PARTITIONING.names
+    rows = 0
 
-    def batches():
-        for fragment in source.get_fragments():
-            found = fragment.to_table(schema=source.schema, columns=schema.names, filter=wanted)
-            if found.num_rows:
-                yield from found.combine_chunks().to_batches()
+    def visit(written) -> None:
+        nonlocal rows
+        rows += written.metadata.num_rows
 
-    if rows:
+    starts = [slugs[0] for slugs in passes(outlet_sizes(source), pass_bytes)]
+    for n in range(max(1, len(starts))):
+        # contiguous slug ranges, open at both ends: every row is in exactly one pass
+        wanted = pc.scalar(True)
+        if n > 0:
+            wanted = pc.field("source_slug") >= starts[n]
+        if n + 1 < len(starts):
+            wanted = wanted & ((pc.field("source_slug") < starts[n + 1]) | pc.field("source_slug").is_null())
         ds.write_dataset(
-            pa.RecordBatchReader.from_batches(schema, batches()), target / table,
-            format="parquet",
-            partitioning=ds.partitioning(PARTITIONING, flavor="hive"),
-            basename_template=f"part-{run_id}-{{i}}.parquet",
-            existing_data_behavior="overwrite_or_ignore",
-            preserve_order=True,
+            # little read-ahead: the pass's rows, not the staged files, should be what is in memory
+            source.scanner(columns=columns, filter=wanted if kept is None else wanted & kept,
+                           batch_readahead=2, fragment_readahead=1), target / table,
+            format="parquet", partitioning=ds.partitioning(PARTITIONING, flavor="hive"),
+            basename_template=f"part-{run_id}-{n}-{{i}}.parquet",
+            min_rows_per_group=GROUP_ROWS, max_rows_per_group=GROUP_ROWS,
+            existing_data_behavior="overwrite_or_ignore", preserve_order=True, file_visitor=visit,
         )
+        pa.default_memory_pool().release_unused()  # a pass's buffers go back before the next pass
     return rows
 
 
@@ -264,17 +306,20 @@ def commit(store: Warehouse, run_id: str, staging: Path, plan: Plan, quarantine:
         return Outcome(rows={t: 0 for t in (*ROW_TABLES, "rejects")}, known_rejects=plan.known_rejects)
     winners = plan.winners
     quarantined = sorted(set(winners) & set(quarantine.pages))
-    keep = pa.array(sorted(set(winners) - set(quarantined)), pa.string())
+    losers = pa.array(sorted({p["raw_path"] for p in plan.pages if p["outcome"] == "duplicate"} | set(quarantined)),
+                      pa.string())
     all_winners = pa.array(winners, pa.string())
     counts: dict[str, int] = {}
 
     def build(snapshot: Path) -> None:
         drop_pages(snapshot, set(plan.replaced), set(plan.replaced_articles))
         for table in ROW_TABLES:
-            wanted = pc.field("raw_path").isin(keep)
+            # staged rows are of pages read as articles: leave out those of the pages that lost to
+            # another copy or went to quarantine, and the rows that failed an `error` expectation
+            kept = ~pc.field("raw_path").isin(losers) if len(losers) else None
             if len(bad := quarantine.bad_rows(table)):
-                wanted &= ~pc.field("staged_row").isin(bad)
-            counts[table] = write_partitioned(table_rows(staging, table), wanted, snapshot, table, run_id)
+                kept = ~pc.field("staged_row").isin(bad) if kept is None else kept & ~pc.field("staged_row").isin(bad)
+            counts[table] = write_partitioned(table_rows(staging, table), kept, snapshot, table, run_id)
         counts["rejects"] = len(plan.rejects)
         if plan.rejects:
             (snapshot / "rejects").mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,8 @@ class Unreadable(Exception):
 class RawPage:
     sha256: str
     data: bytes
+    size: int | None = None  # the file's size and mtime when it was read: an unchanged file is not read again
+    mtime_ns: int | None = None
 
 
 def is_page(name: str) -> bool:
@@ -111,4 +113,17 @@ def read_page(root: Path, rel: str, max_bytes: int) -> RawPage:
     if size > max_bytes:
         raise Unreadable(f"file of {size:,} bytes is larger than the page limit of {max_bytes:,} bytes "
                          f"(--max-page-bytes)", digest.hexdigest())
-    return RawPage(digest.hexdigest(), b"".join(kept))
+    return RawPage(digest.hexdigest(), b"".join(kept), st.st_size, st.st_mtime_ns)
+
+
+def unchanged(root: Path, paths: list[str], seen: set[tuple[str, int, int]]) -> set[str]:
+    """Paths whose file has the path (as stored), size and modification time of a file an earlier run read."""
+    out = set()
+    for rel in paths:
+        try:
+            st = os.stat(root / rel)
+        except OSError:
+            continue
+        if (shown_path(rel), st.st_size, st.st_mtime_ns) in seen:
+            out.add(rel)
+    return out

@@ -1,16 +1,16 @@
 """The kcna-etl flow: ingest → clean boilerplate → split sidebars → enrich → stage → validate → write.
 
-Pages are listed, cut into batches, and each batch runs the parsing stages as
-tasks in a worker (a process of the task runner's pool), writing its rows to
-the run's staging folder. When every batch is done, the run's duplicates are
-resolved, the winners' rows validated with the Great Expectations suites (a
-task per unit, in the workers), and one commit publishes the run as the
-warehouse's next snapshot (failing rows in `quarantine/`), under the warehouse
-lock. The quality report follows, and the flow run ends Completed (with a
-message when expectations failed) or Failed (when an `error` expectation failed
-on more than `max_error_share` of its table's rows). A run that finds the
-warehouse locked waits for it or, with `if_locked="skip"`, ends at once in a
-Completed state named `Skipped`.
+Pages are listed, cut into batches, and each batch is one task that runs the
+parsing stages in a worker (a process of the task runner's pool), writing its
+rows to the run's staging folder. When every batch is done, the run's
+duplicates are resolved, the winners' rows validated with the Great
+Expectations suites (a task per unit, in the workers), and one commit publishes
+the run as the warehouse's next snapshot (failing rows in `quarantine/`), under
+the warehouse lock. The quality report follows, and the flow run ends
+Completed (with a message when expectations failed) or Failed (when an `error`
+expectation failed on more than `max_error_share` of its table's rows). A run
+that finds the warehouse locked waits for it or, with `if_locked="skip"`, ends
+at once in a Completed state named `Skipped`.
 
 `flows/backfill.py` runs the same pipeline over pages chosen from the manifest.
 """
@@ -33,10 +33,10 @@ from prefect.utilities.annotations import quote
 
 from flows import commit as committing
 from flows import quality
-from flows.pages import list_pages
+from flows.pages import list_pages, unchanged
 from flows.progress import Progress
-from flows.runners import default_task_runner
-from flows.stages import Batch, clean_boilerplate, enrich, ingest, split_sidebars, stage, units_for
+from flows.runners import default_task_runner, release_memory, worker_pool
+from flows.stages import clean_boilerplate, enrich, ingest, split_sidebars, stage, transient, units_for
 from flows.store import Warehouse, WarehouseLocked
 from transforms import PIPELINE_VERSION
 from transforms.decode import MAX_TEXT_BYTES
@@ -47,24 +47,27 @@ IfLocked = Literal["wait", "skip"]
 Select = Callable[[Warehouse, Path], tuple[str | None, str | None]]
 
 
-@task(name="batch", persist_result=False, cache_policy=NO_CACHE)
+def timed(seconds: dict[str, float], name: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)`, its wall-clock time kept in `seconds[name]` (a stage's share in the run summary)."""
+    t = time.perf_counter()
+    out = fn(*args)
+    seconds[name] = time.perf_counter() - t
+    return out
+
+
+@task(name="batch", persist_result=False, cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
+      retry_condition_fn=transient)
 def process_batch(input_root: str, paths: list[str], skip: str | None, only: str | None, staging: str, number: int,
                   units: int, max_page_bytes: int) -> dict[str, Any]:
     """One batch through every stage; returns its counts and stage timings."""
     timings: dict[str, float] = {}
-
-    def timed(name, fn, *args):
-        t = time.perf_counter()
-        # quote(): Prefect would otherwise walk every line of the batch looking for futures
-        out = fn(*(quote(a) if isinstance(a, Batch) else a for a in args))
-        timings[name] = time.perf_counter() - t
-        return out
-
-    batch = timed("ingest", ingest, input_root, paths, skip, max_page_bytes, only)
-    batch = timed("clean", clean_boilerplate, batch)
-    batch = timed("split", split_sidebars, batch)
-    batch = timed("enrich", enrich, batch)
-    counts = timed("stage", stage, batch, staging, number, units)
+    batch = timed(timings, "ingest", ingest, input_root, paths, skip, max_page_bytes, only)
+    batch = timed(timings, "clean", clean_boilerplate, batch)
+    batch = timed(timings, "split", split_sidebars, batch)
+    batch = timed(timings, "enrich", enrich, batch)
+    counts = timed(timings, "stage", stage, batch, staging, number, units)
+    del batch
+    release_memory()
     return dict(counts, pages=len(paths), seconds=timings)
 
 
@@ -178,40 +181,48 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
                 return skipped(store, run_id, e)
             raise
         held.enter_context(store.swept())
-        paths = list_pages(root)
+        listed = list_pages(root)
         snapshot = store.current()
         manifest = str(snapshot / "_manifest") if snapshot else None
         staging = str(store.staging(run_id))
         skip, only = select(store, Path(staging)) if select else (manifest, None)
+        # Cost what is new: a file with the path, size and mtime of one already read is not read again
+        # (a backfill reads its pages again on purpose).
+        same = set() if select else unchanged(root, listed, {
+            (m["raw_path"], m["raw_size"], m["raw_mtime_ns"])
+            for m in store.read("_manifest", ["raw_path", "raw_size", "raw_mtime_ns"]).to_pylist()
+            if m["raw_mtime_ns"] is not None})
+        paths = [p for p in listed if p not in same]
         # The latest calendar date anywhere (UTC+14): a page dated today in Pyongyang is not "future".
         today = dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date()
-        progress = Progress(len(paths)) if show_progress else None
+        progress = Progress(len(listed)) if show_progress else None
+        if progress and same:
+            progress.advance(len(same))
         units = units_for(len(paths))  # validation units, fixed before the pages are read
-        futures = [process_batch.submit(str(root), chunk, skip, only, staging, i, units, max_page_bytes)
-                   for i, chunk in enumerate(chunks(paths, batch_size))]
+        work = [dict(input_root=str(root), paths=chunk, skip=skip, only=only, staging=staging, number=i, units=units,
+                     max_page_bytes=max_page_bytes) for i, chunk in enumerate(chunks(paths, batch_size))]
         batches = []
-        for result in finished(futures):
-            batches.append(result)
-            if progress:
-                progress.advance(result["pages"])
+        if len(work) == 1:  # one batch runs here: starting worker processes would cost more than it saves
+            batches.append(process_batch(**work[0]))
+        elif work:
+            with worker_pool() as pool:  # its worker processes end before the commit
+                for result in finished([pool.submit(process_batch, parameters=w) for w in work]):
+                    batches.append(result)
+                    if progress:
+                        progress.advance(result["pages"])
+        if progress and len(work) == 1:
+            progress.advance(batches[0]["pages"])
         run_seconds: dict[str, float] = {}
-
-        def timed(name, fn, *args):
-            t = time.perf_counter()
-            out = fn(*args)
-            run_seconds[name] = time.perf_counter() - t
-            return out
-
-        plan = timed("resolve", resolve, store, staging)
-        validation = timed("validate", validated, staging, plan.winners, units, today)
+        plan = timed(run_seconds, "resolve", resolve, store, staging)
+        validation = timed(run_seconds, "validate", validated, staging, plan.winners, units, today)
         # the Data Docs are built in a worker while this process writes the snapshot
         docs = data_docs.submit(staging, today, str(store.root), run_id, quote(validation)) if validation else None
         try:
-            outcome = timed("write", write, store, run_id, staging, quote(plan), quote(validation))
+            outcome = timed(run_seconds, "write", write, store, run_id, staging, quote(plan), quote(validation))
         finally:
             wait([docs] if docs else [])  # it writes under staging: let it end before the run sweeps it
-        docs = timed("data_docs", lambda: docs.result() if docs else None)
-        checked = timed("report", quality_report, store, run_id, today, quote(validation), docs, outcome,
+        docs = timed(run_seconds, "data_docs", lambda: docs.result() if docs else None)
+        checked = timed(run_seconds, "report", quality_report, store, run_id, today, quote(validation), docs, outcome,
                         max_error_share)
         extra = report(outcome) if report else {}
     stage_seconds: dict[str, float] = {}
@@ -222,8 +233,8 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
     summary = {
         "run_id": run_id, "flow_run_id": str(flow_run.id), "pipeline_version": PIPELINE_VERSION,
         "input": str(root), "warehouse": str(store.root), "snapshot": outcome.snapshot or store.snapshot_id(),
-        "pages_seen": len(paths), "new_articles": outcome.articles, "duplicates": outcome.duplicates,
-        "already_processed": sum(b["already_processed"] for b in batches) + outcome.known_rejects,
+        "pages_seen": len(listed), "new_articles": outcome.articles, "duplicates": outcome.duplicates,
+        "already_processed": len(same) + sum(b["already_processed"] for b in batches) + outcome.known_rejects,
         "rejected": outcome.rejected, "quarantined": outcome.quarantined, "rows": outcome.rows,
         "quality": {k: checked[k] for k in ("status", "message", "path", "data_docs")},
         "stage_seconds": stage_seconds, "seconds": round(time.monotonic() - started, 3), **extra,

@@ -9,8 +9,14 @@ deployment runs each flow run in a new process, which inherits them.
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import os
+from collections.abc import Iterator
 
+import pyarrow as pa
+from prefect.context import FlowRunContext
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 RUNNERS = ("process", "thread")
@@ -27,3 +33,25 @@ def task_runner(name: str, workers: int | None = None) -> TaskRunner:
 
 def default_task_runner() -> TaskRunner:
     return task_runner(os.environ.get("KCNA_ETL_RUNNER", "process"), int(os.environ.get("KCNA_ETL_WORKERS") or 0) or None)
+
+
+@contextlib.contextmanager
+def worker_pool() -> Iterator[TaskRunner]:
+    """A copy of the running flow's task runner for the batches alone: leaving it ends its worker
+    processes, so that they hold no memory while the flow commits."""
+    with FlowRunContext.get().task_runner.duplicate() as runner:
+        yield runner
+
+
+def release_memory() -> None:
+    """Give memory freed by a finished batch back to the OS, so a worker's footprint stays that of one batch.
+
+    Python and Arrow keep freed memory for reuse; between batches a worker holds nothing
+    worth keeping. glibc's `malloc_trim` where there is one.
+    """
+    pa.default_memory_pool().release_unused()
+    libc = ctypes.util.find_library("c")
+    if libc:
+        trim = getattr(ctypes.CDLL(libc), "malloc_trim", None)
+        if trim:
+            trim(0)

@@ -1,9 +1,12 @@
-"""The pipeline's stages as Prefect tasks over a batch of pages.
+"""The pipeline's stages over a batch of pages, run one after another inside the batch's task.
 
 Each stage maps a transform over the pages of a batch and turns a page's
 `PageRejected` (or any error the transform raises on it) into a reject row,
 so one bad page never stops the batch. Only `ingest` and `stage` touch the
-file system, and only they retry (an I/O error that may pass, with back-off).
+file system; an I/O error there fails the batch task, which retries
+(`transient`). The stages are plain functions, not tasks of their own: a
+Prefect task run costs tens of milliseconds of API calls, and one per batch
+is enough to see, retry and time a batch (the run summary times each stage).
 """
 from __future__ import annotations
 
@@ -16,8 +19,6 @@ from typing import Any, Callable
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 from flows.lexicon import lexicon, rules
 from flows.pages import Unreadable, read_page, shown_path
@@ -30,7 +31,6 @@ from transforms.reject import PageRejected
 from transforms.schema import ARTICLES, MENTIONS, REJECTS, TEASERS, with_partitions
 from transforms.sidebar import Split, split
 
-stage_task = functools.partial(task, persist_result=False, cache_policy=NO_CACHE)
 
 
 @dataclass
@@ -51,6 +51,7 @@ class Batch:
     pages: list[Page]
     rejects: list[dict] = field(default_factory=list)
     already_processed: int = 0
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # raw_path -> (size, mtime_ns) as read
 
     def reject(self, raw_path: str, raw_sha256: str | None, stage: str, reason: str) -> None:
         self.rejects.append({"raw_path": raw_path, "raw_sha256": raw_sha256, "stage": stage,
@@ -93,10 +94,6 @@ def transient(task, task_run, state) -> bool:
     return False
 
 
-io_task = functools.partial(stage_task, retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=transient)
-
-
-@io_task(name="ingest")
 def ingest(input_root: str, paths: list[str], skip: str | None, max_page_bytes: int, only: str | None = None) -> Batch:
     """Read each page, identify it by SHA-256, decode text or HTML to lines.
 
@@ -120,6 +117,7 @@ def ingest(input_root: str, paths: list[str], skip: str | None, max_page_bytes: 
             else:
                 batch.reject(shown, e.sha256, "ingest", e.reason)
             continue
+        batch.stats[shown] = (raw.size, raw.mtime_ns)
         if done(raw.sha256):
             batch.already_processed += 1
             continue
@@ -133,7 +131,6 @@ def ingest(input_root: str, paths: list[str], skip: str | None, max_page_bytes: 
     return batch
 
 
-@stage_task(name="clean-boilerplate")
 def clean_boilerplate(batch: Batch) -> Batch:
     r = rules()
 
@@ -143,7 +140,6 @@ def clean_boilerplate(batch: Batch) -> Batch:
     return batch.each("clean", step)
 
 
-@stage_task(name="split-sidebars")
 def split_sidebars(batch: Batch) -> Batch:
     r = rules()
 
@@ -152,7 +148,6 @@ def split_sidebars(batch: Batch) -> Batch:
     return batch.each("split", step)
 
 
-@stage_task(name="enrich")
 def enrich(batch: Batch) -> Batch:
     r, lex = rules(), lexicon()
 
@@ -164,6 +159,7 @@ def enrich(batch: Batch) -> Batch:
 STAGED_PAGES = pa.schema([
     ("raw_sha256", pa.string()), ("raw_path", pa.string()), ("outcome", pa.string()), ("article_id", pa.string()),
     ("published_date", pa.date32()),
+    ("raw_size", pa.int64()), ("raw_mtime_ns", pa.int64()),
 ])
 STAGED_ROW = pa.field("staged_row", pa.int64())
 """A row's id within the run (batch number << 32 | row in the batch's file): what validation names to quarantine."""
@@ -214,10 +210,16 @@ def staged_tables(pages: list[tuple[str, Rows]], number: int, units: int = 1) ->
     return out
 
 
-def write_by_unit(table: pa.Table, path: Path) -> None:
-    """One row group per validation unit, so that a unit's reader skips the others' (by their statistics)."""
-    units = table.column(BUCKET.name).to_numpy()
-    cuts = [0, *(i for i in range(1, len(units)) if units[i] != units[i - 1]), len(units)]
+def write_grouped(table: pa.Table, path: Path) -> None:
+    """Rows ordered by validation unit, then partition; one row group per unit and outlet.
+
+    Both readers of the staged files pick their rows by the row groups' statistics: a
+    validation unit reads its own groups (`bucket`), and the commit's passes, a few
+    outlets each, read theirs (`source_slug`).
+    """
+    table = table.sort_by([(BUCKET.name, "ascending"), ("source_slug", "ascending"), ("year", "ascending")])
+    keys = list(zip(table.column(BUCKET.name).to_pylist(), table.column("source_slug").to_pylist()))
+    cuts = [0, *(i for i in range(1, len(keys)) if keys[i] != keys[i - 1]), len(keys)]
     with pq.ParquetWriter(path, table.schema) as w:
         for a, b in zip(cuts, cuts[1:]):
             w.write_table(table.slice(a, b - a))
@@ -226,25 +228,28 @@ def write_by_unit(table: pa.Table, path: Path) -> None:
 
 
 def write_staged(folder: Path, number: int, pages: list[tuple[str, str, Rows]], rejects: list[dict],
-                 units: int = 1) -> None:
-    """A batch's rows, rejects and page list in the run's staging folder, as file `b<number>.parquet` of each."""
+                 units: int = 1, stats: dict[str, tuple[int, int]] | None = None) -> None:
+    """A batch's rows, rejects and page list in the run's staging folder, as file `b<number>.parquet` of each;
+    `stats` has the size and mtime each page's file had when read (what lets a later run skip it unread)."""
     name = f"b{number:06d}.parquet"
     for table, t in staged_tables([(path, rows) for path, _, rows in pages], number, units).items():
         (folder / table).mkdir(parents=True, exist_ok=True)
-        write_by_unit(t, folder / table / name)
+        write_grouped(t, folder / table / name)
     (folder / "rejects").mkdir(exist_ok=True)
     pq.write_table(pa.Table.from_pylist(rejects, schema=REJECTS), folder / "rejects" / name)
+    def stat(path: str) -> dict[str, int | None]:
+        size, mtime = (stats or {}).get(path, (None, None))
+        return {"raw_size": size, "raw_mtime_ns": mtime}
     listed = [{"raw_sha256": sha, "raw_path": path, "outcome": "article", "article_id": rows.article["article_id"],
-               "published_date": rows.article["published_date"]} for path, sha, rows in pages]
-    listed += [{"raw_sha256": r["raw_sha256"], "raw_path": r["raw_path"], "outcome": "rejected", "article_id": None}
-               for r in rejects]
+               "published_date": rows.article["published_date"], **stat(path)} for path, sha, rows in pages]
+    listed += [{"raw_sha256": r["raw_sha256"], "raw_path": r["raw_path"], "outcome": "rejected", "article_id": None,
+                **stat(r["raw_path"])} for r in rejects]
     (folder / "_pages").mkdir(exist_ok=True)
     pq.write_table(pa.Table.from_pylist(listed, schema=STAGED_PAGES), folder / "_pages" / name)
 
 
-@io_task(name="stage")
 def stage(batch: Batch, staging: str, number: int, units: int) -> dict[str, Any]:
     """Write the batch's rows to the run's staging folder; return its counts."""
     write_staged(Path(staging), number, [(p.raw_path, p.raw_sha256, p.rows) for p in batch.pages], batch.rejects,
-                 units)
+                 units, batch.stats)
     return {"articles": len(batch.pages), "rejected": len(batch.rejects), "already_processed": batch.already_processed}

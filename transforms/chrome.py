@@ -77,7 +77,7 @@ def headed(pre: list[str], meta: re.Match, rules: Rules) -> Header:
     """The header of a page with a metadata line: [chrome,] capture date, badge, title above it."""
     source = (meta.group("source") or "").strip() or None
     published = dates.day_month_year(meta.group("day"), meta.group("month"), meta.group("year"))
-    pre = [x for x in pre if not any(p.match(x) for p in rules.drop_lines)]
+    pre = [x for x in pre if not rules.drop_line.match(x)]
     captures = [i for i, x in enumerate(pre) if capture_of(x, rules)]
     capture = None
     if captures:  # the capture date opens the aggregator's header; above it is only site chrome
@@ -114,7 +114,7 @@ def clean(lines: list[str], rules: Rules) -> Cleaned:
     kept: list[str] = []
     footer = None
     for line in lines[start:]:
-        if any(p.match(line) for p in rules.drop_lines):
+        if rules.drop_line.match(line):
             continue
         if m := rules.footer.search(line):
             footer = footer or dates.footer_date(m.group("date"), rules.juche_offset)

@@ -22,6 +22,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 _HANGUL_WORD = re.compile("[\uac00-\ud7a3]{2,}")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # below space, but not \t \n \r \f
 # Default size limit of a page, as stored and after decompression: larger is no article page
 # (and a decompression bomb must not exhaust memory).
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -92,7 +93,7 @@ def decoded(raw: bytes, max_bytes: int = MAX_TEXT_BYTES) -> str:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = stray_bytes_utf8(raw) or korean(raw) or windows_1252(raw)
-    controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f")
+    controls = len(_CONTROLS.findall(text))
     if controls > max(8, len(text) // 1000):
         raise PageRejected("ingest", f"binary content ({controls} control characters)")
     return text

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 class Rules:
     capture_date: re.Pattern
     metadata: re.Pattern
-    drop_lines: tuple[re.Pattern, ...]
+    drop_line: re.Pattern  # chrome's `drop_lines` as one pattern: matches a line any of them matches
     footer: re.Pattern
     end_mark: re.Pattern
     sidebar_start: re.Pattern
@@ -62,7 +62,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
     return Rules(
         capture_date=re.compile(chrome["capture_date"]),
         metadata=re.compile(chrome["metadata"]),
-        drop_lines=tuple(re.compile(p) for p in nonempty("drop_lines", chrome["drop_lines"])),
+        drop_line=re.compile("|".join(f"(?:{p})" for p in nonempty("drop_lines", chrome["drop_lines"]))),
         footer=re.compile(chrome["footer"]),
         end_mark=re.compile(chrome["end_mark"]),
         sidebar_start=re.compile(chrome["sidebar_start"]),

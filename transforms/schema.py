@@ -90,6 +90,8 @@ ENTITIES = pa.schema([
 MANIFEST = pa.schema([
     col("raw_sha256", pa.string(), "SHA-256 of the raw bytes of a processed page.", False),
     col("raw_path", pa.string(), "Path of the page when it was processed.", False),
+    col("raw_size", pa.int64(), "Size of the file in bytes when it was read; null in warehouses written before it was kept."),
+    col("raw_mtime_ns", pa.int64(), "Modification time of the file (ns since the epoch) when it was read. A later run skips a file whose path, size and modification time are unchanged without reading it; null when unknown."),
     col("outcome", pa.string(), "`article`, `duplicate` (same bytes or same article as another page), `rejected`, or `quarantined` (its article row failed an `error` expectation: in `quarantine/articles`).", False),
     col("article_id", pa.string(), "The article the page became, was quarantined as, or duplicates; null for rejects."),
     col("published_date", pa.date32(), "Publication date the page gave (as in `articles`): what `backfill --since/--until` selects on. Null for rejects and undated pages."),

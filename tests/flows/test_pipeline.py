@@ -46,7 +46,8 @@ def labelled_input(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def built(kcna_etl, labelled_input, tmp_path_factory):
     wh = tmp_path_factory.mktemp("wh") / "warehouse"
-    first = kcna_etl("run", "--input", str(labelled_input), "--warehouse", str(wh))
+    # small batches: the pages go through the pool of worker processes, as a large input does
+    first = kcna_etl("run", "--input", str(labelled_input), "--warehouse", str(wh), "--batch-size", "10")
     return wh, first
 
 
