@@ -4,8 +4,8 @@
 
 Python's audit hooks (PEP 578) see every `open`, `mkdir`, `link`, `rename`/`replace`,
 `symlink`, `remove`, `rmdir` and `rmtree` the flow's own process asks for, before it
-happens. Those under `--root` are numbered from 1 (in the order the process makes
-them, the same on every run over the same warehouse and input) and written to
+happens. Those under `--root` are numbered from 1 (one at a time, also from the threads that
+sync a snapshot: the count at each point is the same on every run over the same warehouse and input) and written to
 `--trace` as JSON lines. At event K (or at the first event named EVENT with a
 path matching GLOB, e.g. `os.mkdir:.staging/*`), before it happens, ACTION is done:
 
@@ -25,6 +25,7 @@ import json
 import os
 import signal
 import sys
+import threading
 
 EVENTS = frozenset({"open", "os.mkdir", "os.link", "os.rename", "os.symlink", "os.remove", "os.rmdir",
                     "shutil.rmtree"})
@@ -50,7 +51,10 @@ def install(root: str, trace: str | None, at: int | None, on: str | None, action
     me = os.getpid()
     out = os.open(trace, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644) if trace else None
     count = 0
-    busy = done = False
+    done = False
+    # The flow syncs a snapshot's files from several threads: events are counted one at a time (so the
+    # count at any point past them is the same on every run), and only the hook's own writes are skipped.
+    lock, local = threading.Lock(), threading.local()
     on_event, _, on_glob = (on or "").partition(":")
 
     def under_root(arg) -> str | None:
@@ -61,22 +65,24 @@ def install(root: str, trace: str | None, at: int | None, on: str | None, action
         return None
 
     def hook(event: str, args: tuple) -> None:
-        nonlocal count, busy, done
-        if event not in EVENTS or busy or os.getpid() != me:
+        nonlocal count, done
+        if event not in EVENTS or getattr(local, "busy", False) or os.getpid() != me:
             return
         paths = [p for p in (under_root(a) for a in args[:2]) if p is not None]
         if not paths:
             return
-        busy = True  # the hook's own writes are not events
+        local.busy = True  # the hook's own writes are not events
         try:
-            count += 1
-            if out is not None:
-                os.write(out, (json.dumps({"n": count, "event": event, "paths": paths}) + "\n").encode())
-            if not done and (count == at or event == on_event and any(fnmatch.fnmatchcase(p, on_glob) for p in paths)):
-                done = True
-                act(action)
+            with lock:
+                count += 1
+                if out is not None:
+                    os.write(out, (json.dumps({"n": count, "event": event, "paths": paths}) + "\n").encode())
+                if not done and (count == at or event == on_event and any(fnmatch.fnmatchcase(p, on_glob)
+                                                                             for p in paths)):
+                    done = True
+                    act(action)
         finally:
-            busy = False
+            local.busy = False
 
     sys.addaudithook(hook)
 
