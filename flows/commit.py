@@ -14,6 +14,7 @@ Derived tables (`entities`) are rebuilt last, from what the new snapshot holds.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Protocol
@@ -25,9 +26,9 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from flows.stages import STAGED_PAGES, staged_schema
-from flows.store import Warehouse, remove_rows, snapshot_dataset
+from flows.store import Warehouse, remove_rows
 from transforms import PIPELINE_VERSION
-from transforms.entities import entities
+from transforms.entities import Part, from_parts, part
 from transforms.schema import MANIFEST, PARTITIONING, REJECTS, TABLES, page_key, with_partitions
 
 ROW_TABLES = ("articles", "teasers", "mentions")
@@ -242,19 +243,28 @@ def write_quarantine(staging: Path, pages: pa.Array, q: Quarantine, target: Path
     return written
 
 
-def snapshot_table(snapshot: Path, table: str, columns: list[str]) -> pa.Table:
-    d = snapshot_dataset(snapshot, table)
-    return d.to_table(columns=columns) if d else TABLES[table].empty_table().select(columns)
+def entity_parts(snapshot: Path) -> Iterator[Part]:
+    """The snapshot's mentions a partition at a time, with the articles of that partition (theirs)."""
+    root = snapshot / "mentions"
+    if not root.exists():
+        return
+    for folder in sorted(p for p in root.glob("*/*") if p.is_dir()):
+        articles = snapshot / "articles" / folder.relative_to(root)
+        mentions = ds.dataset(folder, format="parquet", schema=TABLES["mentions"]).to_table(
+            columns=["entity_id", "entity_type", "entity", "surface", "article_id"])
+        dated = ds.dataset(articles, format="parquet", schema=TABLES["articles"]).to_table(
+            columns=["article_id", "published_date"]) if articles.exists() else \
+            TABLES["articles"].empty_table().select(["article_id", "published_date"])
+        yield part(mentions, dated)
 
 
 def write_entities(snapshot: Path, run_id: str) -> int:
     """Rebuild `entities` from the snapshot's mentions as they finally are (rows added or replaced alike).
 
-    A full rebuild, not a merge: it equals a group-by of the mentions by construction.
+    A full rebuild, not a merge: it equals a group-by of the mentions by construction. Read a
+    partition at a time (an article and its mentions share one), so memory holds the aggregates only.
     """
-    table = entities(snapshot_table(snapshot, "mentions", ["entity_id", "entity_type", "entity", "surface",
-                                                           "article_id"]),
-                     snapshot_table(snapshot, "articles", ["article_id", "published_date"]))
+    table = from_parts(entity_parts(snapshot))
     folder = snapshot / "entities"
     shutil.rmtree(folder, ignore_errors=True)  # links to the previous snapshot's file: that file stays there
     folder.mkdir(parents=True)

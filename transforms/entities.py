@@ -5,8 +5,13 @@ Takes: the `mentions` rows (`entity_id`, `entity_type`, `entity`, `surface`,
 snapshot, as pyarrow tables. Returns: the `entities` table (schema
 `transforms.schema.ENTITIES`), rows sorted by `entity_id`. A pure function of
 its inputs, so the table can always be rebuilt from the mentions it summarises.
+`part` and `from_parts` build the same table from the mentions a part at a time
+(each article with all its mentions in one part), holding only aggregates.
 """
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -19,9 +24,8 @@ def folded(surface: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.replace_substring_regex(pc.replace_substring(surface, "\u2019", "'"), r"[ \x{00a0}]+", " ")
 
 
-def canonical_names(m: pa.Table) -> pa.Table:
+def canonical_names(names: pa.Table) -> pa.Table:
     """Per entity: the longest name its mentions carry, then the most frequent, then the first in order."""
-    names = m.group_by(["entity_id", "entity"]).aggregate([("entity", "count")])
     names = names.append_column("length", pc.utf8_length(names["entity"]))
     ordered = names.sort_by([("entity_id", "ascending"), ("length", "descending"),
                              ("entity_count", "descending"), ("entity", "ascending")])
@@ -29,18 +33,23 @@ def canonical_names(m: pa.Table) -> pa.Table:
         .rename_columns({"entity_first": "entity"})
 
 
-def aliases(m: pa.Table) -> pa.Table:
-    pairs = pa.table({"entity_id": m["entity_id"], "alias": folded(m["surface"])})
-    distinct = pairs.group_by(["entity_id", "alias"]).aggregate([]).sort_by([("entity_id", "ascending"),
-                                                                               ("alias", "ascending")])
+def aliases(pairs: pa.Table) -> pa.Table:
+    distinct = pairs.sort_by([("entity_id", "ascending"), ("alias", "ascending")])
     return distinct.group_by("entity_id", use_threads=False).aggregate([("alias", "list")]) \
         .rename_columns({"alias_list": "aliases"})
 
 
-def entities(mentions: pa.Table, articles: pa.Table) -> pa.Table:
+@dataclass(frozen=True)
+class Part:
+    """What the entities table needs from some of the mentions: per entity, per (entity, name), per alias."""
+    counts: pa.Table   # entity_id, entity_type, first_seen, last_seen, mention_count, article_count
+    names: pa.Table    # entity_id, entity, entity_count
+    aliases: pa.Table  # entity_id, alias (distinct)
+
+
+def part(mentions: pa.Table, articles: pa.Table) -> Part:
+    """The aggregates of some mentions, with the articles they are in (each article wholly in one part)."""
     m = mentions.select(["entity_id", "entity_type", "entity", "surface", "article_id"])
-    if m.num_rows == 0:
-        return ENTITIES.empty_table()
     dated = m.join(articles.select(["article_id", "published_date"]), "article_id", join_type="left outer")
     counts = dated.group_by("entity_id").aggregate([
         ("entity_type", "min"), ("published_date", "min"), ("published_date", "max"),
@@ -48,7 +57,43 @@ def entities(mentions: pa.Table, articles: pa.Table) -> pa.Table:
     ]).rename_columns({"entity_type_min": "entity_type", "published_date_min": "first_seen",
                        "published_date_max": "last_seen", "article_id_count": "mention_count",
                        "article_id_count_distinct": "article_count"})
+    names = m.group_by(["entity_id", "entity"]).aggregate([("entity", "count")])
+    pairs = pa.table({"entity_id": m["entity_id"], "alias": folded(m["surface"])}).group_by(
+        ["entity_id", "alias"]).aggregate([])
+    return Part(counts, names, pairs)
+
+
+def merged(parts: list[Part]) -> Part:
+    """Parts as one: counts added (an article is in one part only, so distinct articles add too)."""
+    counts = pa.concat_tables([p.counts for p in parts]).group_by("entity_id").aggregate([
+        ("entity_type", "min"), ("first_seen", "min"), ("last_seen", "max"),
+        ("mention_count", "sum"), ("article_count", "sum"),
+    ]).rename_columns({"entity_type_min": "entity_type", "first_seen_min": "first_seen",
+                       "last_seen_max": "last_seen", "mention_count_sum": "mention_count",
+                       "article_count_sum": "article_count"})
+    names = pa.concat_tables([p.names for p in parts]).group_by(["entity_id", "entity"]).aggregate(
+        [("entity_count", "sum")]).rename_columns({"entity_count_sum": "entity_count"})
+    pairs = pa.concat_tables([p.aliases for p in parts]).group_by(["entity_id", "alias"]).aggregate([])
+    return Part(counts, names, pairs)
+
+
+def from_parts(parts: Iterable[Part], fold_every: int = 64) -> pa.Table:
+    """The entities table of all the parts' mentions; memory holds the aggregates, never the mentions."""
+    held: list[Part] = []
+    for p in parts:
+        held.append(p)
+        if len(held) >= fold_every:
+            held = [merged(held)]
+    if not held:
+        return ENTITIES.empty_table()
+    whole = merged(held)
+    if whole.counts.num_rows == 0:
+        return ENTITIES.empty_table()
     # one row per entity_id in each part: line them up by id (pyarrow joins refuse list columns)
-    parts = [t.sort_by("entity_id") for t in (counts, canonical_names(m), aliases(m))]
-    columns = {name: part[name] for part in parts for name in part.column_names}
+    pieces = [t.sort_by("entity_id") for t in (whole.counts, canonical_names(whole.names), aliases(whole.aliases))]
+    columns = {name: piece[name] for piece in pieces for name in piece.column_names}
     return pa.table({name: columns[name] for name in ENTITIES.names}).cast(ENTITIES)
+
+
+def entities(mentions: pa.Table, articles: pa.Table) -> pa.Table:
+    return from_parts([part(mentions, articles)])

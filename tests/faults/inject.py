@@ -4,9 +4,9 @@
 
 Python's audit hooks (PEP 578) see every `open`, `mkdir`, `link`, `rename`/`replace`,
 `symlink`, `remove`, `rmdir` and `rmtree` the flow's own process asks for, before it
-happens. Those under `--root` are numbered from 1 (one at a time, also from the threads that
-sync a snapshot: the count at each point is the same on every run over the same warehouse and input) and written to
-`--trace` as JSON lines. At event K (or at the first event named EVENT with a
+happens. Those under `--root` are numbered from 1 (one at a time, also from the threads
+that sync a snapshot: the count at each point is the same on every run over the same
+warehouse and input) and written to `--trace` as JSON lines. At event K (or at the first event named EVENT with a
 path matching GLOB, e.g. `os.mkdir:.staging/*`), before it happens, ACTION is done:
 
 - `kill`: SIGKILL to the whole process group (the flow and its worker processes),
