@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from flows.runners import release_memory
 from flows.stages import STAGED_PAGES, staged_schema
 from flows.store import Warehouse, remove_rows
 from transforms import PIPELINE_VERSION
@@ -343,6 +344,7 @@ def commit(store: Warehouse, run_id: str, staging: Path, plan: Plan, quarantine:
                     for p in plan.pages if p["raw_sha256"]]
         (snapshot / "_manifest").mkdir(parents=True, exist_ok=True)
         pq.write_table(pa.Table.from_pylist(manifest, schema=MANIFEST), snapshot / "_manifest" / f"part-{run_id}.parquet")
+        release_memory()  # what the partition writes held goes back before the entities are read
         counts["entities"] = write_entities(snapshot, run_id)  # last: derived from the final mentions
 
     snapshot = store.publish(run_id, build)

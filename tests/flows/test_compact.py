@@ -30,6 +30,9 @@ def tables(warehouse: Path) -> dict[str, pd.DataFrame]:
     out = {}
     for t in TABLES:
         df = duck_table(warehouse, t)
+        for c in df.columns:  # list columns (entities' aliases) as tuples, to sort and compare
+            if len(df) and hasattr(df[c].iloc[0], "__len__") and not isinstance(df[c].iloc[0], str):
+                df[c] = df[c].map(tuple)
         out[t] = df.sort_values(list(df.columns)).reset_index(drop=True)
     return out
 
