@@ -276,7 +276,7 @@ def stage_costs(corpus: Path, limit: int) -> dict:
 
 
 # -- where the time goes: py-spy over the whole process tree ------------------------------------------
-def profile_summary(speedscope: Path, top: int = 30) -> str:
+def profile_summary(speedscope: Path, top: int = 90) -> str:
     """Share of all CPU samples (every process) per function, inclusive, and per process."""
     d = json.loads(speedscope.read_text())
     frames = d["shared"]["frames"]
@@ -332,7 +332,7 @@ def chart(results: dict, path: Path) -> None:
         shares = [r["stage_shares"].get(stage, 0.0) for r in runs]
         b.bar([str(n) for n in ns], shares, bottom=bottom, label=stage)
         bottom = [x + y for x, y in zip(bottom, shares)]
-    b.set_ylabel("share of stage time (worker CPU + write)")
+    b.set_ylabel("share of stage seconds (batch stages + write)")
     b.set_xlabel("pages (N)")
     b.set_title("Where the time goes")
     b.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1, 1))
