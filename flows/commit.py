@@ -9,7 +9,7 @@ instead (with the rest of their page when the article row failed), and
 appends the run's pages to the manifest: all in one snapshot.
 A page the warehouse already holds (a backfill reprocesses it) replaces the
 rows it made before, in the same snapshot, quarantined rows included.
-Derived tables (`entities`) are rebuilt last, from what the new snapshot holds.
+Derived tables (`entities`) are brought up to date last, from what the new snapshot holds.
 """
 from __future__ import annotations
 
@@ -29,8 +29,10 @@ from flows.runners import release_memory
 from flows.stages import STAGED_PAGES, staged_schema
 from flows.store import Warehouse, remove_rows
 from transforms import PIPELINE_VERSION
-from transforms.entities import Part, from_parts, part
-from transforms.schema import MANIFEST, PARTITIONING, REJECTS, TABLES, page_key, with_partitions
+from transforms.entities import Part, fold, part, stored, table_of, without
+from transforms.schema import (
+    ENTITIES, ENTITY_NAMES, MANIFEST, PARTITIONING, REJECTS, TABLES, page_key, with_partitions,
+)
 
 ROW_TABLES = ("articles", "teasers", "mentions")
 
@@ -244,32 +246,70 @@ def write_quarantine(staging: Path, pages: pa.Array, q: Quarantine, target: Path
     return written
 
 
-def entity_parts(snapshot: Path) -> Iterator[Part]:
-    """The snapshot's mentions a partition at a time, with the articles of that partition (theirs)."""
+MENTION_COLUMNS = ["entity_id", "entity_type", "entity", "surface", "article_id"]
+DATES = ["article_id", "published_date"]
+
+
+def entity_parts(snapshot: Path, only: pa.Array | None = None) -> Iterator[Part]:
+    """The snapshot's mentions (of the `only` entities, or all) a partition at a time, with the
+    articles of that partition (theirs)."""
     root = snapshot / "mentions"
     if not root.exists():
         return
+    wanted = pc.field("entity_id").isin(only) if only is not None else None
     for folder in sorted(p for p in root.glob("*/*") if p.is_dir()):
         articles = snapshot / "articles" / folder.relative_to(root)
         mentions = ds.dataset(folder, format="parquet", schema=TABLES["mentions"]).to_table(
-            columns=["entity_id", "entity_type", "entity", "surface", "article_id"])
-        dated = ds.dataset(articles, format="parquet", schema=TABLES["articles"]).to_table(
-            columns=["article_id", "published_date"]) if articles.exists() else \
-            TABLES["articles"].empty_table().select(["article_id", "published_date"])
+            columns=MENTION_COLUMNS, filter=wanted)
+        if not mentions.num_rows:
+            continue
+        dated = ds.dataset(articles, format="parquet", schema=TABLES["articles"]).to_table(columns=DATES) \
+            if articles.exists() else TABLES["articles"].empty_table().select(DATES)
         yield part(mentions, dated)
 
 
-def write_entities(snapshot: Path, run_id: str) -> int:
-    """Rebuild `entities` from the snapshot's mentions as they finally are (rows added or replaced alike).
+def added_parts(staging: Path, kept: dict[str, pc.Expression | None]) -> Iterator[Part]:
+    """The aggregates of the mentions a run writes, a staged batch file at a time (a page's rows
+    are all in its batch's files), read as the commit writes them (`kept`)."""
+    sources = {t: {Path(f.path).name: f for f in table_rows(staging, t).get_fragments()} for t in ("mentions", "articles")}
+    schemas = {t: table_rows(staging, t).schema for t in sources}
+    for name, fragment in sorted(sources["mentions"].items()):
+        mentions = fragment.to_table(schema=schemas["mentions"], columns=MENTION_COLUMNS, filter=kept["mentions"])
+        if not mentions.num_rows:
+            continue
+        dated = sources["articles"][name].to_table(schema=schemas["articles"], columns=DATES, filter=kept["articles"])
+        yield part(mentions, dated)
 
-    A full rebuild, not a merge: it equals a group-by of the mentions by construction. Read a
-    partition at a time (an article and its mentions share one), so memory holds the aggregates only.
+
+def read_state(snapshot: Path, table: str, schema: pa.Schema) -> pa.Table:
+    files = sorted((snapshot / table).glob("part-*.parquet"))
+    return ds.dataset(files, format="parquet", schema=schema).to_table() if files else schema.empty_table()
+
+
+def write_entities(snapshot: Path, run_id: str, added: Iterable[Part], removed: set[str]) -> int:
+    """`entities` of the snapshot's mentions as they finally are, and the name counts it is kept up with.
+
+    Incremental: the stored table's aggregates (`stored`) plus those of the run's new mentions
+    (`added`), the same table as a rebuild since aggregates of distinct articles add up; the
+    entities that lost mentions (`removed`: pages processed again) are recounted from the
+    mentions, as a count cannot be taken back from a minimum. A snapshot without the name
+    counts (the first, or one written before they were kept) is rebuilt a partition at a time
+    (an article and its mentions share one), so memory holds the aggregates only.
     """
-    table = from_parts(entity_parts(snapshot))
-    folder = snapshot / "entities"
-    shutil.rmtree(folder, ignore_errors=True)  # links to the previous snapshot's file: that file stays there
-    folder.mkdir(parents=True)
-    pq.write_table(table, folder / f"part-{run_id}.parquet")
+    if (snapshot / "_entity_names").exists():
+        gone = pa.array(sorted(removed), pa.string())
+        before = stored(read_state(snapshot, "entities", ENTITIES), read_state(snapshot, "_entity_names", ENTITY_NAMES))
+        recounted = fold(entity_parts(snapshot, gone)) if removed else None
+        whole = fold([without(before, gone), *(without(p, gone) for p in added), recounted])
+    else:
+        whole = fold(entity_parts(snapshot))
+    table = table_of(whole)
+    names = (whole.names if whole else ENTITY_NAMES.empty_table()).sort_by([("entity_id", "ascending"),
+                                                                            ("entity", "ascending")])
+    for folder, rows in (("entities", table), ("_entity_names", names.cast(ENTITY_NAMES))):
+        shutil.rmtree(snapshot / folder, ignore_errors=True)  # links to the previous snapshot's file: it stays there
+        (snapshot / folder).mkdir(parents=True)
+        pq.write_table(rows, snapshot / folder / f"part-{run_id}.parquet")
     return table.num_rows
 
 
@@ -277,12 +317,16 @@ def article_ids(manifest: pa.Table, mask: pa.ChunkedArray) -> set[str]:
     return set(manifest["article_id"].filter(mask).drop_null().to_pylist())
 
 
-def drop_pages(snapshot: Path, pages: set[str], articles: set[str]) -> None:
-    """Remove every row the given pages made: by `raw_sha256`, or by the `article_id` of their articles."""
+def drop_pages(snapshot: Path, pages: set[str], articles: set[str]) -> set[str]:
+    """Remove every row the given pages made: by `raw_sha256`, or by the `article_id` of their articles.
+    Returns the entities whose mentions were removed."""
+    mentions: list[pa.Table] = []
     for table, schema in TABLES.items():
         key = page_key(schema)
         if key:
-            remove_rows(snapshot, table, key, pages if key == "raw_sha256" else articles)
+            remove_rows(snapshot, table, key, pages if key == "raw_sha256" else articles,
+                        mentions if table == "mentions" else None)
+    return {e for t in mentions for e in t.column("entity_id").to_pylist()}
 
 
 def plan(store: Warehouse, staging: Path) -> Plan:
@@ -323,14 +367,16 @@ def commit(store: Warehouse, run_id: str, staging: Path, plan: Plan, quarantine:
     counts: dict[str, int] = {}
 
     def build(snapshot: Path) -> None:
-        drop_pages(snapshot, set(plan.replaced), set(plan.replaced_articles))
+        removed = drop_pages(snapshot, set(plan.replaced), set(plan.replaced_articles))
+        kept: dict[str, pc.Expression | None] = {}
         for table in ROW_TABLES:
             # staged rows are of pages read as articles: leave out those of the pages that lost to
             # another copy or went to quarantine, and the rows that failed an `error` expectation
-            kept = ~pc.field("raw_path").isin(losers) if len(losers) else None
+            kept[table] = ~pc.field("raw_path").isin(losers) if len(losers) else None
             if len(bad := quarantine.bad_rows(table)):
-                kept = ~pc.field("staged_row").isin(bad) if kept is None else kept & ~pc.field("staged_row").isin(bad)
-            counts[table] = write_partitioned(table_rows(staging, table), kept, snapshot, table, run_id)
+                drop = ~pc.field("staged_row").isin(bad)
+                kept[table] = drop if kept[table] is None else kept[table] & drop
+            counts[table] = write_partitioned(table_rows(staging, table), kept[table], snapshot, table, run_id)
         counts["rejects"] = len(plan.rejects)
         if plan.rejects:
             (snapshot / "rejects").mkdir(parents=True, exist_ok=True)
@@ -345,7 +391,8 @@ def commit(store: Warehouse, run_id: str, staging: Path, plan: Plan, quarantine:
         (snapshot / "_manifest").mkdir(parents=True, exist_ok=True)
         pq.write_table(pa.Table.from_pylist(manifest, schema=MANIFEST), snapshot / "_manifest" / f"part-{run_id}.parquet")
         release_memory()  # what the partition writes held goes back before the entities are read
-        counts["entities"] = write_entities(snapshot, run_id)  # last: derived from the final mentions
+        # last: derived from the final mentions
+        counts["entities"] = write_entities(snapshot, run_id, added_parts(staging, kept), removed)
 
     snapshot = store.publish(run_id, build)
     return Outcome(

@@ -199,8 +199,10 @@ def snapshot_dataset(snapshot: Path, table: str) -> ds.Dataset | None:
     return ds.dataset(snapshot / table, format="parquet", partitioning=part, schema=schema_of(table))
 
 
-def remove_rows(snapshot: Path, table: str, column: str, values: set[str]) -> int:
-    """Drop the rows of `table` whose `column` is in `values` from a snapshot being built.
+def remove_rows(snapshot: Path, table: str, column: str, values: set[str],
+                dropped_rows: list[pa.Table] | None = None) -> int:
+    """Drop the rows of `table` whose `column` is in `values` from a snapshot being built
+    (appended to `dropped_rows` when given).
 
     A file holding such rows is rewritten without them under a new inode: the file it
     replaces is a hard link shared with the published snapshots, which must not change.
@@ -215,7 +217,10 @@ def remove_rows(snapshot: Path, table: str, column: str, values: set[str]) -> in
         dropped = pc.sum(hit).as_py() or 0
         if not dropped:
             continue
-        kept = file.read().filter(pc.invert(hit))
+        rows = file.read()
+        kept = rows.filter(pc.invert(hit))
+        if dropped_rows is not None:
+            dropped_rows.append(rows.filter(hit))
         os.unlink(path)
         if kept.num_rows:
             pq.write_table(kept, path)

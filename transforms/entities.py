@@ -7,6 +7,9 @@ snapshot, as pyarrow tables. Returns: the `entities` table (schema
 its inputs, so the table can always be rebuilt from the mentions it summarises.
 `part` and `from_parts` build the same table from the mentions a part at a time
 (each article with all its mentions in one part), holding only aggregates.
+`stored` turns a table (with its name counts) back into such a part, so that a
+later run adds its own mentions' parts to it: the same table as a rebuild,
+since parts of distinct articles add up (`merged`) whichever way they are cut.
 """
 from __future__ import annotations
 
@@ -64,35 +67,64 @@ def part(mentions: pa.Table, articles: pa.Table) -> Part:
 
 
 def merged(parts: list[Part]) -> Part:
-    """Parts as one: counts added (an article is in one part only, so distinct articles add too)."""
-    counts = pa.concat_tables([p.counts for p in parts]).group_by("entity_id").aggregate([
+    """Parts as one: counts added (an article is in one part only, so distinct articles add too).
+    Columns may differ in nullability only (a stored part's are all nullable)."""
+    counts = pa.concat_tables([p.counts for p in parts], promote_options="permissive").group_by("entity_id").aggregate([
         ("entity_type", "min"), ("first_seen", "min"), ("last_seen", "max"),
         ("mention_count", "sum"), ("article_count", "sum"),
     ]).rename_columns({"entity_type_min": "entity_type", "first_seen_min": "first_seen",
                        "last_seen_max": "last_seen", "mention_count_sum": "mention_count",
                        "article_count_sum": "article_count"})
-    names = pa.concat_tables([p.names for p in parts]).group_by(["entity_id", "entity"]).aggregate(
+    names = pa.concat_tables([p.names for p in parts], promote_options="permissive").group_by(["entity_id", "entity"]).aggregate(
         [("entity_count", "sum")]).rename_columns({"entity_count_sum": "entity_count"})
-    pairs = pa.concat_tables([p.aliases for p in parts]).group_by(["entity_id", "alias"]).aggregate([])
+    pairs = pa.concat_tables([p.aliases for p in parts], promote_options="permissive").group_by(["entity_id", "alias"]).aggregate([])
     return Part(counts, names, pairs)
 
 
-def from_parts(parts: Iterable[Part], fold_every: int = 64) -> pa.Table:
-    """The entities table of all the parts' mentions; memory holds the aggregates, never the mentions."""
+def fold(parts: Iterable[Part | None], fold_every: int = 64) -> Part | None:
+    """All the parts as one (None when there are none); memory holds aggregates, never the mentions."""
     held: list[Part] = []
     for p in parts:
+        if p is None:
+            continue
         held.append(p)
         if len(held) >= fold_every:
             held = [merged(held)]
-    if not held:
-        return ENTITIES.empty_table()
-    whole = merged(held)
-    if whole.counts.num_rows == 0:
+    return merged(held) if held else None
+
+
+def table_of(whole: Part | None) -> pa.Table:
+    """The entities table of a part's aggregates."""
+    if whole is None or whole.counts.num_rows == 0:
         return ENTITIES.empty_table()
     # one row per entity_id in each part: line them up by id (pyarrow joins refuse list columns)
     pieces = [t.sort_by("entity_id") for t in (whole.counts, canonical_names(whole.names), aliases(whole.aliases))]
     columns = {name: piece[name] for piece in pieces for name in piece.column_names}
     return pa.table({name: columns[name] for name in ENTITIES.names}).cast(ENTITIES)
+
+
+def from_parts(parts: Iterable[Part]) -> pa.Table:
+    """The entities table of all the parts' mentions."""
+    return table_of(fold(parts))
+
+
+def stored(table: pa.Table, names: pa.Table) -> Part:
+    """The aggregates an entities table and its name counts (`Part.names`) hold: what a later
+    run's new mentions are added to, as if they were one more part."""
+    def loose(t: pa.Table, columns: list[str]) -> pa.Table:  # as `part` makes them: every column nullable
+        return pa.table({c: t[c] for c in columns})
+    counts = loose(table, ["entity_id", "entity_type", "first_seen", "last_seen", "mention_count", "article_count"])
+    owner = pc.list_parent_indices(table["aliases"])
+    pairs = pa.table({"entity_id": pc.take(table["entity_id"], owner), "alias": pc.list_flatten(table["aliases"])})
+    return Part(counts, loose(names, ["entity_id", "entity", "entity_count"]), pairs)
+
+
+def without(p: Part | None, ids: pa.Array) -> Part | None:
+    """A part less the aggregates of some entities."""
+    if p is None or not len(ids):
+        return p
+    keep = [pc.invert(pc.is_in(t["entity_id"], value_set=ids)) for t in (p.counts, p.names, p.aliases)]
+    return Part(p.counts.filter(keep[0]), p.names.filter(keep[1]), p.aliases.filter(keep[2]))
 
 
 def entities(mentions: pa.Table, articles: pa.Table) -> pa.Table:

@@ -84,8 +84,17 @@ ENTITIES = pa.schema([
     col("last_seen", pa.date32(), "Latest `published_date` of an article mentioning it; null when none has a date."),
     col("mention_count", pa.int64(), "Number of its rows in `mentions`.", False),
     col("article_count", pa.int64(), "Number of distinct articles mentioning it.", False),
-], metadata={"doc": "Derived: rebuilt from `mentions` (and `articles` for the dates) in every snapshot a run publishes, "
-                    "so it always equals a group-by of the snapshot's mentions by `entity_id`."})
+], metadata={"doc": "Derived from `mentions` (and `articles` for the dates) in every snapshot a run publishes, "
+                    "so it always equals a group-by of the snapshot's mentions by `entity_id`: a run adds its new "
+                    "mentions' aggregates to the stored ones, and recounts from the mentions only the entities whose "
+                    "mentions it removed (pages processed again). Beside it, `_entity_names/` keeps how often each "
+                    "entity carries each name (what picks the canonical name), for the next run."})
+
+ENTITY_NAMES = pa.schema([
+    col("entity_id", pa.string(), "The entity."),
+    col("entity", pa.string(), "A name its mentions carry."),
+    col("entity_count", pa.int64(), "How many of its mentions carry that name."),
+], metadata={"doc": "State of `entities` (folder `_entity_names/` of a snapshot), not a table to query."})
 
 MANIFEST = pa.schema([
     col("raw_sha256", pa.string(), "SHA-256 of the raw bytes of a processed page.", False),
