@@ -8,6 +8,7 @@ the Hive partition values; nothing else does.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import unicodedata
@@ -149,6 +150,7 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 MAX_SLUG = 60
 
 
+@functools.lru_cache(maxsize=65536)  # every row of a page asks for its outlet's slug
 def slug(text: str) -> str:
     """Filesystem- and Hive-safe partition value: `KCNA.kp (En)` -> `kcna-kp-en`.
 
