@@ -475,7 +475,8 @@ def main(argv: list[str] | None = None) -> int:
                 "beyond_startup_seconds": round(r["wall_seconds"] - fixed, 3), "cpu_seconds": r["cpu_seconds"],
                 "peak_rss_mb": r["peak_rss_mb"], "stage_seconds": summary["stage_seconds"],
                 "outcome": {k: summary.get(k) for k in ("pages_seen", "new_articles", "duplicates", "skipped",
-                                                         "already_processed", "rejected") if k in summary},
+                                                         "already_processed", "rejected", "quarantined")
+                            if k in summary},
                 "generated": added["kinds"],
             }
             print(f"incremental: {json.dumps(results['incremental'])}", flush=True)
