@@ -94,6 +94,9 @@ def age(wh: Path, raw_paths: set[str]) -> None:
                 if t.num_rows:
                     pq.write_table(t, f)
 
+        # an older version kept no name counts beside `entities`: the next commit rebuilds it in full
+        shutil.rmtree(snap / "_entity_names", ignore_errors=True)
+
     store.publish("aged", build)
 
 
