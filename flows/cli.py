@@ -51,9 +51,9 @@ def pipeline_options(if_locked: str = "wait") -> argparse.ArgumentParser:
     """The options of every command that runs the pipeline (run, backfill, serve); new ones each call."""
     run = argparse.ArgumentParser(add_help=False)
     run.add_argument("--input", default=os.environ.get("KCNA_ETL_INPUT", str(SAMPLES)),
-                     help="folder of scraped pages (default: the sample pages shipped in the repository)")
+                     help="folder of scraped pages, or s3://bucket/prefix (default: the sample pages shipped in the repository)")
     run.add_argument("--warehouse", default=os.environ.get("KCNA_ETL_WAREHOUSE", "warehouse"),
-                     help="warehouse root (default: ./warehouse)")
+                     help="warehouse root, a folder or s3://bucket/prefix (default: ./warehouse)")
     run.add_argument("--batch-size", type=int, default=int(os.environ.get("KCNA_ETL_BATCH_SIZE", "1000")),
                      help="pages per batch task (default 1000)")
     run.add_argument("--runner", default=os.environ.get("KCNA_ETL_RUNNER", "process"), choices=("process", "thread"),
@@ -146,11 +146,17 @@ def print_summary(s: dict) -> None:
 
 def usage_error(args: argparse.Namespace) -> str | None:
     """Mistakes in the options, told in one line before anything starts."""
-    if not Path(args.input).expanduser().is_dir():
-        return f"input folder {args.input} does not exist"
-    warehouse = Path(args.warehouse).expanduser()
-    if warehouse.exists() and not warehouse.is_dir():
-        return f"warehouse {args.warehouse} is a file, not a folder"
+    from flows import location
+    try:
+        if not location.is_dir(args.input):
+            return f"input folder {args.input} does not exist"
+        if location.is_remote(args.warehouse):
+            if not location.bucket_exists(args.warehouse):
+                return f"the bucket of warehouse {args.warehouse} does not exist (create it first)"
+        elif (warehouse := Path(args.warehouse).expanduser()).exists() and not warehouse.is_dir():
+            return f"warehouse {args.warehouse} is a file, not a folder"
+    except (OSError, ValueError) as e:  # a malformed location, an unreachable or refusing store
+        return f"cannot reach {args.input} or {args.warehouse}: {e}"
     if args.batch_size < 1:
         return "--batch-size must be at least 1"
     if args.max_page_bytes < 1:

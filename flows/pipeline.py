@@ -32,7 +32,7 @@ from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote
 
 from flows import commit as committing
-from flows import quality
+from flows import location, quality
 from flows.pages import list_pages, unchanged
 from flows.progress import Progress
 from flows.runners import default_task_runner, release_memory, worker_pool
@@ -145,7 +145,7 @@ def new_run_id() -> str:
 def skipped(store: Warehouse, run_id: str, locked: WarehouseLocked) -> State:
     get_run_logger().warning("%s; skipping this run (if_locked=skip): the next run will do its work", locked)
     return Completed(name="Skipped", message=str(locked),
-                     data={"run_id": run_id, "warehouse": str(store.root), "locked_by": locked.owner})
+                     data={"run_id": run_id, "warehouse": store.location, "locked_by": locked.owner})
 
 
 @flow(name="kcna-etl", log_prints=False, task_runner=default_task_runner())
@@ -166,12 +166,12 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
     log = get_run_logger()
     started = time.monotonic()
     run_id = new_run_id()
-    root = Path(input).expanduser().absolute()
-    if not root.is_dir():
-        raise FileNotFoundError(f"input folder {root} does not exist")
+    source = location.normalize(input)
+    if not location.is_dir(source):
+        raise FileNotFoundError(f"input folder {source} does not exist")
     store = Warehouse(warehouse).open()
     def waiting(owner: str) -> None:
-        log.warning("warehouse %s is locked by run %s; waiting up to %.0fs", store.root, owner, lock_timeout)
+        log.warning("warehouse %s is locked by run %s; waiting up to %.0fs", store.location, owner, lock_timeout)
 
     with contextlib.ExitStack() as held:
         try:
@@ -181,14 +181,14 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
                 return skipped(store, run_id, e)
             raise
         held.enter_context(store.swept())
-        listed = list_pages(root)
+        listed = list_pages(source)
         snapshot = store.current()
         manifest = str(snapshot / "_manifest") if snapshot else None
         staging = str(store.staging(run_id))
         skip, only = select(store, Path(staging)) if select else (manifest, None)
         # Cost what is new: a file with the path, size and mtime of one already read is not read again
         # (a backfill reads its pages again on purpose).
-        same = set() if select else unchanged(root, listed, {
+        same = set() if select else unchanged(source, listed, {
             (m["raw_path"], m["raw_size"], m["raw_mtime_ns"])
             for m in store.read("_manifest", ["raw_path", "raw_size", "raw_mtime_ns"]).to_pylist()
             if m["raw_mtime_ns"] is not None})
@@ -199,7 +199,7 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
         if progress and same:
             progress.advance(len(same))
         units = units_for(len(paths))  # validation units, fixed before the pages are read
-        work = [dict(input_root=str(root), paths=chunk, skip=skip, only=only, staging=staging, number=i, units=units,
+        work = [dict(input_root=source, paths=chunk, skip=skip, only=only, staging=staging, number=i, units=units,
                      max_page_bytes=max_page_bytes) for i, chunk in enumerate(chunks(paths, batch_size))]
         batches = []
         if len(work) == 1:  # one batch runs here: starting worker processes would cost more than it saves
@@ -232,7 +232,7 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
     stage_seconds.update(run_seconds)
     summary = {
         "run_id": run_id, "flow_run_id": str(flow_run.id), "pipeline_version": PIPELINE_VERSION,
-        "input": str(root), "warehouse": str(store.root), "snapshot": outcome.snapshot or store.snapshot_id(),
+        "input": source, "warehouse": store.location, "snapshot": outcome.snapshot or store.snapshot_id(),
         "pages_seen": len(listed), "new_articles": outcome.articles, "duplicates": outcome.duplicates,
         "already_processed": len(same) + sum(b["already_processed"] for b in batches) + outcome.known_rejects,
         "rejected": outcome.rejected, "quarantined": outcome.quarantined, "rows": outcome.rows,

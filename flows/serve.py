@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import zoneinfo
-from pathlib import Path
+
+from flows import location
 
 def problem(cron: str, timezone: str) -> str | None:
     """Mistakes in the schedule, told before anything is registered."""
@@ -40,8 +41,8 @@ def serve(name: str, cron: str, timezone: str, parameters: dict) -> None:
 
     from flows.pipeline import kcna_etl
 
-    parameters = dict(parameters, input=str(Path(parameters["input"]).expanduser().absolute()),
-                      warehouse=str(Path(parameters["warehouse"]).expanduser().absolute()), show_progress=False)
+    parameters = dict(parameters, input=location.normalize(parameters["input"]),
+                      warehouse=location.normalize(parameters["warehouse"]), show_progress=False)
     deployment = kcna_etl.to_deployment(
         name=name, schedule=Cron(cron, timezone=timezone), parameters=parameters,
         concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW),

@@ -100,7 +100,7 @@ def ingest(input_root: str, paths: list[str], skip: str | None, max_page_bytes: 
     Pages listed in `skip` (the manifest), or missing from `only` (a backfill's
     selection) when it is given, are counted as already processed and go no further.
     """
-    root, known = Path(input_root), page_set(skip)
+    root, known = input_root, page_set(skip)  # a location: this process reads the pages itself
     wanted = page_set(only) if only else None
 
     def done(sha256: str | None) -> bool:

@@ -14,8 +14,10 @@ Layout under the root (a local folder):
 A run builds snapshot n+1 beside n (hard links to n's files plus its own new
 files) and publishes it by replacing the `current` link in one rename: a
 reader sees n or n+1 in full, never a mix, and a run killed at any point
-leaves n untouched; the next run sweeps what it left. This module is the one
-seam that knows where data lives; object storage gets its own commit here.
+leaves n untouched; the next run sweeps what it left. This module (with
+`flows/location.py`) is the one seam that knows where data lives: a warehouse at
+`s3://bucket/prefix` is an `ObjectWarehouse` (`flows/objectstore.py`), which keeps
+this layout in a local working copy and commits to the bucket with conditional writes.
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from flows.location import is_remote
 from transforms.schema import PARTITIONED, PARTITIONING, TABLES
 
 KEEP_SNAPSHOTS = 2  # the current one and its predecessor, for readers mid-query
@@ -53,8 +56,17 @@ class WarehouseLocked(WarehouseError):
 
 
 class Warehouse:
+    """A local warehouse; `Warehouse("s3://bucket/prefix")` gives the object-store one (`flows/objectstore.py`)."""
+
+    def __new__(cls, location: str | os.PathLike | None = None):
+        if cls is Warehouse and location is not None and is_remote(location):
+            from flows.objectstore import ObjectWarehouse
+            cls = ObjectWarehouse
+        return super().__new__(cls)
+
     def __init__(self, location: str | os.PathLike):
         self.root = Path(location).expanduser().absolute()
+        self.location = str(self.root)  # as shown to users and in run summaries
 
     # -- layout ---------------------------------------------------------------
     def open(self) -> "Warehouse":
