@@ -54,7 +54,7 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 
 from flows import location as loc
-from flows.store import KEEP_SNAPSHOTS, Warehouse, WarehouseError, WarehouseLocked, ensure_readable, schema_of
+from flows.store import KEEP_SNAPSHOTS, Warehouse, WarehouseError, WarehouseLocked, ensure_readable, schema_with
 from transforms.schema import PARTITIONED, PARTITIONING, TABLES
 
 SNAPSHOTS = "_snapshots"
@@ -135,7 +135,7 @@ class ObjectWarehouse(Warehouse):
             if not numbers:
                 return None
             number = numbers[-1]
-        with self.fs.open_input_stream(self.path(f"{SNAPSHOTS}/{number:08d}.json")) as f:
+        with self.fs.open_input_stream(self.path(f"{SNAPSHOTS}/{number:08d}.json"), compression=None) as f:
             return json.loads(f.read())
 
     def snapshot_id(self) -> str | None:
@@ -143,7 +143,10 @@ class ObjectWarehouse(Warehouse):
         return f"{numbers[-1]:08d}" if numbers else None
 
     # -- reading: the documented read path ------------------------------------
-    def dataset(self, table: str, snapshot: dict | None = None) -> ds.Dataset | None:
+    def table(self, table: str) -> ds.Dataset | None:
+        return self.dataset(table, partitions=True)
+
+    def dataset(self, table: str, snapshot: dict | None = None, partitions: bool = False) -> ds.Dataset | None:
         """Table `table` of the current snapshot (or of `snapshot`), read from the bucket."""
         snap = snapshot or self.snapshot()
         if snap is None:
@@ -153,7 +156,7 @@ class ObjectWarehouse(Warehouse):
             return None
         part = (ds.partitioning(PARTITIONING, flavor="hive") if table in PARTITIONED else None)
         return ds.dataset(files, filesystem=self.fs, format="parquet", partitioning=part,
-                          partition_base_dir=self.path(table), schema=schema_of(table))
+                          partition_base_dir=self.path(table), schema=schema_with(table, partitions))
 
     # -- concurrency: a lease ---------------------------------------------------
     @contextlib.contextmanager
@@ -249,7 +252,7 @@ class ObjectWarehouse(Warehouse):
             if old is not None and old.is_file() and old.stat().st_size == size:
                 os.link(old, target)  # the same name is the same immutable object
             else:
-                with self.fs.open_input_stream(self.path(rel)) as src, open(target, "wb") as dst:
+                with self.fs.open_input_stream(self.path(rel), compression=None) as src, open(target, "wb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
         shutil.rmtree(snaps / name, ignore_errors=True)
         os.rename(tmp, snaps / name)
@@ -310,7 +313,7 @@ class ObjectWarehouse(Warehouse):
                 rel = unique_name(rel, run_id)
                 os.rename(path, tmp / rel)
                 path = tmp / rel
-            with open(path, "rb") as src, self.fs.open_output_stream(self.path(rel)) as dst:
+            with open(path, "rb") as src, self.fs.open_output_stream(self.path(rel), compression=None) as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)
             files[rel] = path.stat().st_size
         if self._lost.is_set():
@@ -319,12 +322,13 @@ class ObjectWarehouse(Warehouse):
             raise WarehouseError(f"run {run_id} took longer than half the orphan age to upload: not committed")
         snap = {"number": number, "run_id": run_id, "parent": number - 1 if base is not None else None,
                 "committed": dt.datetime.now(dt.timezone.utc).isoformat(), "files": files}
-        local = self.root / ".staging" / f"{number:08d}.json"  # swept with the staging
+        body = json.dumps(snap, indent=1, sort_keys=True).encode()
+        local = self.root / ".staging" / f"{number:08d}.json"  # a copy for the record, swept with the staging
         local.parent.mkdir(exist_ok=True)
-        local.write_text(json.dumps(snap, indent=1, sort_keys=True))
+        local.write_bytes(body)
         try:
             loc.s3_client().put_object(Bucket=self.bucket, Key=self.key(f"{SNAPSHOTS}/{number:08d}.json"),
-                                       Body=local.read_bytes(), IfNoneMatch="*")  # the commit point
+                                       Body=body, IfNoneMatch="*")  # the commit point
         except ClientError as e:
             if e.response["Error"]["Code"] in CONFLICT:
                 raise WarehouseError(f"snapshot {number:08d} of {self.location} was committed by another run "
@@ -346,5 +350,5 @@ class ObjectWarehouse(Warehouse):
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             name = path.relative_to(self.root).as_posix()
             if there.get(name) != path.stat().st_size:
-                with open(path, "rb") as src, self.fs.open_output_stream(self.path(name)) as dst:
+                with open(path, "rb") as src, self.fs.open_output_stream(self.path(name), compression=None) as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)

@@ -37,7 +37,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from flows.location import is_remote
-from transforms.schema import PARTITIONED, PARTITIONING, TABLES
+from transforms.schema import PARTITIONED, PARTITIONING, TABLES, with_partitions
 
 KEEP_SNAPSHOTS = 2  # the current one and its predecessor, for readers mid-query
 
@@ -153,6 +153,12 @@ class Warehouse:
         cur = self.current()
         return snapshot_dataset(cur, table) if cur else None
 
+    def table(self, table: str) -> ds.Dataset | None:
+        """The documented read path: `table` of the current snapshot, partition keys as columns
+        (a `pyarrow.dataset` for DuckDB, pandas or pyarrow); None before the first run."""
+        cur = self.current()
+        return snapshot_dataset(cur, table, partitions=True) if cur else None
+
     def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
         d = self.dataset(table)
         return d.to_table(columns=columns) if d else schema_of(table).empty_table().select(columns or schema_of(table).names)
@@ -203,12 +209,17 @@ def schema_of(table: str) -> pa.Schema:
     return TABLES[table]
 
 
-def snapshot_dataset(snapshot: Path, table: str) -> ds.Dataset | None:
-    """A table of one snapshot folder (published, or being built by `publish`)."""
+def snapshot_dataset(snapshot: Path, table: str, partitions: bool = False) -> ds.Dataset | None:
+    """A table of one snapshot folder (published, or being built by `publish`); with `partitions`,
+    the partition keys as columns too."""
     if not (snapshot / table).exists():
         return None
     part = ds.partitioning(PARTITIONING, flavor="hive") if table in PARTITIONED else None
-    return ds.dataset(snapshot / table, format="parquet", partitioning=part, schema=schema_of(table))
+    return ds.dataset(snapshot / table, format="parquet", partitioning=part, schema=schema_with(table, partitions))
+
+
+def schema_with(table: str, partitions: bool) -> pa.Schema:
+    return with_partitions(schema_of(table)) if partitions and table in PARTITIONED else schema_of(table)
 
 
 def remove_rows(snapshot: Path, table: str, column: str, values: set[str],

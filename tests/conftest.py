@@ -1,4 +1,5 @@
-"""Shared fixtures: the compiled rules, the labelled pages, a real Prefect server, DuckDB readers."""
+"""Shared fixtures: the compiled rules, the labelled pages, a real Prefect server, a real S3-compatible
+server (moto's), DuckDB readers."""
 from __future__ import annotations
 
 import contextlib
@@ -76,6 +77,35 @@ def prefect_server(tmp_path_factory):
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> dict:
+    """moto's S3 server on loopback for the session: the standard AWS variables that reach it."""
+    port = free_port()
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/moto-api/", timeout=2):
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("moto_server did not start")
+            time.sleep(0.2)
+        yield {"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+               "AWS_REGION": "us-east-1"}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def cli_command(args, inject: list[str] | None = None) -> list[str]:
