@@ -272,18 +272,23 @@ class ObjectWarehouse(Warehouse):
         """Delete what no reader needs from the bucket, then bring the working copy up to date (hold the lock)."""
         numbers = self.snapshot_numbers()
         keep = numbers[-KEEP_SNAPSHOTS:]
-        for n in numbers[:-KEEP_SNAPSHOTS]:  # snapshots first: no snapshot ever names a deleted object
-            self.fs.delete_file(self.path(f"{SNAPSHOTS}/{n:08d}.json"))
+        # snapshots first: no snapshot ever names a deleted object
+        self._delete([self.key(f"{SNAPSHOTS}/{n:08d}.json") for n in numbers[:-KEEP_SNAPSHOTS]])
         named = set()
         for n in keep:
             named |= set(self.snapshot(n)["files"])
         cutoff = time.time() - orphan_seconds()
-        for top in DATA:
-            for f in self._listing(top):
-                if self._rel(f.path) not in named and f.mtime.timestamp() <= cutoff:
-                    self.fs.delete_file(f.path)
+        self._delete([self.key(self._rel(f.path)) for top in DATA for f in self._listing(top)
+                      if self._rel(f.path) not in named and f.mtime.timestamp() <= cutoff])
         self.sync()
         super().sweep()
+
+    def _delete(self, keys: list[str]) -> None:
+        """Delete objects with boto3 (pyarrow would leave a marker object for each emptied "folder")."""
+        client = loc.s3_client()
+        for i in range(0, len(keys), 1000):
+            client.delete_objects(Bucket=self.bucket, Delete={"Objects": [{"Key": k} for k in keys[i:i + 1000]],
+                                                             "Quiet": True})
 
     # -- writing --------------------------------------------------------------
     def publish(self, run_id: str, build: Callable[[Path], None]) -> str:

@@ -105,7 +105,8 @@ def unnamed_objects(s3_server: dict, location: str) -> list[str]:
         for n in w.snapshot_numbers():
             named |= {f"{prefix}/{rel}" for rel in w.snapshot(n)["files"]}
         client = s3_client()
-        return sorted(k for top in DATA for k in keys(client, bucket, f"{prefix}/{top}") if k not in named)
+        return sorted(k for top in DATA for k in keys(client, bucket, f"{prefix}/{top}")
+                      if k not in named and not k.endswith("/"))  # not folder markers: no glob matches them
 
 
 def sweep_now(s3_server: dict, location: str) -> None:
