@@ -250,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
                                args.errors, args.write_labels)
     if args.command == "report":
         from flows.report import report
-        return report(Path(args.warehouse).expanduser(), args.run)
+        from flows.store import Warehouse
+        return report(Warehouse(args.warehouse).local_copy("_quality/runs"), args.run)
     if args.command == "synth":
         if args.pages < 0 or args.start < 0:
             print("kcna-etl synth: --pages and --start must not be negative", file=sys.stderr)

@@ -95,6 +95,12 @@ class ObjectWarehouse(Warehouse):
         self.root = cache_root() / "s3" / host / self.bucket / (self.prefix or "_")
         self._lost = threading.Event()
 
+    def __getstate__(self) -> dict:  # crosses to task workers: the lease's event stays with its holder
+        return {k: v for k, v in self.__dict__.items() if k != "_lost"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _lost=threading.Event())
+
     # -- object helpers -------------------------------------------------------
     @property
     def fs(self) -> pafs.FileSystem:
@@ -345,6 +351,17 @@ class ObjectWarehouse(Warehouse):
         self.upload_tree("_runs")
         self.upload_tree("_quality")
         return path
+
+    def local_copy(self, *folders: str) -> Path:
+        """The working copy, with the bucket's files of `folders` that it lacks downloaded."""
+        for rel in folders:
+            for f in self._listing(rel):
+                target = self.root / self._rel(f.path)
+                if not target.exists() or target.stat().st_size != f.size:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with self.fs.open_input_stream(f.path, compression=None) as src, open(target, "wb") as dst:
+                        shutil.copyfileobj(src, dst, 1 << 20)
+        return self.root
 
     def upload_tree(self, rel: str) -> None:
         """Copy the working copy's `rel` folder (reports: not part of snapshots) to the bucket, new files only."""

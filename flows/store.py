@@ -195,6 +195,10 @@ class Warehouse:
         fsync_path(self.root)
         return final.name
 
+    def local_copy(self, *folders: str) -> Path:
+        """A local folder holding the warehouse's `folders` (reports, run summaries): the root itself here."""
+        return self.root
+
     def write_run_summary(self, run_id: str, summary: dict) -> Path:
         folder = self.root / "_runs"
         folder.mkdir(exist_ok=True)
