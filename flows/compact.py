@@ -23,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from flows import location
 from flows.store import Warehouse
 from transforms.schema import TABLES
 
@@ -88,8 +89,9 @@ def compact(warehouse: str | os.PathLike, lock_timeout: float = 3600.0,
             on_wait=lambda owner: None) -> Compacted:
     started = time.monotonic()
     store = Warehouse(warehouse)
-    if store.current() is None:
+    if store.snapshot_id() is None:
         return Compacted(None, 0, 0, 0, 0.0)
+    store.open()  # on S3: the working copy the compaction is built in
     run_id = f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-compact-{uuid.uuid4().hex[:8]}"
     with store.locked(run_id, lock_timeout, on_wait):
         store.sweep()
@@ -111,7 +113,7 @@ def compact(warehouse: str | os.PathLike, lock_timeout: float = 3600.0,
 
 
 def compact_command(warehouse: str, lock_timeout: float) -> int:
-    if not Path(warehouse).expanduser().is_dir():
+    if not location.is_dir(warehouse):
         print(f"kcna-etl compact: warehouse {warehouse} does not exist", file=sys.stderr)
         return 2
     c = compact(warehouse, lock_timeout, on_wait=lambda owner: print(

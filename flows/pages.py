@@ -187,7 +187,9 @@ def _read_remote(source: str, rel: str, max_bytes: int) -> RawPage:
         raise Unreadable("object vanished between listing and reading") from None
     except PermissionError as e:
         raise Unreadable(f"cannot read object: {e}") from None
-    # size and Last-Modified as the listing gives them (whole seconds), for `unchanged`
-    modified = dt.datetime.strptime(meta[b"Last-Modified"].decode(), "%Y-%m-%dT%H:%M:%SZ")
-    mtime_ns = int(modified.replace(tzinfo=dt.timezone.utc).timestamp()) * 1_000_000_000
-    return dataclasses.replace(raw, size=int(meta[b"Content-Length"]), mtime_ns=mtime_ns)
+    # size and Last-Modified as the listing gives them (whole seconds), for `unchanged`; none given: read again
+    modified = meta.get("Last-Modified")
+    mtime_ns = None if modified is None else int(dt.datetime.strptime(modified.decode(), "%Y-%m-%dT%H:%M:%SZ")
+                                                 .replace(tzinfo=dt.timezone.utc).timestamp()) * 10**9
+    size = meta.get("Content-Length")
+    return dataclasses.replace(raw, size=None if size is None else int(size), mtime_ns=mtime_ns)

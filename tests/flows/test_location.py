@@ -7,7 +7,7 @@ import gzip
 import pytest
 
 from flows import location
-from flows.pages import Unreadable, list_pages, read_page
+from flows.pages import Unreadable, list_pages, read_page, unchanged
 from tests.faults.s3 import aws, new_bucket, upload
 
 
@@ -34,9 +34,13 @@ def test_pages_list_and_read_the_same_from_a_bucket_as_from_a_folder(tmp_path, s
         assert location.is_dir(src) and not location.is_dir(src + "-none")
         listed = list_pages(src)
         assert listed == list_pages(folder) == ["2025/10/b.html", "2025/c copy.txt.gz", "a.txt", "big.txt"]
+        seen = set()
         for rel in listed[:-1]:
             remote, local = read_page(src, rel, 4096), read_page(folder, rel, 4096)
-            assert (remote.sha256, remote.data) == (local.sha256, local.data)  # a .gz is read as stored
+            assert (remote.sha256, remote.data, remote.size) == (local.sha256, local.data, local.size)  # as stored
+            seen.add((rel, remote.size, remote.mtime_ns))
+        # what a run read, by size and time, is known unchanged from the listing alone
+        assert unchanged(src, listed, seen) == set(listed[:-1])
         with pytest.raises(Unreadable) as big:
             read_page(src, "big.txt", 4096)
         assert "larger than the page limit" in big.value.reason and big.value.sha256
