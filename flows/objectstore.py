@@ -59,7 +59,7 @@ from transforms.schema import PARTITIONED, PARTITIONING, TABLES
 
 SNAPSHOTS = "_snapshots"
 LOCK = "_lock.json"
-DATA = sorted({table.split("/")[0] for table in TABLES})  # top-level folders holding data objects
+NOT_DATA = frozenset({SNAPSHOTS, LOCK, "_runs", "_quality"})  # every other top-level name holds data objects
 CONFLICT = ("PreconditionFailed", "ConditionalRequestConflict")
 
 
@@ -114,7 +114,7 @@ class ObjectWarehouse(Warehouse):
 
     def _listing(self, rel: str) -> list[pafs.FileInfo]:
         try:
-            return [f for f in self.fs.get_file_info(pafs.FileSelector(self.path(rel), recursive=True))
+            return [f for f in self.fs.get_file_info(pafs.FileSelector(self.path(rel).rstrip("/"), recursive=True))
                     if f.type == pafs.FileType.File]
         except FileNotFoundError:
             return []
@@ -284,8 +284,9 @@ class ObjectWarehouse(Warehouse):
         for n in keep:
             named |= set(self.snapshot(n)["files"])
         cutoff = time.time() - orphan_seconds()
-        self._delete([self.key(self._rel(f.path)) for top in DATA for f in self._listing(top)
-                      if self._rel(f.path) not in named and f.mtime.timestamp() <= cutoff])
+        unnamed = [rel for f in self._listing("") if f.mtime.timestamp() <= cutoff
+                   and (rel := self._rel(f.path)) not in named and rel.split("/")[0] not in NOT_DATA]
+        self._delete([self.key(rel) for rel in unnamed])
         self.sync()
         super().sweep()
 

@@ -96,7 +96,7 @@ def s3_state(s3_server: dict, location: str) -> dict[str, pd.DataFrame]:
 def unnamed_objects(s3_server: dict, location: str) -> list[str]:
     """Data objects that no kept snapshot names: what a plain glob sees beyond the committed tables."""
     from flows.location import bucket_key, s3_client
-    from flows.objectstore import DATA
+    from flows.objectstore import NOT_DATA
     from flows.store import Warehouse
     bucket, prefix = bucket_key(location)
     with aws(s3_server):
@@ -105,8 +105,8 @@ def unnamed_objects(s3_server: dict, location: str) -> list[str]:
         for n in w.snapshot_numbers():
             named |= {f"{prefix}/{rel}" for rel in w.snapshot(n)["files"]}
         client = s3_client()
-        return sorted(k for top in DATA for k in keys(client, bucket, f"{prefix}/{top}")
-                      if k not in named and not k.endswith("/"))  # not folder markers: no glob matches them
+        return sorted(k for k in keys(client, bucket, prefix) if k not in named and not k.endswith("/")
+                      and k[len(prefix) + 1:].split("/")[0] not in NOT_DATA)  # not folder markers: no glob sees them
 
 
 def sweep_now(s3_server: dict, location: str) -> None:

@@ -133,7 +133,7 @@ def test_s3_sigkill_leaves_before_or_after_then_the_next_run_completes(s3_scenar
     # a reader between the killed run and the next: the state before or after, never a mix
     committed = points[point] > points["about-to-commit"]
     assert_same_state(s3_state(s3_server, wh), s3_scenario.after if committed else s3_scenario.before)
-    if point in ("half-uploaded", "about-to-commit"):  # uploaded, not committed: a plain glob would see them, the read path does not
+    if point in ("half-uploaded", "about-to-commit"):  # uploaded, not committed: a glob sees them, the read path not
         assert unnamed_objects(s3_server, wh)
     # the next run waits out the killed run's lease, sweeps what it left, and completes the work
     run_s3(prefect_server, s3_server, s3_scenario.second_run(wh), cache)
@@ -165,7 +165,8 @@ def test_s3_lock_held_skip_and_wait(s3_scenario, s3_server, prefect_server, tmp_
     from flows.store import Warehouse
     wh = copy_prefix(s3_server, s3_scenario.before_wh, f"s3://{s3_scenario.bucket}/locked")
     with aws(s3_server), Warehouse(wh).open().locked("holder-run", 0):
-        skip = start_s3(prefect_server, s3_server, s3_scenario.second_run(wh) + ["--if-locked", "skip"], tmp_path / "c1")
+        skip = start_s3(prefect_server, s3_server, s3_scenario.second_run(wh) + ["--if-locked", "skip"],
+                        tmp_path / "c1")
         out, err = finish(skip)
         assert skip.returncode == LOCKED, err
         assert "locked by run holder-run" in err
