@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import errno
+import importlib.util
 import logging
 import os
 import sys
@@ -42,6 +43,8 @@ def quiet_prefect(verbose: bool) -> None:
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "CRITICAL")
         os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
+        # Dask's scheduler and worker chatter (read from the environment by local cluster workers too)
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
         # The temporary server's shutdown chatter is not the user's business.
         for name in ("prefect.server", "uvicorn", "uvicorn.error", "docket"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -56,9 +59,14 @@ def pipeline_options(if_locked: str = "wait") -> argparse.ArgumentParser:
                      help="warehouse root, a folder or s3://bucket/prefix (default: ./warehouse)")
     run.add_argument("--batch-size", type=int, default=int(os.environ.get("KCNA_ETL_BATCH_SIZE", "1000")),
                      help="pages per batch task (default 1000)")
-    run.add_argument("--runner", default=os.environ.get("KCNA_ETL_RUNNER", "process"), choices=("process", "thread"),
-                     help="task runner: worker processes (default) or threads")
-    run.add_argument("--workers", type=int, default=None, help="parallel batch workers (default: CPU count)")
+    run.add_argument("--runner", default=os.environ.get("KCNA_ETL_RUNNER") or "process",
+                     choices=("process", "thread", "dask"),
+                     help="task runner: worker processes on this machine (default), threads, or a Dask cluster")
+    run.add_argument("--workers", type=int, default=None,
+                     help="parallel batch workers, or workers of the local Dask cluster (default: CPU count)")
+    run.add_argument("--dask-address", default=None, metavar="tcp://HOST:PORT",
+                     help="with --runner dask: the scheduler of an existing Dask cluster (default: "
+                          "KCNA_ETL_DASK_ADDRESS, else a local cluster of --workers processes for the run)")
     run.add_argument("--lock-timeout", type=float, default=3600.0,
                      help="seconds to wait for another run holding the warehouse lock (default 3600)")
     run.add_argument("--max-page-bytes", type=int,
@@ -159,6 +167,10 @@ def usage_error(args: argparse.Namespace) -> str | None:
         return f"cannot reach {args.input} or {args.warehouse}: {e}"
     if args.batch_size < 1:
         return "--batch-size must be at least 1"
+    if args.dask_address and args.runner != "dask":
+        return "--dask-address needs --runner dask"
+    if args.runner == "dask" and importlib.util.find_spec("prefect_dask") is None:
+        return "--runner dask needs prefect-dask: pip install 'kcna-etl[dask]'"
     if args.max_page_bytes < 1:
         return "--max-page-bytes must be at least 1"
     if not 0 <= args.max_error_share <= 1:
@@ -199,7 +211,7 @@ def run(args: argparse.Namespace) -> int:
     before = Warehouse(args.warehouse).snapshot_id()
     try:
         # the state too: a run whose validation failed ends Failed, with its summary
-        state = flow.with_options(task_runner=task_runner(args.runner, args.workers))(**options, return_state=True)
+        state = flow.with_options(task_runner=task_runner(args.runner, args.workers, args.dask_address))(**options, return_state=True)
         summary = state.result(raise_on_failure=False)
     except Exception as e:  # the flow could not even start (e.g. no Prefect server)
         summary = e
@@ -221,7 +233,7 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     from flows import serve as serving
 
-    serving.use_runner(args.runner, args.workers)
+    serving.use_runner(args.runner, args.workers, args.dask_address)
     quiet_prefect(verbose=True)  # a service: its runs' logs go to the Prefect UI and the journal
     if problem := serving.problem(args.cron, args.timezone):
         print(f"kcna-etl serve: {problem}", file=sys.stderr)

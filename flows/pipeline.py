@@ -36,7 +36,7 @@ from flows import location, quality
 from flows.pages import list_pages, unchanged
 from flows.progress import Progress
 from flows.runners import default_task_runner, release_memory, worker_pool
-from flows.stages import clean_boilerplate, enrich, ingest, split_sidebars, stage, transient, units_for
+from flows.stages import clean_boilerplate, enrich, ingest, split_sidebars, stage, transient, units_for, write_winners
 from flows.store import Warehouse, WarehouseLocked
 from transforms import PIPELINE_VERSION
 from transforms.decode import MAX_TEXT_BYTES
@@ -78,10 +78,10 @@ def resolve(store: Warehouse, staging: str) -> committing.Plan:
 
 
 @task(name="validate", persist_result=False, cache_policy=NO_CACHE)
-def validate_unit(staging: str, winners: list[str], unit: int, today: dt.date) -> quality.Unit:
+def validate_unit(staging: str, unit: int, today: dt.date) -> quality.Unit:
     """One validation unit of the winners' rows through the Great Expectations suites (in a worker)."""
     from flows.validation import validate_unit as run  # Great Expectations: in the workers only
-    return run(staging, winners, unit, today)
+    return run(staging, unit, today)
 
 
 @task(name="data-docs", persist_result=False, cache_policy=NO_CACHE)
@@ -116,7 +116,10 @@ def validated(staging: str, winners: list[str], units: int, today: dt.date) -> q
     """The winners' rows validated unit by unit, in parallel in the workers; None when there are none."""
     if not winners:
         return None
-    futures = [validate_unit.submit(staging, quote(winners), u, today) for u in range(units)]
+    # The winners go to the workers as a staged file, not as a task parameter: a task's parameters travel
+    # through the runner (a Dask scheduler too) to each of the units, and `quote()` does not survive Dask.
+    write_winners(staging, winners)
+    futures = [validate_unit.submit(staging, u, today) for u in range(units)]
     try:
         return quality.merge([f.result() for f in futures])
     except Exception:
@@ -221,7 +224,7 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
         plan = timed(run_seconds, "resolve", resolve, store, staging)
         validation = timed(run_seconds, "validate", validated, staging, plan.winners, units, today)
         # the Data Docs are built in a worker while this process writes the snapshot
-        docs = data_docs.submit(staging, today, str(store.root), run_id, quote(validation)) if validation else None
+        docs = data_docs.submit(staging, today, str(store.root), run_id, validation) if validation else None
         try:
             outcome = timed(run_seconds, "write", write, store, run_id, staging, quote(plan), quote(validation))
         finally:

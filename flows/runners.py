@@ -3,9 +3,17 @@
 `process` (default): a pool of worker processes on this machine, so that
 parsing uses every core (threads would share one, under the GIL).
 `thread`: one process, for debugging and tiny inputs.
+`dask`: the workers of a Dask cluster, through prefect-dask's `DaskTaskRunner`:
+an existing cluster at `dask_address` (`tcp://HOST:PORT`), else a local
+cluster of `workers` processes started for the run and closed after it. A task
+takes locations and page paths, never page text: a worker reads its pages
+from the input location and writes its rows to the run's staging location
+itself, so those must be reachable from every worker (on a cluster: object
+storage; see docs/scale.md).
 
-A flow's default comes from `KCNA_ETL_RUNNER` and `KCNA_ETL_WORKERS`: a served
-deployment runs each flow run in a new process, which inherits them.
+A flow's default comes from `KCNA_ETL_RUNNER`, `KCNA_ETL_WORKERS` and
+`KCNA_ETL_DASK_ADDRESS`: a served deployment runs each flow run in a new
+process, which inherits them.
 """
 from __future__ import annotations
 
@@ -19,20 +27,34 @@ import pyarrow as pa
 from prefect.context import FlowRunContext
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-RUNNERS = ("process", "thread")
+RUNNERS = ("process", "thread", "dask")
 
 
-def task_runner(name: str, workers: int | None = None) -> TaskRunner:
+def task_runner(name: str, workers: int | None = None, dask_address: str | None = None) -> TaskRunner:
     workers = workers or os.cpu_count() or 1
     if name == "process":
         return ProcessPoolTaskRunner(max_workers=workers)
     if name == "thread":
         return ThreadPoolTaskRunner(max_workers=workers)
+    if name == "dask":
+        return dask_runner(workers, dask_address)
     raise ValueError(f"unknown runner {name!r}; choose one of {', '.join(RUNNERS)}")
 
 
+def dask_runner(workers: int, address: str | None) -> TaskRunner:
+    from prefect_dask import DaskTaskRunner
+
+    address = address or os.environ.get("KCNA_ETL_DASK_ADDRESS")
+    if address:
+        return DaskTaskRunner(address=address)
+    # one thread a worker: parsing holds the GIL; no dashboard: its fixed port would clash between runs
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                          "dashboard_address": None})
+
+
 def default_task_runner() -> TaskRunner:
-    return task_runner(os.environ.get("KCNA_ETL_RUNNER", "process"), int(os.environ.get("KCNA_ETL_WORKERS") or 0) or None)
+    return task_runner(os.environ.get("KCNA_ETL_RUNNER") or "process",
+                       int(os.environ.get("KCNA_ETL_WORKERS") or 0) or None)
 
 
 @contextlib.contextmanager

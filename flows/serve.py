@@ -53,8 +53,10 @@ def serve(name: str, cron: str, timezone: str, parameters: dict) -> None:
     serve_deployments(deployment)
 
 
-def use_runner(runner: str, workers: int | None) -> None:
+def use_runner(runner: str, workers: int | None, dask_address: str | None = None) -> None:
     """The flow runs in child processes: they read the task runner from the environment."""
     os.environ["KCNA_ETL_RUNNER"] = runner
     if workers:
         os.environ["KCNA_ETL_WORKERS"] = str(workers)
+    if dask_address:
+        os.environ["KCNA_ETL_DASK_ADDRESS"] = dask_address

@@ -248,6 +248,18 @@ def write_staged(folder: Path, number: int, pages: list[tuple[str, str, Rows]], 
     pq.write_table(pa.Table.from_pylist(listed, schema=STAGED_PAGES), folder / "_pages" / name)
 
 
+WINNERS = "_winners.parquet"
+"""The staged pages whose rows would land (duplicates resolved): what validation reads."""
+
+
+def write_winners(staging: str, winners: list[str]) -> None:
+    pq.write_table(pa.table({"raw_path": pa.array(winners, pa.string())}), Path(staging) / WINNERS)
+
+
+def read_winners(staging: str) -> pa.Array:
+    return pq.read_table(Path(staging) / WINNERS).column("raw_path").combine_chunks()
+
+
 def stage(batch: Batch, staging: str, number: int, units: int) -> dict[str, Any]:
     """Write the batch's rows to the run's staging folder; return its counts."""
     write_staged(Path(staging), number, [(p.raw_path, p.raw_sha256, p.rows) for p in batch.pages], batch.rejects,

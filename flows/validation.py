@@ -53,7 +53,7 @@ from great_expectations.expectations.metrics.map_metric_provider import (
 
 from flows.lexicon import rules
 from flows.quality import EXAMPLES, Check, Unit, Validation
-from flows.stages import staged_schema
+from flows.stages import read_winners, staged_schema
 from flows.suites import SUITES, TABLES, SuiteError, columns_of, load_suites, patterns_of, suite_parameters
 
 SHOWN_CHARS = 160
@@ -289,10 +289,16 @@ def staged_rows(staging: str, table: str) -> ds.Dataset:
     return found
 
 
-def validate_unit(staging: str, winners: list[str], unit: int, run_date: dt.date) -> Unit:
+@functools.lru_cache(maxsize=4)  # a Dask worker lives across runs
+def winners(staging: str) -> pa.Array:
+    """The run's winning pages, read once per worker process."""
+    return read_winners(staging)
+
+
+def validate_unit(staging: str, unit: int, run_date: dt.date) -> Unit:
     """The winning pages' staged rows of one unit (a row group of every batch file) through the suites."""
     v = validator(staging, run_date)
-    keep = pa.array(winners, pa.string())
+    keep = winners(staging)
     rows, checks = {}, []
     for table in TABLES:
         found = staged_rows(staging, table).to_table(

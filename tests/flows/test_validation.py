@@ -26,7 +26,7 @@ import pytest
 from flows import quality
 from flows.commit import ROW_TABLES, Plan, commit, quarantine_of
 from flows.lexicon import lexicon, rules
-from flows.stages import write_staged
+from flows.stages import write_staged, write_winners
 from flows.store import Warehouse
 from flows.suites import load_suites
 from flows.validation import validate_unit, write_docs
@@ -163,7 +163,8 @@ def run_after_staging(root: Path, pages: dict[str, Rows], units: int) -> Run:
         write_staged(staging, number, listed[number::2], [], units)
     plan = Plan([{"raw_sha256": s, "raw_path": p, "outcome": "article", "article_id": r.article["article_id"]}
                  for p, s, r in listed], [])
-    validation = quality.merge([validate_unit(str(staging), plan.winners, u, RUN_DATE) for u in range(units)])
+    write_winners(str(staging), plan.winners)
+    validation = quality.merge([validate_unit(str(staging), u, RUN_DATE) for u in range(units)])
     docs = write_docs(str(staging), RUN_DATE, quality.folder(store.root), RUN_ID, validation)
     outcome = commit(store, RUN_ID, staging, plan, quarantine_of(validation.checks, staging))
     held = {"pages": outcome.quarantined, **{t: outcome.rows[f"quarantine/{t}"] for t in ROW_TABLES}}

@@ -1,0 +1,167 @@
+"""`--runner dask`: the real CLI on a real Dask cluster, tables equal row for row to a process-runner run.
+
+A cluster of two worker processes (`distributed.LocalCluster`) is started in a
+process of its own and reached by `--dask-address`, as an existing cluster
+would be; another run starts its own local cluster. The workers' own counts of
+executed tasks show that the batches ran there.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import ROOT, duck_table, labelled_pages
+
+TABLES = ("articles", "teasers", "mentions", "rejects", "entities", "_manifest")
+RUN_COLUMNS = ("run_id",)  # differ between any two runs by design
+BATCH = "5"  # pages per batch: several batches for two workers
+
+CLUSTER = """
+import sys, time
+from distributed import LocalCluster
+with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    cluster.wait_for_workers(2, timeout=90)
+    print(cluster.scheduler_address, flush=True)
+    while sys.stdin.read(1):  # until the test closes our stdin (or dies)
+        pass
+"""
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """A two-worker Dask cluster on loopback; its scheduler address. Started within 120 s, always stopped."""
+    proc = subprocess.Popen([sys.executable, "-c", CLUSTER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+                            env=dict(os.environ, DASK_LOGGING__DISTRIBUTED="error"))
+    try:
+        deadline = time.monotonic() + 120
+        os.set_blocking(proc.stdout.fileno(), False)
+        address = ""
+        while not address.endswith("\n"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the Dask cluster did not start")
+            address += proc.stdout.readline() or ""
+            time.sleep(0.2)
+        yield address.strip()
+    finally:
+        proc.stdin.close()  # the cluster closes its workers and exits
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def executed(address: str) -> dict[str, int]:
+    """Tasks each worker of the cluster has run so far."""
+    from distributed import Client
+
+    with Client(address, timeout=30) as client:
+        return client.run(lambda dask_worker: dask_worker.state.executed_count)
+
+
+def tables(warehouse: Path) -> dict[str, pd.DataFrame]:
+    """Every table read back with DuckDB, in a canonical row order, run ids dropped."""
+    out = {}
+    for t in TABLES:
+        df = duck_table(warehouse, t).drop(columns=list(RUN_COLUMNS), errors="ignore")
+        for c in df.columns:  # list cells (entities' aliases) as tuples: comparable and sortable
+            if df[c].map(lambda v: isinstance(v, (list, np.ndarray))).any():
+                df[c] = df[c].map(lambda v: tuple(v) if v is not None else None)
+        out[t] = df.sort_values(list(df.columns)).reset_index(drop=True) if len(df) else df
+    return out
+
+
+def assert_same_tables(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
+    for t in TABLES:
+        assert len(a[t]) > 0 or t == "rejects", t
+        pd.testing.assert_frame_equal(a[t], b[t], check_dtype=True, obj=t)
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("input")
+    for path, _ in labelled_pages():
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def process_run(kcna_etl, pages, tmp_path_factory) -> dict[str, pd.DataFrame]:
+    """The same pages with the default runner: what every Dask run must equal."""
+    wh = tmp_path_factory.mktemp("process") / "warehouse"
+    kcna_etl("run", "--input", str(pages), "--warehouse", str(wh), "--batch-size", BATCH)
+    return tables(wh)
+
+
+def test_existing_cluster_runs_the_batches_and_gives_the_same_tables(kcna_etl, dask_cluster, pages, process_run,
+                                                                     tmp_path):
+    before = executed(dask_cluster)
+    wh = tmp_path / "warehouse"
+    p = kcna_etl("run", "--input", str(pages), "--warehouse", str(wh), "--runner", "dask",
+                 "--dask-address", dask_cluster, "--batch-size", BATCH)
+    n = len(labelled_pages())
+    assert f"pages seen {n}: new {n}, duplicates 0, already processed 0, rejected 0, quarantined 0" in p.stdout
+    assert_same_tables(tables(wh), process_run)
+    after = executed(dask_cluster)
+    ran = {w: after[w] - before.get(w, 0) for w in after}
+    batches = -(-n // int(BATCH))
+    # every batch, then the validation unit and the Data Docs, ran on the cluster's workers, on both of them
+    assert sum(ran.values()) >= batches + 2, ran
+    assert len(ran) == 2 and all(ran.values()), ran
+    assert "distributed." not in p.stderr  # Dask's logs stay quiet without --verbose
+
+
+def test_a_second_run_on_the_cluster_finds_every_page_processed(kcna_etl, dask_cluster, pages, tmp_path):
+    wh = tmp_path / "warehouse"
+    kcna_etl("run", "--input", str(pages), "--warehouse", str(wh), "--runner", "dask", "--dask-address",
+             dask_cluster, "--batch-size", BATCH)
+    first = tables(wh)
+    p = kcna_etl("run", "--input", str(pages), "--warehouse", str(wh), "--runner", "dask", "--dask-address",
+                 dask_cluster, "--batch-size", BATCH)
+    n = len(labelled_pages())
+    assert f"pages seen {n}: new 0, duplicates 0, already processed {n}" in p.stdout
+    assert_same_tables(tables(wh), first)
+
+
+def test_local_cluster_without_an_address_gives_the_same_tables(kcna_etl, pages, process_run, tmp_path):
+    wh = tmp_path / "warehouse"
+    p = kcna_etl("run", "--input", str(pages), "--warehouse", str(wh), "--runner", "dask", "--workers", "2",
+                 "--batch-size", BATCH)
+    assert_same_tables(tables(wh), process_run)
+    assert "distributed." not in p.stderr
+
+
+def test_dask_address_without_the_dask_runner_is_a_usage_error(kcna_etl, pages, tmp_path):
+    p = kcna_etl("run", "--input", str(pages), "--warehouse", str(tmp_path / "wh"), "--dask-address",
+                 "tcp://127.0.0.1:1", check=False, timeout=60)
+    assert p.returncode == 2
+    assert p.stderr.strip() == "kcna-etl run: --dask-address needs --runner dask"
+    assert not (tmp_path / "wh").exists()
+
+
+def test_a_served_run_takes_the_dask_runner_from_the_environment(monkeypatch):
+    """`kcna-etl serve --runner dask --dask-address A` leaves its choice in the environment that each served
+    flow run (a child process) builds its task runner from; without an address, a local cluster."""
+    from prefect_dask import DaskTaskRunner
+
+    from flows import serve
+    from flows.runners import default_task_runner
+
+    for name in ("KCNA_ETL_RUNNER", "KCNA_ETL_WORKERS", "KCNA_ETL_DASK_ADDRESS"):
+        monkeypatch.setenv(name, "")  # restored (removed) after the test: use_runner sets them
+    serve.use_runner("dask", 3, "tcp://10.0.0.7:8786")
+    runner = default_task_runner()
+    assert isinstance(runner, DaskTaskRunner) and runner.address == "tcp://10.0.0.7:8786"
+    monkeypatch.delenv("KCNA_ETL_DASK_ADDRESS")
+    runner = default_task_runner()
+    assert runner.address is None and runner.cluster_kwargs["n_workers"] == 3
