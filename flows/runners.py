@@ -60,8 +60,13 @@ def default_task_runner() -> TaskRunner:
 @contextlib.contextmanager
 def worker_pool() -> Iterator[TaskRunner]:
     """A copy of the running flow's task runner for the batches alone: leaving it ends its worker
-    processes, so that they hold no memory while the flow commits."""
-    with FlowRunContext.get().task_runner.duplicate() as runner:
+    processes, so that they hold no memory while the flow commits. A Dask runner is not copied: a
+    copy would start (or connect to) a second cluster, and a cluster's workers are not this machine's."""
+    runner = FlowRunContext.get().task_runner
+    if type(runner).__module__.startswith("prefect_dask"):
+        yield runner
+        return
+    with runner.duplicate() as runner:
         yield runner
 
 
