@@ -13,8 +13,12 @@ there is one), the warehouse's size and file count. Then: the fixed start-up of
 a run (an empty input) with the running server and with Prefect's temporary
 server; the incremental case (pages added to the largest corpus, run again);
 and trafilatura extracting the same pages, in as many processes as the pipeline
-uses, as a throughput ratio. Writes `<out>/results.json` and `<out>/bench.png`.
-Needs the `bench` extra: `pip install -e ".[bench]"`.
+uses, as a throughput ratio. With `--compare-runners`, the largest corpus again
+with each runner: the local process pool and a Dask local cluster of 1 and 2
+workers (`--runner dask --workers W`), pages per second and CPU of each (the
+cluster's worker processes are the run's descendants, so their CPU is
+counted). Writes `<out>/results.json` and `<out>/bench.png`.
+Needs the `bench` extra: `pip install -e ".[bench]"` (and `.[dask]` to compare runners).
 """
 from __future__ import annotations
 
@@ -296,6 +300,32 @@ def profile_summary(speedscope: Path, top: int = 90) -> str:
     return "\n".join(lines) + "\n"
 
 
+# -- the same pages with each runner -----------------------------------------------------------------
+RUNNERS = (("process", None), ("dask", 1), ("dask", 2))
+
+
+def compare_runners(corpus: Path, pages: int, work: Path, api: str, extra: list[str]) -> list[dict]:
+    """The corpus with the local process pool and with Dask at 1 and 2 workers, on local disk."""
+    out = []
+    for runner, workers in RUNNERS:
+        wh = work / f"wh-{pages}-{runner}-{workers or 'all'}"
+        shutil.rmtree(wh, ignore_errors=True)
+        chosen = ["--runner", runner] + (["--workers", str(workers)] if workers else [])
+        r = run_cli(["run", "--input", str(corpus), "--warehouse", str(wh), *chosen, *extra], api)
+        summary = last_summary(wh)
+        row = {"storage": "local disk", "runner": runner, "workers": workers or os.cpu_count(), "pages": pages,
+               "wall_seconds": r["wall_seconds"], "in_flow_seconds": summary["seconds"],
+               "pages_per_second": round(pages / r["wall_seconds"], 1),
+               "cpu_seconds": r["cpu_seconds"], "cpu_ms_per_page": round(1000 * r["cpu_seconds"] / pages, 3),
+               "peak_rss_mb": r["peak_rss_mb"], "load": load(),
+               "stage_seconds": {k: round(v, 3) for k, v in summary["stage_seconds"].items()},
+               "new_articles": summary["new_articles"], "rows": summary["rows"]}
+        out.append(row)
+        print(json.dumps({k: v for k, v in row.items() if k != "stage_seconds"}), flush=True)
+        shutil.rmtree(wh, ignore_errors=True)
+    return out
+
+
 # -- the report ------------------------------------------------------------------------------------
 def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -316,7 +346,9 @@ def chart(results: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
     runs = results["runs"]
     ns = [r["pages"] for r in runs]
-    fig, (a, b) = plt.subplots(1, 2, figsize=(12, 4.8))
+    compared = results.get("runners") or []
+    fig, axes = plt.subplots(1, 3 if compared else 2, figsize=(18 if compared else 12, 4.8))
+    a, b = axes[0], axes[1]
     a.plot(ns, [r["pages_per_second"] for r in runs], "o-", label="kcna-etl end to end (start-up included)")
     a.plot(ns, [r["pages_per_second_beyond_startup"] for r in runs], "s--", label="kcna-etl beyond the fixed start-up")
     a.plot(ns, [r["trafilatura"]["pages_per_second"] for r in runs], "^-", label="trafilatura, same pages")
@@ -336,6 +368,16 @@ def chart(results: dict, path: Path) -> None:
     b.set_xlabel("pages (N)")
     b.set_title("Where the time goes")
     b.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1, 1))
+    if compared:
+        c = axes[2]
+        labels = [f"{x['runner']} ×{x['workers']}\n{x['storage']}" for x in compared]
+        c.bar(labels, [x["pages_per_second"] for x in compared], color="tab:blue", label="pages/s (wall)")
+        c.set_ylabel("pages per second, end to end")
+        c.set_title(f"Runners on {compared[0]['pages']:,} pages")
+        for i, x in enumerate(compared):
+            c.annotate(f"{x['cpu_ms_per_page']:.1f} CPU ms/page", (i, x["pages_per_second"]), ha="center",
+                       va="bottom", fontsize=8)
+        c.grid(alpha=0.3, axis="y")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -356,6 +398,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", action="store_true",
                    help="run the largest N under py-spy too (all processes); writes profile.txt and profile.json")
     p.add_argument("--startup-runs", type=int, default=3, help="empty runs timed for the fixed start-up (median)")
+    p.add_argument("--compare-runners", action="store_true",
+                   help="run the largest corpus again with the process runner and Dask at 1 and 2 workers")
     p.add_argument("--runs-args", default="", help="extra options for kcna-etl run, e.g. '--batch-size 2000'")
     args = p.parse_args(argv)
     sizes = sorted(int(x) for x in args.sizes.split(","))
@@ -464,6 +508,9 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(wh, ignore_errors=True)
             print(f"profile of {n:,} pages: {out / 'profile.txt'}", flush=True)
 
+        if args.compare_runners:
+            results["runners"] = compare_runners(full, sizes[-1], work, api, extra)
+
         if args.incremental:
             n = sizes[-1]
             added = synth(full, args.incremental, args.seed, start=n)
@@ -507,6 +554,13 @@ def print_table(r: dict) -> None:
               f"{x['pages_per_second_beyond_startup']:>8,.0f} {x['cpu_ms_per_page']:>8.2f} {x['peak_rss_mb']:>7.0f} "
               f"{x['warehouse_bytes'] / 2**20:>7.1f} {x['warehouse_files']:>6} "
               f"{x['trafilatura']['pages_per_second']:>8,.0f} {x['ratio_kcna_to_trafilatura']:>6.2f}  {shares}")
+    if r.get("runners"):
+        print(f"\n{'storage':<11} {'runner':<8} {'workers':>7} {'pages':>7} {'wall s':>7} {'pages/s':>8} "
+              f"{'cpu s':>7} {'cpu ms/p':>8} {'rss MB':>7}  load")
+        for x in r["runners"]:
+            print(f"{x['storage']:<11} {x['runner']:<8} {x['workers']:>7} {x['pages']:>7,} {x['wall_seconds']:>7.1f} "
+                  f"{x['pages_per_second']:>8,.0f} {x['cpu_seconds']:>7.1f} {x['cpu_ms_per_page']:>8.2f} "
+                  f"{x['peak_rss_mb']:>7.0f}  {x['load']}")
     if "incremental" in r:
         i = r["incremental"]
         print(f"incremental: {i['new_pages']:,} new pages on {i['stored_pages']:,}: {i['wall_seconds']:.1f}s wall, "
