@@ -35,7 +35,7 @@ from flows import commit as committing
 from flows import location, quality
 from flows.pages import list_pages, unchanged
 from flows.progress import Progress
-from flows.runners import default_task_runner, release_memory, worker_pool
+from flows.runners import default_task_runner, reaches, release_memory, worker_pool
 from flows.stages import clean_boilerplate, enrich, ingest, split_sidebars, stage, transient, units_for, write_winners
 from flows.store import Warehouse, WarehouseLocked
 from transforms import PIPELINE_VERSION
@@ -60,6 +60,7 @@ def timed(seconds: dict[str, float], name: str, fn: Callable[..., Any], *args: A
 def process_batch(input_root: str, paths: list[str], skip: str | None, only: str | None, staging: str, number: int,
                   units: int, max_page_bytes: int) -> dict[str, Any]:
     """One batch through every stage; returns its counts and stage timings."""
+    reaches(staging)
     timings: dict[str, float] = {}
     batch = timed(timings, "ingest", ingest, input_root, paths, skip, max_page_bytes, only)
     batch = timed(timings, "clean", clean_boilerplate, batch)
@@ -88,6 +89,7 @@ def validate_unit(staging: str, unit: int, today: dt.date) -> quality.Unit:
 def data_docs(staging: str, today: dt.date, warehouse: str, run_id: str, validation: quality.Validation) -> dict:
     """The run's Great Expectations Data Docs under `<warehouse>/_quality/` (in a worker)."""
     from flows.validation import write_docs
+    reaches(staging)
     return write_docs(staging, today, quality.folder(Path(warehouse)), run_id, validation)
 
 

@@ -21,6 +21,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import os
+import socket
 from collections.abc import Iterator
 
 import pyarrow as pa
@@ -55,6 +56,18 @@ def dask_runner(workers: int, address: str | None) -> TaskRunner:
 def default_task_runner() -> TaskRunner:
     return task_runner(os.environ.get("KCNA_ETL_RUNNER") or "process",
                        int(os.environ.get("KCNA_ETL_WORKERS") or 0) or None)
+
+
+class Unreachable(RuntimeError):
+    """A worker cannot see a folder of the run (a Dask worker on another machine)."""
+
+
+def reaches(folder: str) -> None:
+    """Refuse to work where the run's folder (made by the flow before any task) is missing: a worker on
+    another machine would otherwise write its rows to a disk of its own, and they would be lost."""
+    if not os.path.isdir(folder):
+        raise Unreachable(f"this worker ({socket.gethostname()}) cannot see {folder}: every worker must reach "
+                          "the run's staging folder and warehouse at the same location (docs/scale.md)")
 
 
 @contextlib.contextmanager

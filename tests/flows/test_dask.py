@@ -165,3 +165,16 @@ def test_a_served_run_takes_the_dask_runner_from_the_environment(monkeypatch):
     monkeypatch.delenv("KCNA_ETL_DASK_ADDRESS")
     runner = default_task_runner()
     assert runner.address is None and runner.cluster_kwargs["n_workers"] == 3
+
+
+def test_a_worker_that_cannot_see_the_staging_folder_refuses_the_batch(pages, tmp_path):
+    """A Dask worker on another machine than the flow, with the warehouse on the flow's local disk, must
+    fail the batch rather than write its rows to a disk of its own (where the commit would never see them)."""
+    from flows.pipeline import process_batch
+    from flows.runners import Unreachable
+
+    elsewhere = tmp_path / "flow-host" / ".staging" / "run"
+    with pytest.raises(Unreachable, match="cannot see .*flow-host"):
+        process_batch.fn(str(pages), sorted(p.name for p in pages.iterdir())[:3], None, None, str(elsewhere), 0, 1,
+                         1 << 20)
+    assert not (tmp_path / "flow-host").exists()
