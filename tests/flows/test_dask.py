@@ -7,6 +7,7 @@ executed tasks show that the batches ran there.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -36,12 +38,13 @@ with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_a
 """
 
 
-@pytest.fixture(scope="module")
-def dask_cluster():
-    """A two-worker Dask cluster on loopback; its scheduler address. Started within 120 s, always stopped."""
+@contextlib.contextmanager
+def cluster(env: dict | None = None) -> Iterator[str]:
+    """A two-worker Dask cluster on loopback, its workers in `env`; its scheduler address.
+    Started within 120 s, always stopped."""
     proc = subprocess.Popen([sys.executable, "-c", CLUSTER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True, start_new_session=True,
-                            env=dict(os.environ, DASK_LOGGING__DISTRIBUTED="error"))
+                            env=dict(os.environ, **(env or {}), DASK_LOGGING__DISTRIBUTED="error"))
     try:
         deadline = time.monotonic() + 120
         os.set_blocking(proc.stdout.fileno(), False)
@@ -59,6 +62,12 @@ def dask_cluster():
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def dask_cluster() -> Iterator[str]:
+    with cluster() as address:
+        yield address
 
 
 def executed(address: str) -> dict[str, int]:
