@@ -187,3 +187,37 @@ def test_a_worker_that_cannot_see_the_staging_folder_refuses_the_batch(pages, tm
         process_batch.fn(str(pages), sorted(p.name for p in pages.iterdir())[:3], None, None, str(elsewhere), 0, 1,
                          1 << 20)
     assert not (tmp_path / "flow-host").exists()
+
+
+def test_s3_input_to_s3_warehouse_on_a_two_worker_cluster_equals_a_local_run(prefect_server, s3_server, pages,
+                                                                             kcna_etl, tmp_path):
+    """The workers read their pages from the bucket themselves (their own AWS variables, as on a real
+    cluster); the tables read through the documented read path equal a local process-runner run's."""
+    from flows.store import Warehouse
+    from tests.faults.common import assert_same_state, finish, state
+    from tests.faults.s3 import aws, new_bucket, s3_state, start_s3, upload
+
+    local = tmp_path / "local"
+    kcna_etl("run", "--input", str(pages), "--warehouse", str(local), "--batch-size", BATCH)
+    bucket = new_bucket(s3_server, "dask")
+    upload(s3_server, pages, f"s3://{bucket}/pages")
+    wh = f"s3://{bucket}/warehouse"
+    with cluster(s3_server) as address:
+        before = executed(address)
+        proc = start_s3(prefect_server, s3_server, ["run", "--input", f"s3://{bucket}/pages", "--warehouse", wh,
+                                                    "--runner", "dask", "--dask-address", address,
+                                                    "--batch-size", BATCH], tmp_path / "cache")
+        out, err = finish(proc, timeout=600)
+        assert proc.returncode == 0, err
+        after = executed(address)
+    n = len(labelled_pages())
+    assert f"pages seen {n}: new {n}, duplicates 0, already processed 0, rejected 0, quarantined 0" in out
+    assert sum(after[w] - before.get(w, 0) for w in after) >= -(-n // int(BATCH))
+    # the manifest's modification times are where each copy of the pages lives (the bucket's upload, the folder's)
+    times = ["raw_mtime_ns"]
+    remote, here = s3_state(s3_server, wh), state(local)
+    remote["_manifest"], here["_manifest"] = (x["_manifest"].drop(columns=times) for x in (remote, here))
+    assert_same_state(remote, here)
+    with aws(s3_server):
+        entities = Warehouse(wh).table("entities").to_table()
+    assert entities.sort_by("entity_id").equals(Warehouse(local).table("entities").to_table().sort_by("entity_id"))
