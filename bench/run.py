@@ -17,7 +17,8 @@ uses, as a throughput ratio. With `--compare-runners`, the largest corpus again
 with each runner: the local process pool and a Dask local cluster of 1 and 2
 workers (`--runner dask --workers W`), pages per second and CPU of each (the
 cluster's worker processes are the run's descendants, so their CPU is
-counted). Writes `<out>/results.json` and `<out>/bench.png`.
+counted); with `--s3` also from and into a bucket of moto's S3 server on
+loopback (its own CPU reported apart). Writes `<out>/results.json` and `<out>/bench.png`.
 Needs the `bench` extra: `pip install -e ".[bench]"` (and `.[dask]` to compare runners).
 """
 from __future__ import annotations
@@ -304,41 +305,105 @@ def profile_summary(speedscope: Path, top: int = 90) -> str:
 RUNNERS = (("process", None), ("dask", 1), ("dask", 2))
 
 
-def compare_runners(corpus: Path, pages: int, work: Path, api: str, extra: list[str], rounds: int = 1) -> list[dict]:
-    """The corpus with the local process pool and with Dask at 1 and 2 workers, on local disk.
+class S3Server:
+    """moto's S3 server on loopback (`moto_server`, the test extra), a bucket holding a copy of the corpus."""
+
+    def __init__(self, corpus: Path, work: Path):
+        self.port = free_port()
+        self.env = {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{self.port}", "AWS_ACCESS_KEY_ID": "bench",
+                    "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1",
+                    "KCNA_ETL_CACHE": str(work / "s3-cache")}
+        self.proc = subprocess.Popen([str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p",
+                                      str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     start_new_session=True)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(self.env["AWS_ENDPOINT_URL"] + "/moto-api/", timeout=2):
+                    break
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("moto_server did not start")
+                time.sleep(0.2)
+        import boto3
+        client = boto3.client("s3", endpoint_url=self.env["AWS_ENDPOINT_URL"], region_name="us-east-1",
+                              aws_access_key_id="bench", aws_secret_access_key="bench")
+        client.create_bucket(Bucket="bench")
+        started = time.monotonic()
+        for path in sorted(p for p in corpus.rglob("*") if p.is_file() and ".json" not in p.name):
+            client.upload_file(str(path), "bench", f"pages/{path.relative_to(corpus).as_posix()}")
+        self.upload_seconds = round(time.monotonic() - started, 1)
+        self.client = client
+
+    def summary(self, warehouse: str, stdout: str) -> dict:
+        run_id = stdout.split("kcna-etl run ", 1)[1].split()[0]
+        key = f"{warehouse.removeprefix('s3://bench/')}/_runs/{run_id}.json"
+        return json.loads(self.client.get_object(Bucket="bench", Key=key)["Body"].read())
+
+    def cpu(self) -> float:
+        try:
+            t = psutil.Process(self.proc.pid).cpu_times()
+            return t.user + t.system
+        except psutil.Error:
+            return 0.0
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def compare_runners(corpus: Path, pages: int, work: Path, api: str, extra: list[str], rounds: int = 1,
+                    s3: S3Server | None = None) -> list[dict]:
+    """The corpus with the local process pool and with Dask at 1 and 2 workers, on local disk and, with `s3`,
+    from the bucket into a warehouse in the bucket.
 
     The runners take turns, `rounds` times (the machine's load changes under a run: taking turns spreads
     it over all of them); every round is kept."""
     tried: dict[tuple, list[dict]] = {}
+    places = ["local disk"] + (["S3 (moto, loopback)"] if s3 else [])
     for _ in range(rounds):
-        for runner, workers in RUNNERS:
-            wh = work / f"wh-{pages}-{runner}-{workers or 'all'}"
-            shutil.rmtree(wh, ignore_errors=True)
-            chosen = ["--runner", runner] + (["--workers", str(workers)] if workers else [])
-            r = run_cli(["run", "--input", str(corpus), "--warehouse", str(wh), *chosen, *extra], api)
-            summary = last_summary(wh)
-            tried.setdefault((runner, workers), []).append(dict(
-                r, load=load(), in_flow_seconds=summary["seconds"], stage_seconds=summary["stage_seconds"],
-                new_articles=summary["new_articles"], rows=summary["rows"]))
-            print(f"{runner} x{workers or os.cpu_count()}: {r['wall_seconds']:.1f}s wall, {r['cpu_seconds']:.1f}s CPU, "
-                  f"load {load()}", flush=True)
-            shutil.rmtree(wh, ignore_errors=True)
-    return [summarise(runner, workers, pages, rs) for (runner, workers), rs in tried.items()]
+        for storage in places:
+            for runner, workers in RUNNERS:
+                name = f"wh-{pages}-{runner}-{workers or 'all'}"
+                chosen = ["--runner", runner] + (["--workers", str(workers)] if workers else [])
+                if s3 and storage != "local disk":
+                    source, wh = "s3://bench/pages", f"s3://bench/{name}-{time.monotonic_ns()}"
+                    moto_cpu = s3.cpu()
+                    r = run_cli(["run", "--input", source, "--warehouse", wh, *chosen, *extra], api, s3.env)
+                    summary = s3.summary(wh, r["stdout"])
+                    r["store_cpu_seconds"] = round(s3.cpu() - moto_cpu, 2)
+                else:
+                    wh = work / name
+                    shutil.rmtree(wh, ignore_errors=True)
+                    r = run_cli(["run", "--input", str(corpus), "--warehouse", str(wh), *chosen, *extra], api)
+                    summary = last_summary(wh)
+                    shutil.rmtree(wh, ignore_errors=True)
+                tried.setdefault((storage, runner, workers), []).append(dict(
+                    r, load=load(), in_flow_seconds=summary["seconds"], stage_seconds=summary["stage_seconds"],
+                    new_articles=summary["new_articles"], rows=summary["rows"]))
+                print(f"{storage}, {runner} x{workers or os.cpu_count()}: {r['wall_seconds']:.1f}s wall, "
+                      f"{r['cpu_seconds']:.1f}s CPU, load {load()}", flush=True)
+    return [summarise(runner, workers, pages, rs, storage) for (storage, runner, workers), rs in tried.items()]
 
 
-def summarise(runner: str, workers: int | None, pages: int, rounds: list[dict]) -> dict:
+def summarise(runner: str, workers: int | None, pages: int, rounds: list[dict], storage: str = "local disk") -> dict:
     """A runner's rounds: the least disturbed one (least wall time) is the figure, the median beside it."""
     best = min(rounds, key=lambda x: x["wall_seconds"])
     median = sorted(rounds, key=lambda x: x["wall_seconds"])[len(rounds) // 2]
-    return {"storage": "local disk", "runner": runner, "workers": workers or os.cpu_count(), "pages": pages,
+    return {"storage": storage, "runner": runner, "workers": workers or os.cpu_count(), "pages": pages,
             "rounds": len(rounds), "wall_seconds": best["wall_seconds"], "in_flow_seconds": best["in_flow_seconds"],
             "pages_per_second": round(pages / best["wall_seconds"], 1), "cpu_seconds": best["cpu_seconds"],
             "cpu_ms_per_page": round(1000 * best["cpu_seconds"] / pages, 3), "peak_rss_mb": best["peak_rss_mb"],
             "load": best["load"], "median_wall_seconds": median["wall_seconds"],
             "median_pages_per_second": round(pages / median["wall_seconds"], 1),
             "new_articles": best["new_articles"], "rows": best["rows"],
-            "each_round": [{k: x[k] for k in ("wall_seconds", "cpu_seconds", "peak_rss_mb", "load", "in_flow_seconds",
-                                              "stage_seconds")} for x in rounds]}
+            "store_cpu_seconds": best.get("store_cpu_seconds"),
+            "each_round": [{k: x.get(k) for k in ("wall_seconds", "cpu_seconds", "peak_rss_mb", "load",
+                                                  "in_flow_seconds", "stage_seconds", "store_cpu_seconds")}
+                           for x in rounds]}
 
 
 # -- the report ------------------------------------------------------------------------------------
@@ -386,7 +451,9 @@ def chart(results: dict, path: Path) -> None:
     if compared:
         c = axes[2]
         labels = [f"{x['runner']} ×{x['workers']}\n{x['storage']}" for x in compared]
-        c.bar(labels, [x["pages_per_second"] for x in compared], color="tab:blue", label="pages/s (wall)")
+        c.bar(labels, [x["pages_per_second"] for x in compared],
+              color=["tab:blue" if x["storage"] == "local disk" else "tab:orange" for x in compared])
+        c.tick_params(axis="x", labelsize=7)
         c.set_ylabel("pages per second, end to end")
         c.set_title(f"Runners on {compared[0]['pages']:,} pages")
         for i, x in enumerate(compared):
@@ -415,6 +482,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--startup-runs", type=int, default=3, help="empty runs timed for the fixed start-up (median)")
     p.add_argument("--compare-runners", action="store_true",
                    help="run the largest corpus again with the process runner and Dask at 1 and 2 workers")
+    p.add_argument("--s3", action="store_true",
+                   help="with --compare-runners: also from and into a bucket of moto's S3 server on loopback")
     p.add_argument("--runner-rounds", type=int, default=1, help="with --compare-runners: turns each runner takes")
     p.add_argument("--runs-args", default="", help="extra options for kcna-etl run, e.g. '--batch-size 2000'")
     args = p.parse_args(argv)
@@ -525,7 +594,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"profile of {n:,} pages: {out / 'profile.txt'}", flush=True)
 
         if args.compare_runners:
-            results["runners"] = compare_runners(full, sizes[-1], work, api, extra, args.runner_rounds)
+            s3 = S3Server(full, work) if args.s3 else None
+            try:
+                if s3:
+                    results["s3_upload_seconds"] = s3.upload_seconds
+                results["runners"] = compare_runners(full, sizes[-1], work, api, extra, args.runner_rounds, s3)
+            finally:
+                if s3:
+                    s3.stop()
 
         if args.incremental:
             n = sizes[-1]
@@ -571,10 +647,10 @@ def print_table(r: dict) -> None:
               f"{x['warehouse_bytes'] / 2**20:>7.1f} {x['warehouse_files']:>6} "
               f"{x['trafilatura']['pages_per_second']:>8,.0f} {x['ratio_kcna_to_trafilatura']:>6.2f}  {shares}")
     if r.get("runners"):
-        print(f"\n{'storage':<11} {'runner':<8} {'workers':>7} {'pages':>7} {'wall s':>7} {'pages/s':>8} "
+        print(f"\n{'storage':<20} {'runner':<8} {'workers':>7} {'pages':>7} {'wall s':>7} {'pages/s':>8} "
               f"{'median':>7} {'cpu s':>7} {'cpu ms/p':>8} {'rss MB':>7}  load (least disturbed of the rounds)")
         for x in r["runners"]:
-            print(f"{x['storage']:<11} {x['runner']:<8} {x['workers']:>7} {x['pages']:>7,} {x['wall_seconds']:>7.1f} "
+            print(f"{x['storage']:<20} {x['runner']:<8} {x['workers']:>7} {x['pages']:>7,} {x['wall_seconds']:>7.1f} "
                   f"{x['pages_per_second']:>8,.0f} {x['median_pages_per_second']:>7,.0f} {x['cpu_seconds']:>7.1f} "
                   f"{x['cpu_ms_per_page']:>8.2f} {x['peak_rss_mb']:>7.0f}  {x['load']}")
     if "incremental" in r:

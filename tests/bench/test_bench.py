@@ -20,7 +20,7 @@ def test_benchmark_reports_every_figure(prefect_server, tmp_path):
         [sys.executable, "bench/run.py", "--sizes", "12,30", "--incremental", "8", "--trafilatura-max", "10",
          "--startup-runs", "1", "--no-temporary-server", "--api-url", prefect_server["PREFECT_API_URL"],
          "--work", str(tmp_path / "work"), "--out", str(tmp_path / "out"), "--seed", "bench-test",
-         "--compare-runners", "--runs-args", "--batch-size 10"],
+         "--compare-runners", "--s3", "--runs-args", "--batch-size 10"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert p.returncode == 0, p.stdout + p.stderr
     r = json.loads((tmp_path / "out" / "results.json").read_text())
@@ -36,8 +36,11 @@ def test_benchmark_reports_every_figure(prefect_server, tmp_path):
     inc = r["incremental"]
     assert inc["stored_pages"] == 30 and inc["outcome"]["pages_seen"] == 38 and inc["outcome"]["already_processed"] == 30
     assert r["startup"]["running_server_seconds"] > 0
-    # the largest corpus again with the process pool, then Dask at 1 and 2 workers: the same rows each time
-    assert [(x["runner"], x["workers"]) for x in r["runners"]] == [("process", os.cpu_count()), ("dask", 1), ("dask", 2)]
+    # the largest corpus again with the process pool, then Dask at 1 and 2 workers, on local disk and from and into
+    # a bucket of moto's S3 server: the same rows each time
+    assert [(x["storage"], x["runner"], x["workers"]) for x in r["runners"]] == [
+        (storage, runner, workers) for storage in ("local disk", "S3 (moto, loopback)")
+        for runner, workers in (("process", os.cpu_count()), ("dask", 1), ("dask", 2))]
     assert {x["pages"] for x in r["runners"]} == {30}
     assert all(x["rows"] == r["runners"][0]["rows"] and x["pages_per_second"] > 0 and x["cpu_seconds"] > 0
                for x in r["runners"])
