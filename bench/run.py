@@ -65,7 +65,26 @@ def base_env() -> dict[str, str]:
     return env
 
 
-class Server:
+class Background:
+    """A server the benchmark started (`proc`): its CPU seconds (with its children), stopped with SIGTERM."""
+    proc: subprocess.Popen
+
+    def cpu(self) -> float:
+        try:
+            procs = [psutil.Process(self.proc.pid)] + psutil.Process(self.proc.pid).children(recursive=True)
+            return sum(p.cpu_times().user + p.cpu_times().system for p in procs)
+        except psutil.Error:
+            return 0.0
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+class Server(Background):
     """`prefect server start` on loopback with its own home; stopped with SIGTERM."""
 
     def __init__(self, home: Path):
@@ -89,19 +108,6 @@ class Server:
             time.sleep(0.2)
         self.startup = time.monotonic() - started
 
-    def cpu(self) -> float:
-        try:
-            procs = [psutil.Process(self.proc.pid)] + psutil.Process(self.proc.pid).children(recursive=True)
-            return sum(p.cpu_times().user + p.cpu_times().system for p in procs)
-        except psutil.Error:
-            return 0.0
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 def tree_rss(pid: int) -> int:
@@ -305,7 +311,7 @@ def profile_summary(speedscope: Path, top: int = 90) -> str:
 RUNNERS = (("process", None), ("dask", 1), ("dask", 2))
 
 
-class S3Server:
+class S3Server(Background):
     """moto's S3 server on loopback (`moto_server`, the test extra), a bucket holding a copy of the corpus."""
 
     def __init__(self, corpus: Path, work: Path):
@@ -340,19 +346,6 @@ class S3Server:
         key = f"{warehouse.removeprefix('s3://bench/')}/_runs/{run_id}.json"
         return json.loads(self.client.get_object(Bucket="bench", Key=key)["Body"].read())
 
-    def cpu(self) -> float:
-        try:
-            t = psutil.Process(self.proc.pid).cpu_times()
-            return t.user + t.system
-        except psutil.Error:
-            return 0.0
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 def compare_runners(corpus: Path, pages: int, work: Path, api: str, extra: list[str], rounds: int = 1,

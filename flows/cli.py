@@ -211,7 +211,8 @@ def run(args: argparse.Namespace) -> int:
     before = Warehouse(args.warehouse).snapshot_id()
     try:
         # the state too: a run whose validation failed ends Failed, with its summary
-        state = flow.with_options(task_runner=task_runner(args.runner, args.workers, args.dask_address))(**options, return_state=True)
+        runner = task_runner(args.runner, args.workers, args.dask_address)
+        state = flow.with_options(task_runner=runner)(**options, return_state=True)
         summary = state.result(raise_on_failure=False)
     except Exception as e:  # the flow could not even start (e.g. no Prefect server)
         summary = e
