@@ -443,15 +443,16 @@ def chart(results: dict, path: Path) -> None:
     b.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1, 1))
     if compared:
         c = axes[2]
-        labels = [f"{x['runner']} ×{x['workers']}\n{x['storage']}" for x in compared]
+        labels = [f"{x['runner']} ×{x['workers']}\n{'local' if x['storage'] == 'local disk' else 'S3'}"
+                  for x in compared]
         c.bar(labels, [x["pages_per_second"] for x in compared],
               color=["tab:blue" if x["storage"] == "local disk" else "tab:orange" for x in compared])
-        c.tick_params(axis="x", labelsize=7)
+        c.tick_params(axis="x", labelsize=8)
         c.set_ylabel("pages per second, end to end")
         c.set_title(f"Runners on {compared[0]['pages']:,} pages")
         for i, x in enumerate(compared):
-            c.annotate(f"{x['cpu_ms_per_page']:.1f} CPU ms/page", (i, x["pages_per_second"]), ha="center",
-                       va="bottom", fontsize=8)
+            c.annotate(f"{x['cpu_ms_per_page']:.1f} CPU\nms/page", (i, x["pages_per_second"]), ha="center",
+                       va="bottom", fontsize=7)
         c.grid(alpha=0.3, axis="y")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
