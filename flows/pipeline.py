@@ -115,18 +115,21 @@ def quality_report(store: Warehouse, run_id: str, today: dt.date, validation: qu
 
 
 def validated(staging: str, winners: list[str], units: int, today: dt.date) -> quality.Validation | None:
-    """The winners' rows validated unit by unit, in parallel in the workers; None when there are none."""
+    """The winners' rows validated unit by unit, in parallel in the workers; None when there are none.
+    The workers are a pool of their own, which ends here: they hold no memory while the flow commits."""
     if not winners:
         return None
     # The winners go to the workers as a staged file, not as a task parameter: a task's parameters travel
     # through the runner (a Dask scheduler too) to each of the units, and `quote()` does not survive Dask.
     write_winners(staging, winners)
-    futures = [validate_unit.submit(staging, u, today) for u in range(units)]
-    try:
-        return quality.merge([f.result() for f in futures])
-    except Exception:
-        wait(futures)  # they write under staging: let them end before the run sweeps it
-        raise
+    with worker_pool() as pool:
+        futures = [pool.submit(validate_unit, parameters=dict(staging=staging, unit=u, today=today))
+                   for u in range(units)]
+        try:
+            return quality.merge([f.result() for f in futures])
+        except Exception:
+            wait(futures)  # they write under staging: let them end before the run sweeps it
+            raise
 
 
 def finished(futures: list[PrefectFuture]) -> Iterator[dict[str, Any]]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import html
 import os
 import re
@@ -53,6 +54,7 @@ from great_expectations.expectations.metrics.map_metric_provider import (
 
 from flows.lexicon import rules
 from flows.quality import EXAMPLES, Check, Unit, Validation
+from flows.runners import release_memory
 from flows.stages import read_winners, staged_schema
 from flows.suites import SUITES, TABLES, SuiteError, columns_of, load_suites, patterns_of, suite_parameters
 
@@ -306,6 +308,9 @@ def validate_unit(staging: str, unit: int, run_date: dt.date) -> Unit:
             filter=(pc.field("bucket") == unit) & pc.field("raw_path").isin(keep))
         rows[table] = found.num_rows
         checks += v.validate(table, found)
+        del found
+    gc.collect()  # Great Expectations' objects hold the unit's frames in reference cycles
+    release_memory()  # a worker's footprint stays that of one unit, however many it validates
     return Unit(unit, rows, checks)
 
 
