@@ -210,6 +210,9 @@ def staged_tables(pages: list[tuple[str, Rows]], number: int, units: int = 1) ->
     return out
 
 
+FILTERED = ("bucket", "source_slug", "year", "staged_row", "raw_path")
+
+
 def write_grouped(table: pa.Table, path: Path) -> None:
     """Rows ordered by validation unit, then partition; one row group per unit and outlet.
 
@@ -220,7 +223,9 @@ def write_grouped(table: pa.Table, path: Path) -> None:
     table = table.sort_by([(BUCKET.name, "ascending"), ("source_slug", "ascending"), ("year", "ascending")])
     keys = list(zip(table.column(BUCKET.name).to_pylist(), table.column("source_slug").to_pylist()))
     cuts = [0, *(i for i in range(1, len(keys)) if keys[i] != keys[i - 1]), len(keys)]
-    with pq.ParquetWriter(path, table.schema) as w:
+    # Statistics only where a reader filters: a text column's min and max (kilobytes each, in every one of
+    # a file's units × outlets row groups) made the footers, which each reader keeps, grow with the run.
+    with pq.ParquetWriter(path, table.schema, write_statistics=[c for c in FILTERED if c in table.column_names]) as w:
         for a, b in zip(cuts, cuts[1:]):
             w.write_table(table.slice(a, b - a))
         if table.num_rows == 0:
