@@ -29,6 +29,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed, wait
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
+from prefect.task_runners import TaskRunner
 from prefect.utilities.annotations import quote
 
 from flows import commit as committing
@@ -114,22 +115,20 @@ def quality_report(store: Warehouse, run_id: str, today: dt.date, validation: qu
     return report
 
 
-def validated(staging: str, winners: list[str], units: int, today: dt.date) -> quality.Validation | None:
-    """The winners' rows validated unit by unit, in parallel in the workers; None when there are none.
-    The workers are a pool of their own, which ends here: they hold no memory while the flow commits."""
+def validated(pool: TaskRunner, staging: str, winners: list[str], units: int,
+              today: dt.date) -> quality.Validation | None:
+    """The winners' rows validated unit by unit, in parallel in the workers; None when there are none."""
     if not winners:
         return None
     # The winners go to the workers as a staged file, not as a task parameter: a task's parameters travel
     # through the runner (a Dask scheduler too) to each of the units, and `quote()` does not survive Dask.
     write_winners(staging, winners)
-    with worker_pool() as pool:
-        futures = [pool.submit(validate_unit, parameters=dict(staging=staging, unit=u, today=today))
-                   for u in range(units)]
-        try:
-            return quality.merge([f.result() for f in futures])
-        except Exception:
-            wait(futures)  # they write under staging: let them end before the run sweeps it
-            raise
+    futures = [pool.submit(validate_unit, parameters=dict(staging=staging, unit=u, today=today)) for u in range(units)]
+    try:
+        return quality.merge([f.result() for f in futures])
+    except Exception:
+        wait(futures)  # they write under staging: let them end before the run sweeps it
+        raise
 
 
 def finished(futures: list[PrefectFuture]) -> Iterator[dict[str, Any]]:
@@ -227,14 +226,14 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
             progress.advance(batches[0]["pages"])
         run_seconds: dict[str, float] = {}
         plan = timed(run_seconds, "resolve", resolve, store, staging)
-        validation = timed(run_seconds, "validate", validated, staging, plan.winners, units, today)
-        # the Data Docs are built in a worker while this process writes the snapshot
-        docs = data_docs.submit(staging, today, str(store.root), run_id, validation) if validation else None
-        try:
-            outcome = timed(run_seconds, "write", write, store, run_id, staging, quote(plan), quote(validation))
-        finally:
-            wait([docs] if docs else [])  # it writes under staging: let it end before the run sweeps it
-        docs = timed(run_seconds, "data_docs", lambda: docs.result() if docs else None)
+        # Great Expectations' workers (which import it once and build the Data Docs too) end before the
+        # write: they hold no memory while this process writes the snapshot
+        with worker_pool() as pool:
+            validation = timed(run_seconds, "validate", validated, pool, staging, plan.winners, units, today)
+            docs = timed(run_seconds, "data_docs", lambda: pool.submit(data_docs, parameters=dict(
+                staging=staging, today=today, warehouse=str(store.root), run_id=run_id,
+                validation=validation)).result() if validation else None)
+        outcome = timed(run_seconds, "write", write, store, run_id, staging, quote(plan), quote(validation))
         checked = timed(run_seconds, "report", quality_report, store, run_id, today, quote(validation), docs, outcome,
                         max_error_share)
         extra = report(outcome) if report else {}
