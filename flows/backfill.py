@@ -13,7 +13,6 @@ lists it.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -22,11 +21,13 @@ import pyarrow.parquet as pq
 from prefect import flow
 from prefect.states import State
 
+from flows import location
 from flows.commit import Outcome
 from flows.pipeline import IfLocked, pipeline
 from flows.quality import MAX_ERROR_SHARE
 from flows.runners import default_task_runner
 from flows.selection import Selection, chosen
+from flows.stages import Pages
 from flows.store import Warehouse
 from transforms import PIPELINE_VERSION
 from transforms.decode import MAX_TEXT_BYTES
@@ -44,15 +45,16 @@ def kcna_etl_backfill(input: str, warehouse: str = "warehouse", stale: bool = Fa
         raise ValueError(problem)
     pages: list[pa.Table] = []
 
-    def select(store: Warehouse, staging: Path) -> tuple[str | None, str | None]:
-        """Under the lock: choose from the current snapshot; ingest keeps only those pages."""
+    def select(store: Warehouse, staging: str) -> tuple[Pages, Pages]:
+        """Under the lock: choose from the current snapshot; ingest keeps only those pages (the choice is
+        staged: the workers read it where they read the batches' staging)."""
         pages.append(chosen(store.read("_manifest"), selection, PIPELINE_VERSION))
         if selection.full:
             return None, None
-        folder = staging / "_select"
-        folder.mkdir()
-        pq.write_table(pages[0].select(["raw_sha256"]), folder / "part.parquet")
-        return None, str(folder)
+        chosen_at = location.join(staging, "_select")
+        fs, folder = location.folder(chosen_at)
+        pq.write_table(pages[0].select(["raw_sha256"]), f"{folder}/part.parquet", filesystem=fs)
+        return None, chosen_at
 
     def report(outcome: Outcome) -> dict[str, Any]:
         found = pc.is_in(pages[0]["raw_sha256"], pa.array(sorted(outcome.replaced), pa.string()))

@@ -26,7 +26,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from flows.runners import release_memory
-from flows.stages import STAGED_PAGES, staged_schema
+from flows.stages import STAGED_PAGES, staged, staged_schema
 from flows.store import Warehouse, remove_rows
 from transforms import PIPELINE_VERSION
 from transforms.entities import Part, fold, part, stored, table_of, without
@@ -85,7 +85,7 @@ class Quarantine:
         return pa.array(np.unique(np.concatenate(found)) if found else np.empty(0, np.int64), pa.int64())
 
 
-def quarantine_of(failures: Iterable[Failure], staging: Path) -> Quarantine:
+def quarantine_of(failures: Iterable[Failure], staging: str | Path) -> Quarantine:
     """Which rows the failures of `error` expectations send to quarantine."""
     q = Quarantine()
     for f in failures:
@@ -129,12 +129,7 @@ def resolve(pages: list[dict], known_articles: set[str]) -> list[dict]:
     return out
 
 
-def staged(folder: Path, table: str, schema: pa.Schema) -> ds.Dataset:
-    files = sorted(str(p) for p in (folder / table).glob("*.parquet"))
-    return ds.dataset(files, format="parquet", schema=schema)
-
-
-def table_rows(staging: Path, table: str) -> ds.Dataset:
+def table_rows(staging: str | Path, table: str) -> ds.Dataset:
     """A table's staged rows read with its schema (a null where it allows none fails the write),
     and the columns the write picks rows by."""
     schema = with_partitions(TABLES[table])
@@ -211,7 +206,7 @@ def write_partitioned(source: ds.Dataset, kept: pc.Expression | None, target: Pa
     return rows
 
 
-def write_quarantine(staging: Path, pages: pa.Array, q: Quarantine, target: Path, table: str, run_id: str) -> int:
+def write_quarantine(staging: str | Path, pages: pa.Array, q: Quarantine, target: Path, table: str, run_id: str) -> int:
     """The quarantined rows of a table, with the expectations they (or their article) failed."""
     name = f"quarantine/{table}"
     schema = TABLES[name]
@@ -329,7 +324,7 @@ def drop_pages(snapshot: Path, pages: set[str], articles: set[str]) -> set[str]:
     return {e for t in mentions for e in t.column("entity_id").to_pylist()}
 
 
-def plan(store: Warehouse, staging: Path) -> Plan:
+def plan(store: Warehouse, staging: str | Path) -> Plan:
     """The run's pages resolved."""
     pages = staged(staging, "_pages", STAGED_PAGES).to_table().to_pylist()
     staged_rejects = staged(staging, "rejects", REJECTS).to_table().to_pylist()
@@ -355,7 +350,7 @@ def plan(store: Warehouse, staging: Path) -> Plan:
                 replaced_articles=frozenset(replaced_articles))
 
 
-def commit(store: Warehouse, run_id: str, staging: Path, plan: Plan, quarantine: Quarantine) -> Outcome:
+def commit(store: Warehouse, run_id: str, staging: str | Path, plan: Plan, quarantine: Quarantine) -> Outcome:
     """Publish the planned pages as the next snapshot: main tables, quarantine, rejects, manifest, entities."""
     if not plan.publish:
         return Outcome(rows={t: 0 for t in (*ROW_TABLES, "rejects")}, known_rejects=plan.known_rejects)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,8 +43,8 @@ def normalize(location: str | os.PathLike) -> str:
     return str(Path(text).expanduser().absolute())
 
 
-def join(location: str, *parts: str) -> str:
-    return "/".join([location.rstrip("/"), *(p.strip("/") for p in parts)])
+def join(location: str | os.PathLike, *parts: str) -> str:
+    return "/".join([str(location).rstrip("/"), *(p.strip("/") for p in parts)])
 
 
 def resolve(location: str | os.PathLike) -> tuple[pafs.FileSystem, str]:
@@ -60,6 +61,33 @@ def is_dir(location: str | os.PathLike) -> bool:
     if not is_remote(location):
         return Path(path).is_dir()
     return fs.get_file_info(path).type == pafs.FileType.Directory
+
+
+def folder(location: str | os.PathLike) -> tuple[pafs.FileSystem, str]:
+    """The file system and path of a folder to write files into: made on a local disk (S3 has no folders)."""
+    fs, path = resolve(location)
+    if not is_remote(location):
+        fs.create_dir(path, recursive=True)
+    return fs, path
+
+
+def files(location: str | os.PathLike, suffix: str = ".parquet") -> tuple[pafs.FileSystem, list[str]]:
+    """The file system and the sorted paths of the files directly in a folder; none if it does not exist."""
+    fs, path = resolve(location)
+    found = fs.get_file_info(pafs.FileSelector(path, allow_not_found=True))
+    return fs, sorted(f.path for f in found if f.type == pafs.FileType.File and f.path.endswith(suffix))
+
+
+def remove_tree(location: str | os.PathLike) -> None:
+    """Delete a folder, or on S3 every object under a prefix (with boto3: pyarrow leaves folder markers)."""
+    if not is_remote(location):
+        shutil.rmtree(normalize(location), ignore_errors=True)
+        return
+    bucket, key = bucket_key(str(location))
+    client = s3_client()
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=key.rstrip("/") + "/"):
+        if keys := [{"Key": o["Key"]} for o in page.get("Contents", [])]:
+            client.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
 
 
 def bucket_exists(location: str) -> bool:

@@ -5,6 +5,7 @@ Layout under `s3://bucket/prefix/`:
     <table>/source_slug=…/year=…/part-<run_id>-….parquet   data objects: unique names, never overwritten
     _snapshots/<n>.json                                    snapshot n: every data object of every table
     _lock.json                                             the write lock: a lease (see `locked`)
+    _staging/<run_id>/<table>/b<n>.parquet                 a run's batches, written by its workers
     _runs/<run_id>.json, _quality/…                        run summaries and quality reports
 
 Commit. A run works in a local working copy of the warehouse (the layout of
@@ -18,6 +19,11 @@ with `If-None-Match: *`. That one conditional PUT is the commit point: a
 reader sees snapshot n or n+1 in full; a run killed before it leaves n; two
 writers can never both commit n+1 (the second gets 412 and fails, committing
 nothing), so history stays linear even if a lease expires under a stalled run.
+
+Staging. A run's batches are written by its workers straight to
+`_staging/<run_id>/` in the bucket (no worker needs the disk of the machine
+running the flow); the commit reads them from there, and deletes them after;
+those of a run that died are swept as orphans are.
 
 Reading. The current snapshot is the highest-numbered `_snapshots/*.json`;
 `Warehouse(location).dataset(table)` opens exactly its files (a
@@ -60,6 +66,7 @@ from transforms.schema import PARTITIONED, PARTITIONING, TABLES
 SNAPSHOTS = "_snapshots"
 LOCK = "_lock.json"
 NOT_DATA = frozenset({SNAPSHOTS, LOCK, "_runs", "_quality"})  # every other top-level name holds data objects
+STAGING = "_staging"
 CONFLICT = ("PreconditionFailed", "ConditionalRequestConflict")
 
 
@@ -284,6 +291,7 @@ class ObjectWarehouse(Warehouse):
         for n in keep:
             named |= set(self.snapshot(n)["files"])
         cutoff = time.time() - orphan_seconds()
+        # a dead run's `_staging/` objects too: as old as an orphan (a stalled run may still be staging)
         unnamed = [rel for f in self._listing("") if f.mtime.timestamp() <= cutoff
                    and (rel := self._rel(f.path)) not in named and rel.split("/")[0] not in NOT_DATA]
         self._delete([self.key(rel) for rel in unnamed])
@@ -298,6 +306,17 @@ class ObjectWarehouse(Warehouse):
                                                              "Quiet": True})
 
     # -- writing --------------------------------------------------------------
+    def staging(self, run_id: str) -> str:
+        """In the bucket: the workers write their batches there themselves, wherever they run."""
+        return loc.join(self.location, STAGING, run_id)
+
+    def manifest(self) -> tuple[str, ...] | None:
+        """The current snapshot's manifest objects (the bucket's folder holds others: replaced, or uncommitted)."""
+        snap = self.snapshot()
+        files = sorted(loc.join(self.location, rel) for rel in (snap or {}).get("files", {})
+                       if rel.startswith("_manifest/"))
+        return tuple(files) or None
+
     def publish(self, run_id: str, build: Callable[[Path], None]) -> str:
         """Build the next snapshot in the working copy, upload its new files, commit it with one conditional PUT."""
         base = self.current()
@@ -365,13 +384,14 @@ class ObjectWarehouse(Warehouse):
         return self.root
 
     def upload_tree(self, rel: str) -> None:
-        """Copy the working copy's `rel` folder (reports: not part of snapshots) to the bucket, new files only."""
-        there = {self._rel(f.path): f.size for f in self._listing(rel)}
+        """Copy the working copy's `rel` folder (run reports: not part of snapshots) to the bucket, new files only
+        (the Data Docs are written to the bucket by the worker that builds them: a copy here may be stale)."""
+        there = {self._rel(f.path) for f in self._listing(rel)}
         folder = self.root / rel
         if not folder.exists():
             return
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             name = path.relative_to(self.root).as_posix()
-            if there.get(name) != path.stat().st_size:
+            if name not in there:
                 with open(path, "rb") as src, self.fs.open_output_stream(self.path(name), compression=None) as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)

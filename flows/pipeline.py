@@ -2,7 +2,8 @@
 
 Pages are listed, cut into batches, and each batch is one task that runs the
 parsing stages in a worker (a process of the task runner's pool), writing its
-rows to the run's staging folder. When every batch is done, the run's
+rows to the run's staging location (beside the warehouse: a folder, or a prefix
+in its bucket, which the worker reaches itself). When every batch is done, the run's
 duplicates are resolved, the winners' rows validated with the Great
 Expectations suites (a task per unit, in the workers), and one commit publishes
 the run as the warehouse's next snapshot (failing rows in `quarantine/`), under
@@ -20,7 +21,6 @@ import contextlib
 import datetime as dt
 import time
 import uuid
-from pathlib import Path
 from typing import Any, Callable, Iterator, Literal
 
 from prefect import flow, get_run_logger, task
@@ -37,7 +37,8 @@ from flows import location, quality
 from flows.pages import list_pages, unchanged
 from flows.progress import Progress
 from flows.runners import default_task_runner, reaches, release_memory, worker_pool
-from flows.stages import clean_boilerplate, enrich, ingest, split_sidebars, stage, transient, units_for, write_winners
+from flows.stages import (Pages, clean_boilerplate, enrich, ingest, split_sidebars, stage, transient, units_for,
+                          write_winners)
 from flows.store import Warehouse, WarehouseLocked
 from transforms import PIPELINE_VERSION
 from transforms.decode import MAX_TEXT_BYTES
@@ -45,7 +46,7 @@ from transforms.escape import markdown_text
 
 IfLocked = Literal["wait", "skip"]
 # A backfill's choice of pages: (manifest to skip, selection to keep only) for ingest
-Select = Callable[[Warehouse, Path], tuple[str | None, str | None]]
+Select = Callable[[Warehouse, str], tuple[Pages, Pages]]
 
 
 def timed(seconds: dict[str, float], name: str, fn: Callable[..., Any], *args: Any) -> Any:
@@ -58,7 +59,7 @@ def timed(seconds: dict[str, float], name: str, fn: Callable[..., Any], *args: A
 
 @task(name="batch", persist_result=False, cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
       retry_condition_fn=transient)
-def process_batch(input_root: str, paths: list[str], skip: str | None, only: str | None, staging: str, number: int,
+def process_batch(input_root: str, paths: list[str], skip: Pages, only: Pages, staging: str, number: int,
                   units: int, max_page_bytes: int) -> dict[str, Any]:
     """One batch through every stage; returns its counts and stage timings."""
     reaches(staging)
@@ -76,7 +77,7 @@ def process_batch(input_root: str, paths: list[str], skip: str | None, only: str
 @task(name="resolve", persist_result=False, cache_policy=NO_CACHE)
 def resolve(store: Warehouse, staging: str) -> committing.Plan:
     """Each staged page's outcome, duplicates resolved."""
-    return committing.plan(store, Path(staging))
+    return committing.plan(store, staging)
 
 
 @task(name="validate", persist_result=False, cache_policy=NO_CACHE)
@@ -88,18 +89,19 @@ def validate_unit(staging: str, unit: int, today: dt.date) -> quality.Unit:
 
 @task(name="data-docs", persist_result=False, cache_policy=NO_CACHE)
 def data_docs(staging: str, today: dt.date, warehouse: str, run_id: str, validation: quality.Validation) -> dict:
-    """The run's Great Expectations Data Docs under `<warehouse>/_quality/` (in a worker)."""
+    """The run's Great Expectations Data Docs under `<warehouse>/_quality/` (in a worker, which reaches the
+    warehouse's location itself)."""
     from flows.validation import write_docs
-    reaches(staging)
-    return write_docs(staging, today, quality.folder(Path(warehouse)), run_id, validation)
+    reaches(warehouse)
+    return write_docs(staging, today, location.join(warehouse, "_quality"), run_id, validation)
 
 
 @task(name="write", persist_result=False, cache_policy=NO_CACHE)
 def write(store: Warehouse, run_id: str, staging: str, plan: committing.Plan,
           validation: quality.Validation | None) -> committing.Outcome:
     """Publish the run's staged rows as the warehouse's next snapshot, failing rows in quarantine."""
-    held = committing.quarantine_of(validation.checks if validation else [], Path(staging))
-    return committing.commit(store, run_id, Path(staging), plan, held)
+    held = committing.quarantine_of(validation.checks if validation else [], staging)
+    return committing.commit(store, run_id, staging, plan, held)
 
 
 @task(name="quality-report", persist_result=False, cache_policy=NO_CACHE)
@@ -194,10 +196,9 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
             raise
         held.enter_context(store.swept())
         listed = list_pages(source)
-        snapshot = store.current()
-        manifest = str(snapshot / "_manifest") if snapshot else None
-        staging = str(store.staging(run_id))
-        skip, only = select(store, Path(staging)) if select else (manifest, None)
+        staging = store.staging(run_id)
+        held.callback(location.remove_tree, staging)  # after the commit, or the failure: the sweep takes a killed run's
+        skip, only = select(store, staging) if select else (store.manifest(), None)
         # Cost what is new: a file with the path, size and mtime of one already read is not read again
         # (a backfill reads its pages again on purpose).
         same = set() if select else unchanged(source, listed, {
@@ -231,7 +232,7 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
         with worker_pool() as pool:
             validation = timed(run_seconds, "validate", validated, pool, staging, plan.winners, units, today)
             docs = timed(run_seconds, "data_docs", lambda: pool.submit(data_docs, parameters=dict(
-                staging=staging, today=today, warehouse=str(store.root), run_id=run_id,
+                staging=staging, today=today, warehouse=store.location, run_id=run_id,
                 validation=validation)).result() if validation else None)
         outcome = timed(run_seconds, "write", write, store, run_id, staging, quote(plan), quote(validation))
         checked = timed(run_seconds, "report", quality_report, store, run_id, today, quote(validation), docs, outcome,

@@ -28,6 +28,8 @@ import pyarrow as pa
 from prefect.context import FlowRunContext
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
+from flows.location import is_remote
+
 RUNNERS = ("process", "thread", "dask")
 
 
@@ -63,9 +65,10 @@ class Unreachable(RuntimeError):
 
 
 def reaches(folder: str) -> None:
-    """Refuse to work where the run's folder (made by the flow before any task) is missing: a worker on
-    another machine would otherwise write its rows to a disk of its own, and they would be lost."""
-    if not os.path.isdir(folder):
+    """Refuse to work where the run's local folder (made by the flow before any task) is missing: a worker
+    on another machine would otherwise write its rows to a disk of its own, and they would be lost. A
+    location on object storage (an S3 warehouse's staging) is reached by every worker."""
+    if not is_remote(folder) and not os.path.isdir(folder):
         raise Unreachable(f"this worker ({socket.gethostname()}) cannot see {folder}: every worker must reach "
                           "the run's staging folder and warehouse at the same location (docs/scale.md)")
 

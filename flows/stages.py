@@ -18,8 +18,10 @@ from typing import Any, Callable
 
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from flows import location
 from flows.lexicon import lexicon, rules
 from flows.pages import Unreadable, read_page, shown_path
 from transforms import PIPELINE_VERSION
@@ -71,15 +73,26 @@ class Batch:
         return self
 
 
+Pages = str | tuple[str, ...] | None
+"""Where a set of pages is listed: a folder's Parquet files, or the files named (a snapshot on S3 names its
+manifest's objects: the bucket's folder holds others too); locations a worker reaches itself."""
+
+
 @functools.cache
-def page_set(location: str | None) -> frozenset[str]:
+def page_set(source: Pages) -> frozenset[str]:
     """SHA-256 of the pages listed in a snapshot's manifest or a backfill's selection.
 
-    Both are immutable once written, so they are cached by path.
+    Both are immutable once written, so they are cached by location.
     """
-    if not location or not Path(location).exists():
+    if not source:
         return frozenset()
-    table = ds.dataset(location, format="parquet").to_table(columns=["raw_sha256"])
+    if isinstance(source, str):
+        fs, paths = location.files(source)
+    else:
+        fs, paths = location.resolve(source[0])[0], [location.resolve(s)[1] for s in source]
+    if not paths:
+        return frozenset()
+    table = ds.dataset(paths, filesystem=fs, format="parquet").to_table(columns=["raw_sha256"])
     return frozenset(table.column("raw_sha256").to_pylist())
 
 
@@ -94,7 +107,7 @@ def transient(task, task_run, state) -> bool:
     return False
 
 
-def ingest(input_root: str, paths: list[str], skip: str | None, max_page_bytes: int, only: str | None = None) -> Batch:
+def ingest(input_root: str, paths: list[str], skip: Pages, max_page_bytes: int, only: Pages = None) -> Batch:
     """Read each page, identify it by SHA-256, decode text or HTML to lines.
 
     Pages listed in `skip` (the manifest), or missing from `only` (a backfill's
@@ -213,7 +226,7 @@ def staged_tables(pages: list[tuple[str, Rows]], number: int, units: int = 1) ->
 FILTERED = ("bucket", "source_slug", "year", "staged_row", "raw_path")
 
 
-def write_grouped(table: pa.Table, path: Path) -> None:
+def write_grouped(table: pa.Table, path: str, fs: pafs.FileSystem) -> None:
     """Rows ordered by validation unit, then partition; one row group per unit and outlet.
 
     Both readers of the staged files pick their rows by the row groups' statistics: a
@@ -225,23 +238,30 @@ def write_grouped(table: pa.Table, path: Path) -> None:
     cuts = [0, *(i for i in range(1, len(keys)) if keys[i] != keys[i - 1]), len(keys)]
     # Statistics only where a reader filters: a text column's min and max (kilobytes each, in every one of
     # a file's units × outlets row groups) made the footers, which each reader keeps, grow with the run.
-    with pq.ParquetWriter(path, table.schema, write_statistics=[c for c in FILTERED if c in table.column_names]) as w:
+    with pq.ParquetWriter(path, table.schema, write_statistics=[c for c in FILTERED if c in table.column_names],
+                          filesystem=fs) as w:
         for a, b in zip(cuts, cuts[1:]):
             w.write_table(table.slice(a, b - a))
         if table.num_rows == 0:
             w.write_table(table)
 
 
-def write_staged(folder: Path, number: int, pages: list[tuple[str, str, Rows]], rejects: list[dict],
+def write_staged(staging: str | Path, number: int, pages: list[tuple[str, str, Rows]], rejects: list[dict],
                  units: int = 1, stats: dict[str, tuple[int, int]] | None = None) -> None:
-    """A batch's rows, rejects and page list in the run's staging folder, as file `b<number>.parquet` of each;
-    `stats` has the size and mtime each page's file had when read (what lets a later run skip it unread)."""
+    """A batch's rows, rejects and page list in the run's staging location (a folder, or a prefix on S3 that
+    this worker writes to itself), as file `b<number>.parquet` of each; `stats` has the size and mtime each
+    page's file had when read (what lets a later run skip it unread)."""
     name = f"b{number:06d}.parquet"
+
+    def into(table: str) -> tuple[pafs.FileSystem, str]:
+        fs, path = location.folder(location.join(str(staging), table))
+        return fs, f"{path}/{name}"
+
     for table, t in staged_tables([(path, rows) for path, _, rows in pages], number, units).items():
-        (folder / table).mkdir(parents=True, exist_ok=True)
-        write_grouped(t, folder / table / name)
-    (folder / "rejects").mkdir(exist_ok=True)
-    pq.write_table(pa.Table.from_pylist(rejects, schema=REJECTS), folder / "rejects" / name)
+        fs, path = into(table)
+        write_grouped(t, path, fs)
+    fs, path = into("rejects")
+    pq.write_table(pa.Table.from_pylist(rejects, schema=REJECTS), path, filesystem=fs)
     def stat(path: str) -> dict[str, int | None]:
         size, mtime = (stats or {}).get(path, (None, None))
         return {"raw_size": size, "raw_mtime_ns": mtime}
@@ -249,8 +269,14 @@ def write_staged(folder: Path, number: int, pages: list[tuple[str, str, Rows]], 
                "published_date": rows.article["published_date"], **stat(path)} for path, sha, rows in pages]
     listed += [{"raw_sha256": r["raw_sha256"], "raw_path": r["raw_path"], "outcome": "rejected", "article_id": None,
                 **stat(r["raw_path"])} for r in rejects]
-    (folder / "_pages").mkdir(exist_ok=True)
-    pq.write_table(pa.Table.from_pylist(listed, schema=STAGED_PAGES), folder / "_pages" / name)
+    fs, path = into("_pages")
+    pq.write_table(pa.Table.from_pylist(listed, schema=STAGED_PAGES), path, filesystem=fs)
+
+
+def staged(staging: str | Path, table: str, schema: pa.Schema) -> ds.Dataset:
+    """A table's staged batch files, read where they are (a worker's local disk is never assumed)."""
+    fs, paths = location.files(location.join(str(staging), table))
+    return ds.dataset(paths, filesystem=fs, format="parquet", schema=schema)
 
 
 WINNERS = "_winners.parquet"
@@ -258,15 +284,17 @@ WINNERS = "_winners.parquet"
 
 
 def write_winners(staging: str, winners: list[str]) -> None:
-    pq.write_table(pa.table({"raw_path": pa.array(winners, pa.string())}), Path(staging) / WINNERS)
+    fs, folder = location.folder(staging)
+    pq.write_table(pa.table({"raw_path": pa.array(winners, pa.string())}), f"{folder}/{WINNERS}", filesystem=fs)
 
 
 def read_winners(staging: str) -> pa.Array:
-    return pq.read_table(Path(staging) / WINNERS).column("raw_path").combine_chunks()
+    fs, path = location.resolve(location.join(staging, WINNERS))
+    return pq.read_table(path, filesystem=fs).column("raw_path").combine_chunks()
 
 
 def stage(batch: Batch, staging: str, number: int, units: int) -> dict[str, Any]:
-    """Write the batch's rows to the run's staging folder; return its counts."""
-    write_staged(Path(staging), number, [(p.raw_path, p.raw_sha256, p.rows) for p in batch.pages], batch.rejects,
+    """Write the batch's rows to the run's staging location; return its counts."""
+    write_staged(staging, number, [(p.raw_path, p.raw_sha256, p.rows) for p in batch.pages], batch.rejects,
                  units, batch.stats)
     return {"articles": len(batch.pages), "rejected": len(batch.rejects), "already_processed": batch.already_processed}

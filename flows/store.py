@@ -164,10 +164,16 @@ class Warehouse:
         return d.to_table(columns=columns) if d else schema_of(table).empty_table().select(columns or schema_of(table).names)
 
     # -- writing --------------------------------------------------------------
-    def staging(self, run_id: str) -> Path:
+    def staging(self, run_id: str) -> str:
+        """The run's staging location, where its workers write their batches: a folder beside the snapshots."""
         path = self.root / ".staging" / run_id
         path.mkdir(parents=True, exist_ok=True)
-        return path
+        return str(path)
+
+    def manifest(self) -> str | tuple[str, ...] | None:
+        """Where the current snapshot lists its pages, as a location a worker reads itself (`stages.page_set`)."""
+        cur = self.current()
+        return str(cur / "_manifest") if cur else None
 
     def publish(self, run_id: str, build: Callable[[Path], None]) -> str:
         """Build the next snapshot with `build(folder)` and make it current in one rename."""

@@ -18,17 +18,25 @@ a map expectation, so Great Expectations names each failing row; the units'
 `Check`s add up (`flows.quality.merge`) to one per expectation, shown in the
 run's Data Docs (`write_docs`) with example values escaped: page text never
 reaches the HTML as markup. Only this module imports Great Expectations.
+
+A worker reads the staged rows where the batches wrote them (a folder, or the
+warehouse's bucket) and keeps its Great Expectations context in a temporary
+folder of its own (a cache, not data); the Data Docs are built from the
+warehouse's stored results and written back to the warehouse's location.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
 import html
-import os
 import re
 import shutil
+import tempfile
 import threading
+import weakref
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,6 +46,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
+import pyarrow.fs as pafs
 from great_expectations.core import ExpectationSuiteValidationResult, ExpectationValidationResult
 from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -52,10 +61,11 @@ from great_expectations.expectations.metrics.map_metric_provider import (
     column_pair_condition_partial,
 )
 
+from flows import location
 from flows.lexicon import rules
 from flows.quality import EXAMPLES, Check, Unit, Validation
 from flows.runners import release_memory
-from flows.stages import read_winners, staged_schema
+from flows.stages import read_winners, staged, staged_schema
 from flows.suites import SUITES, TABLES, SuiteError, columns_of, load_suites, patterns_of, suite_parameters
 
 SHOWN_CHARS = 160
@@ -271,21 +281,23 @@ class Validator:
 
 
 def validator(staging: str, run_date: dt.date) -> Validator:
-    """This process's context for a run, built once, in a folder of its own under the run's staging."""
+    """This process's context for a run, built once, in a temporary folder of this worker's own."""
     with LOCK:
         return built(staging, run_date)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=2)  # a Dask worker lives across runs
 def built(staging: str, run_date: dt.date) -> Validator:
-    return Validator(Path(staging) / "gx" / str(os.getpid()), suite_parameters(rules(), run_date))
+    folder = tempfile.mkdtemp(prefix="kcna-etl-gx-")
+    v = Validator(Path(folder), suite_parameters(rules(), run_date))
+    weakref.finalize(v, shutil.rmtree, folder, True)  # when dropped from the cache, or at exit
+    return v
 
 
-@functools.cache
+@functools.lru_cache(maxsize=8)
 def staged_rows(staging: str, table: str) -> ds.Dataset:
     """A table's staged files, their row groups' statistics read once per process (not once per unit)."""
-    files = sorted(str(f) for f in (Path(staging) / table).glob("*.parquet"))
-    found = ds.dataset(files, format="parquet", schema=staged_schema(table))
+    found = staged(staging, table, staged_schema(table))
     for fragment in found.get_fragments():
         fragment.ensure_complete_metadata()
     return found
@@ -314,9 +326,35 @@ def validate_unit(staging: str, unit: int, run_date: dt.date) -> Unit:
     return Unit(unit, rows, checks)
 
 
-def write_docs(staging: str, run_date: dt.date, quality: Path, run_id: str, validation: Validation) -> dict[str, str]:
-    """The run's Data Docs pages (and the site's index), by table."""
-    v = validator(staging, run_date)
-    with LOCK:
-        pages = v.write_docs(quality, run_id, dt.datetime.now(dt.timezone.utc), validation.checks, validation.rows)
-    return {"index": str(quality / "index.html"), **{t: str(p) for t, p in pages.items()}}
+def write_docs(staging: str, run_date: dt.date, quality: str | Path, run_id: str, validation: Validation
+               ) -> dict[str, str]:
+    """The run's Data Docs pages (and the site's index) at the `quality` location, by table."""
+    v, quality = validator(staging, run_date), str(quality)
+    with site(quality) as folder, LOCK:
+        pages = v.write_docs(folder, run_id, dt.datetime.now(dt.timezone.utc), validation.checks, validation.rows)
+    return {"index": location.join(quality, "index.html"),
+            **{t: location.join(quality, p.relative_to(folder).as_posix()) for t, p in pages.items()}}
+
+
+@contextlib.contextmanager
+def site(quality: str) -> Iterator[Path]:
+    """A local folder holding the Data Docs site of `quality`: the folder itself, or for a bucket a
+    temporary one given the stored results of earlier runs (the index lists them all), whose new and
+    rebuilt files go back to the bucket."""
+    if not location.is_remote(quality):
+        yield Path(quality)
+        return
+    fs, root = location.resolve(quality)
+    with tempfile.TemporaryDirectory(prefix="kcna-etl-docs-") as tmp:
+        stored = {f.path[len(root) + 1:]: f.size for f in fs.get_file_info(
+            pafs.FileSelector(f"{root}/results", recursive=True, allow_not_found=True)) if f.type == pafs.FileType.File}
+        for rel in stored:
+            (Path(tmp) / rel).parent.mkdir(parents=True, exist_ok=True)
+            with fs.open_input_stream(f"{root}/{rel}", compression=None) as src, open(Path(tmp) / rel, "wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+        yield Path(tmp)
+        for path in sorted(p for p in Path(tmp).rglob("*") if p.is_file()):
+            rel = path.relative_to(tmp).as_posix()
+            if stored.get(rel) != path.stat().st_size:
+                with open(path, "rb") as src, fs.open_output_stream(f"{root}/{rel}", compression=None) as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)

@@ -109,6 +109,15 @@ def unnamed_objects(s3_server: dict, location: str) -> list[str]:
                       and k[len(prefix) + 1:].split("/")[0] not in NOT_DATA)  # not folder markers: no glob sees them
 
 
+def staged_objects(s3_server: dict, location: str) -> list[str]:
+    """Objects under the warehouse's `_staging/`, as `<run_id>/<table>/<file>`."""
+    from flows.location import bucket_key, s3_client
+    bucket, prefix = bucket_key(location)
+    with aws(s3_server):
+        found = keys(s3_client(), bucket, f"{prefix}/_staging")
+    return [k[len(prefix) + len("/_staging/"):] for k in found]
+
+
 def sweep_now(s3_server: dict, location: str) -> None:
     """A sweep under the lock with no orphan grace (safe here: no run is uploading)."""
     from flows.store import Warehouse

@@ -5,6 +5,7 @@ the lease lock skips or waits as the local lock does."""
 from __future__ import annotations
 
 import fnmatch
+import os
 import signal
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +16,8 @@ import pytest
 from flows.cli import LOCKED
 from tests.faults.common import assert_same_state, finish
 from tests.faults.conftest import BATCH
-from tests.faults.s3 import (aws, copy_prefix, new_bucket, s3_state, start_s3, sweep_now, unnamed_objects,
-                             upload, working_copy)
+from tests.faults.s3 import (aws, copy_prefix, new_bucket, s3_state, staged_objects, start_s3, sweep_now,
+                             unnamed_objects, upload, working_copy)
 
 SNAPSHOT_RECORD = ".staging/[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9].json"  # written just before the commit PUT
 
@@ -88,16 +89,18 @@ def first(events: list[dict], event: str, glob: str, since: int = 0) -> int:
 
 def kill_points(events: list[dict]) -> dict[str, int]:
     """Events of the run's working copy to kill at: it is first brought to the bucket's snapshot (downloaded),
-    then the run stages, builds and uploads the next; the bucket's commit (one PUT) falls between
-    `about-to-commit` (the snapshot's record is being written) and the next event."""
-    staging = first(events, "os.mkdir", ".staging/*")
-    started = first(events, "os.mkdir", ".snapshots/*.tmp", since=staging)
+    then the workers stage the batches in the bucket (no event here: not this machine's disk), then the run
+    builds and uploads the next snapshot; the bucket's commit (one PUT) falls between `about-to-commit` (the
+    snapshot's record is being written) and the next event."""
+    synced = first(events, "os.rename", "current.tmp")
+    staged = first(events, "shutil.rmtree", ".snapshots/*.tmp", since=synced)  # the build begins
+    started = first(events, "os.mkdir", ".snapshots/*.tmp", since=staged)
     record = first(events, "open", SNAPSHOT_RECORD)
     uploads = first(events, "open", ".snapshots/*.tmp/*.parquet", since=started)  # read to be uploaded
     return {
         "first-touch": 1,
-        "working-copy-syncing": (first(events, "os.mkdir", ".snapshots/*.tmp") + staging) // 2,
-        "staging-created": staging,
+        "working-copy-syncing": (first(events, "os.mkdir", ".snapshots/*.tmp") + synced) // 2,
+        "batches-staged": staged,
         "snapshot-started": started,
         "snapshot-being-built": (started + uploads) // 2,
         "half-uploaded": (uploads + record) // 2,
@@ -108,7 +111,7 @@ def kill_points(events: list[dict]) -> dict[str, int]:
     }
 
 
-POINTS = ["first-touch", "working-copy-syncing", "staging-created", "snapshot-started", "snapshot-being-built",
+POINTS = ["first-touch", "working-copy-syncing", "batches-staged", "snapshot-started", "snapshot-being-built",
           "half-uploaded", "about-to-commit", "just-committed", "working-copy-renamed",
           "summary-being-written"]
 
@@ -135,12 +138,15 @@ def test_s3_sigkill_leaves_before_or_after_then_the_next_run_completes(s3_scenar
     assert_same_state(s3_state(s3_server, wh), s3_scenario.after if committed else s3_scenario.before)
     if point in ("half-uploaded", "about-to-commit"):  # uploaded, not committed: a glob sees them, the read path not
         assert unnamed_objects(s3_server, wh)
+    if POINTS.index("batches-staged") <= POINTS.index(point) <= POINTS.index("about-to-commit"):
+        assert staged_objects(s3_server, wh), "the batches are staged in the bucket"
     # the next run waits out the killed run's lease, sweeps what it left, and completes the work
     run_s3(prefect_server, s3_server, s3_scenario.second_run(wh), cache)
     assert_same_state(s3_state(s3_server, wh), s3_scenario.after)
     # what the killed run uploaded is swept once old enough; the tables stay as they are
     sweep_now(s3_server, wh)
     assert unnamed_objects(s3_server, wh) == []
+    assert staged_objects(s3_server, wh) == []
     assert_same_state(s3_state(s3_server, wh), s3_scenario.after)
 
 
@@ -159,6 +165,42 @@ def test_two_runs_started_together_on_s3_equal_one_run(s3_scenario, s3_server, p
     assert [p.returncode for p in procs] == [0, 0], outs
     assert_same_state(s3_state(s3_server, wh), expected)
     assert sum("new 0," in out for out, _ in outs) == 1, outs  # the second found every page processed
+
+
+def test_workers_stage_in_the_bucket_and_write_nothing_to_the_flow_machines_disk(s3_scenario, s3_server,
+                                                                                prefect_server, tmp_path):
+    """Killed once every batch is staged and validated, before the build: the batches are objects under the
+    run's `_staging/<run_id>/` in the bucket, and the flow machine's working copy holds only the snapshot it
+    downloaded (no staging folder, no batch file, no Great Expectations context). Then, run through, the run
+    deletes its staging and the Data Docs are in the bucket, written there by the worker that built them."""
+    wh = copy_prefix(s3_server, s3_scenario.before_wh, f"s3://{s3_scenario.bucket}/workers")
+    cache = tmp_path / "cache"
+    root = working_copy(s3_server, wh, cache)
+    proc = start_s3(prefect_server, s3_server, s3_scenario.second_run(wh), cache,
+                    inject=["--root", str(root), "--at", str(kill_points(s3_scenario.events)["batches-staged"])])
+    finish(proc)
+    assert proc.returncode == -signal.SIGKILL
+    staged = staged_objects(s3_server, wh)
+    runs = {k.split("/")[0] for k in staged}
+    assert len(runs) == 1, staged
+    batches = {k.split("/")[-1] for k in staged if k.split("/")[1] == "_pages"}
+    assert len(batches) >= 2, staged  # more than one batch, each written by its worker
+    assert {k.split("/")[1] for k in staged} == {"_pages", "articles", "teasers", "mentions", "rejects"}
+    assert all({f"{next(iter(runs))}/{t}/{b}" for t in ("_pages", "articles", "rejects")} <= set(staged)
+               for b in batches)
+    local = sorted(os.path.relpath(os.path.join(d, n), root) for d, _, names in os.walk(root) for n in names
+                   if not os.path.relpath(d, root).startswith(".snapshots"))
+    assert local == [], local
+    # run through: the staging is gone, the Data Docs went to the bucket, not through this machine's disk
+    run_s3(prefect_server, s3_server, s3_scenario.second_run(wh), cache)
+    assert staged_objects(s3_server, wh) == []
+    assert_same_state(s3_state(s3_server, wh), s3_scenario.after)
+    with aws(s3_server):
+        from flows.location import bucket_key, s3_client
+        bucket, prefix = bucket_key(wh)
+        assert s3_client().head_object(Bucket=bucket, Key=f"{prefix}/_quality/index.html")["ContentLength"] > 0
+    assert not (root / "_quality" / "index.html").exists()
+    assert not (root / ".staging").exists()
 
 
 def test_s3_lock_held_skip_and_wait(s3_scenario, s3_server, prefect_server, tmp_path):
