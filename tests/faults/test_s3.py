@@ -191,8 +191,11 @@ def test_workers_stage_in_the_bucket_and_write_nothing_to_the_flow_machines_disk
     local = sorted(os.path.relpath(os.path.join(d, n), root) for d, _, names in os.walk(root) for n in names
                    if not os.path.relpath(d, root).startswith(".snapshots"))
     assert local == [], local
-    # run through: the staging is gone, the Data Docs went to the bucket, not through this machine's disk
+    # run through: its staging is gone (the killed run's stays until it is as old as an orphan), the Data
+    # Docs went to the bucket, not through this machine's disk
     run_s3(prefect_server, s3_server, s3_scenario.second_run(wh), cache)
+    assert sorted(staged_objects(s3_server, wh)) == sorted(staged)
+    sweep_now(s3_server, wh)
     assert staged_objects(s3_server, wh) == []
     assert_same_state(s3_state(s3_server, wh), s3_scenario.after)
     with aws(s3_server):
