@@ -178,8 +178,9 @@ def test_a_worker_that_cannot_see_the_staging_folder_refuses_the_batch(labelled_
 
 def test_s3_input_to_s3_warehouse_on_a_two_worker_cluster_equals_a_local_run(prefect_server, s3_server,
                                                                              labelled_input, kcna_etl, tmp_path):
-    """The workers read their pages from the bucket themselves (their own AWS variables, as on a real
-    cluster); the tables read through the documented read path equal a local process-runner run's."""
+    """The workers read their pages from the bucket themselves and stage their rows there (their own AWS
+    variables, cache and temporary folder, as on another machine); the tables read through the
+    documented read path equal a local process-runner run's."""
     from flows.store import Warehouse
     from tests.faults.s3 import aws, new_bucket, s3_state, start_s3, upload
 
@@ -188,7 +189,9 @@ def test_s3_input_to_s3_warehouse_on_a_two_worker_cluster_equals_a_local_run(pre
     bucket = new_bucket(s3_server, "dask")
     upload(s3_server, labelled_input, f"s3://{bucket}/pages")
     wh = f"s3://{bucket}/warehouse"
-    with cluster(s3_server) as address:
+    elsewhere = {"KCNA_ETL_CACHE": str(tmp_path / "worker-cache"), "TMPDIR": str(tmp_path / "worker-tmp")}
+    (tmp_path / "worker-tmp").mkdir()
+    with cluster(dict(s3_server, **elsewhere)) as address:
         before = executed(address)
         proc = start_s3(prefect_server, s3_server, ["run", "--input", f"s3://{bucket}/pages", "--warehouse", wh,
                                                     "--runner", "dask", "--dask-address", address,
@@ -196,6 +199,10 @@ def test_s3_input_to_s3_warehouse_on_a_two_worker_cluster_equals_a_local_run(pre
         out, err = finish(proc, timeout=600)
         assert proc.returncode == 0, err
         after = executed(address)
+        # the validation's Great Expectations context is in the workers' own temporary folder (a cache)
+        assert list((tmp_path / "worker-tmp").glob("kcna-etl-gx-*"))
+    # nothing of the flow machine's (its working copy under tmp_path/cache) was needed, nor a cache of theirs
+    assert not (tmp_path / "worker-cache").exists()
     n = len(labelled_pages())
     assert f"pages seen {n}: new {n}, duplicates 0, already processed 0, rejected 0, quarantined 0" in out
     assert sum(after[w] - before.get(w, 0) for w in after) >= -(-n // int(BATCH))
