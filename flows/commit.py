@@ -266,8 +266,9 @@ def entity_parts(snapshot: Path, only: pa.Array | None = None) -> Iterator[Part]
 def added_parts(staging: Path, kept: dict[str, pc.Expression | None]) -> Iterator[Part]:
     """The aggregates of the mentions a run writes, a staged batch file at a time (a page's rows
     are all in its batch's files), read as the commit writes them (`kept`)."""
-    sources = {t: {Path(f.path).name: f for f in table_rows(staging, t).get_fragments()} for t in ("mentions", "articles")}
-    schemas = {t: table_rows(staging, t).schema for t in sources}
+    staged_tables = {t: table_rows(staging, t) for t in ("mentions", "articles")}
+    sources = {t: {Path(f.path).name: f for f in d.get_fragments()} for t, d in staged_tables.items()}
+    schemas = {t: d.schema for t, d in staged_tables.items()}
     for name, fragment in sorted(sources["mentions"].items()):
         mentions = fragment.to_table(schema=schemas["mentions"], columns=MENTION_COLUMNS, filter=kept["mentions"])
         if not mentions.num_rows:
