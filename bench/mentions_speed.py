@@ -19,14 +19,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flows.evaluation import LABELS, labelled_articles  # noqa: E402
-from flows.lexicon import lexicon, rules  # noqa: E402
+from kcna_etl.devtools.evaluation import LABELS, labelled_articles  # noqa: E402
+from kcna_etl.transforms.lexicon import lexicon, rules  # noqa: E402
 from tests.conftest import labelled_pages  # noqa: E402
-from transforms.article import rows  # noqa: E402
-from transforms.chrome import clean  # noqa: E402
-from transforms.decode import page_lines  # noqa: E402
-from transforms.mentions import mentions  # noqa: E402
-from transforms.sidebar import split  # noqa: E402
+from kcna_etl.transforms.article import rows  # noqa: E402
+from kcna_etl.transforms.chrome import clean  # noqa: E402
+from kcna_etl.transforms.decode import page_lines  # noqa: E402
+from kcna_etl.transforms.mentions import mentions  # noqa: E402
+from kcna_etl.transforms.sidebar import split  # noqa: E402
 
 
 def bodies() -> list[str]:

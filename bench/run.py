@@ -134,7 +134,7 @@ def run_cli(args: list[str], api_url: str | None, extra_env: dict | None = None,
     env.update(extra_env or {})
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    proc = subprocess.Popen([*(prefix or []), sys.executable, "-m", "flows.cli", *args], env=env, cwd=ROOT,
+    proc = subprocess.Popen([*(prefix or []), sys.executable, "-m", "kcna_etl.cli", *args], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
     done = threading.Event()
@@ -178,7 +178,7 @@ def disk_usage(folder: Path) -> tuple[int, int]:
 
 
 def synth(out: Path, pages: int, seed: str, start: int = 0) -> dict:
-    subprocess.run([sys.executable, "-m", "flows.cli", "synth", "--pages", str(pages), "--out", str(out),
+    subprocess.run([sys.executable, "-m", "kcna_etl.cli", "synth", "--pages", str(pages), "--out", str(out),
                     "--seed", seed, "--start", str(start)], check=True, cwd=ROOT, env=base_env(),
                    stdout=subprocess.DEVNULL)
     return json.loads((out / f"synth-{start}.json").read_text())
@@ -244,13 +244,13 @@ def stage_costs(corpus: Path, limit: int) -> dict:
     """CPU milliseconds per page of each transform, measured in this process on an even sample of pages."""
     import hashlib
     sys.path.insert(0, str(ROOT))
-    from flows.lexicon import lexicon, rules
-    from transforms.article import rows
-    from transforms.chrome import clean
-    from transforms.decode import page_lines
-    from transforms.mentions import mentions
-    from transforms.reject import PageRejected
-    from transforms.sidebar import split
+    from kcna_etl.transforms.lexicon import lexicon, rules
+    from kcna_etl.transforms.article import rows
+    from kcna_etl.transforms.chrome import clean
+    from kcna_etl.transforms.decode import page_lines
+    from kcna_etl.transforms.mentions import mentions
+    from kcna_etl.transforms.reject import PageRejected
+    from kcna_etl.transforms.sidebar import split
     r, lex = rules(), lexicon()
     paths = sorted(p for p in corpus.rglob("*") if p.is_file() and ".json" not in p.name)
     sample = paths[::max(1, len(paths) // limit)][:limit]

@@ -1,5 +1,8 @@
-"""Orchestration of kcna-etl: Prefect flows and tasks, the warehouse, the CLI.
+"""`kcna_etl.flows`: the Prefect flows and tasks, orchestration only.
 
-Parsing lives in `transforms/`; this package reads and writes, batches,
-retries, runs tasks in parallel and reports.
+The flow (`pipeline.py`) lists pages, cuts them into batch tasks (`stages.py`) on
+the task runner (`runners.py`), validates and commits; `backfill.py` and
+`serve.py` run the same flow over chosen pages or on a schedule. Parsing lives in
+`kcna_etl.transforms`, the warehouse in `kcna_etl.storage`, validation and
+reports in `kcna_etl.quality`, the command line in `kcna_etl.cli`.
 """

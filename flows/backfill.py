@@ -6,7 +6,7 @@ pipeline version (`stale`), those whose article was published in a date range
 pages, as a run would). A chosen page brings the pages of the same article
 along (its duplicates, or the page it duplicates), so that which page wins is
 decided again among them. The pipeline then reads only the chosen pages from
-the raw files, and the commit replaces their rows (`flows/commit.py`). A chosen
+the raw files, and the commit replaces their rows (`storage/commit.py`). A chosen
 page whose raw file is no longer in the input keeps its rows; the run summary
 lists it.
 """
@@ -21,16 +21,16 @@ import pyarrow.parquet as pq
 from prefect import flow
 from prefect.states import State
 
-from flows import location
-from flows.commit import Outcome
-from flows.pipeline import IfLocked, pipeline
-from flows.quality import MAX_ERROR_SHARE
-from flows.runners import default_task_runner
-from flows.selection import Selection, chosen
-from flows.stages import Pages
-from flows.store import Warehouse
-from transforms import PIPELINE_VERSION
-from transforms.decode import MAX_TEXT_BYTES
+from kcna_etl.storage import location
+from kcna_etl.storage.commit import Outcome
+from kcna_etl.flows.pipeline import IfLocked, pipeline
+from kcna_etl.quality.report import MAX_ERROR_SHARE
+from kcna_etl.flows.runners import default_task_runner
+from kcna_etl.storage.selection import Selection, chosen
+from kcna_etl.flows.stages import Pages
+from kcna_etl.storage.store import Warehouse
+from kcna_etl.transforms import PIPELINE_VERSION
+from kcna_etl.transforms.decode import MAX_TEXT_BYTES
 
 
 @flow(name="kcna-etl-backfill", log_prints=False, task_runner=default_task_runner())

@@ -32,17 +32,18 @@ from prefect.states import Completed, Failed, State
 from prefect.task_runners import TaskRunner
 from prefect.utilities.annotations import quote
 
-from flows import commit as committing
-from flows import location, quality
-from flows.pages import list_pages, unchanged
-from flows.progress import Progress
-from flows.runners import default_task_runner, reaches, release_memory, worker_pool
-from flows.stages import (Pages, clean_boilerplate, enrich, ingest, split_sidebars, stage, transient, units_for,
+from kcna_etl.storage import commit as committing
+from kcna_etl.storage import location
+from kcna_etl.quality import report as quality
+from kcna_etl.storage.pages import list_pages, unchanged
+from kcna_etl.cli.progress import Progress
+from kcna_etl.flows.runners import default_task_runner, reaches, release_memory, worker_pool
+from kcna_etl.flows.stages import (Pages, clean_boilerplate, enrich, ingest, split_sidebars, stage, transient, units_for,
                           write_winners)
-from flows.store import Warehouse, WarehouseLocked
-from transforms import PIPELINE_VERSION
-from transforms.decode import MAX_TEXT_BYTES
-from transforms.escape import markdown_text
+from kcna_etl.storage.store import Warehouse, WarehouseLocked
+from kcna_etl.transforms import PIPELINE_VERSION
+from kcna_etl.transforms.decode import MAX_TEXT_BYTES
+from kcna_etl.transforms.escape import markdown_text
 
 IfLocked = Literal["wait", "skip"]
 # A backfill's choice of pages: (manifest to skip, selection to keep only) for ingest
@@ -83,7 +84,7 @@ def resolve(store: Warehouse, staging: str) -> committing.Plan:
 @task(name="validate", persist_result=False, cache_policy=NO_CACHE)
 def validate_unit(staging: str, unit: int, today: dt.date) -> quality.Unit:
     """One validation unit of the winners' rows through the Great Expectations suites (in a worker)."""
-    from flows.validation import validate_unit as run  # Great Expectations: in the workers only
+    from kcna_etl.quality.validation import validate_unit as run  # Great Expectations: in the workers only
     return run(staging, unit, today)
 
 
@@ -91,7 +92,7 @@ def validate_unit(staging: str, unit: int, today: dt.date) -> quality.Unit:
 def data_docs(staging: str, today: dt.date, warehouse: str, run_id: str, validation: quality.Validation) -> dict:
     """The run's Great Expectations Data Docs under `<warehouse>/_quality/` (in a worker, which reaches the
     warehouse's location itself)."""
-    from flows.validation import write_docs
+    from kcna_etl.quality.validation import write_docs
     reaches(warehouse)
     return write_docs(staging, today, location.join(warehouse, "_quality"), run_id, validation)
 

@@ -28,7 +28,7 @@ import pyarrow as pa
 from prefect.context import FlowRunContext
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from flows.location import is_remote
+from kcna_etl.storage.location import is_remote
 
 RUNNERS = ("process", "thread", "dask")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import zoneinfo
 
-from flows import location
+from kcna_etl.storage import location
 
 def problem(cron: str, timezone: str) -> str | None:
     """Mistakes in the schedule, told before anything is registered."""
@@ -39,7 +39,7 @@ def serve(name: str, cron: str, timezone: str, parameters: dict) -> None:
     from prefect.schedules import Cron
     from prefect.types.entrypoint import EntrypointType
 
-    from flows.pipeline import kcna_etl
+    from kcna_etl.flows.pipeline import kcna_etl
 
     parameters = dict(parameters, input=location.normalize(parameters["input"]),
                       warehouse=location.normalize(parameters["warehouse"]), show_progress=False)

@@ -21,17 +21,17 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from flows import location
-from flows.lexicon import lexicon, rules
-from flows.pages import Unreadable, read_page, shown_path
-from transforms import PIPELINE_VERSION
-from transforms.article import Rows, rows
-from transforms.chrome import Cleaned, clean
-from transforms.decode import page_lines
-from transforms.derived import with_check_columns
-from transforms.reject import PageRejected
-from transforms.schema import ARTICLES, MENTIONS, REJECTS, TEASERS, with_partitions
-from transforms.sidebar import Split, split
+from kcna_etl.storage import location
+from kcna_etl.transforms.lexicon import lexicon, rules
+from kcna_etl.storage.pages import Unreadable, read_page, shown_path
+from kcna_etl.transforms import PIPELINE_VERSION
+from kcna_etl.transforms.article import Rows, rows
+from kcna_etl.transforms.chrome import Cleaned, clean
+from kcna_etl.transforms.decode import page_lines
+from kcna_etl.transforms.derived import with_check_columns
+from kcna_etl.transforms.reject import PageRejected
+from kcna_etl.transforms.schema import ARTICLES, MENTIONS, REJECTS, TEASERS, with_partitions
+from kcna_etl.transforms.sidebar import Split, split
 
 
 

@@ -30,13 +30,13 @@ def labelled_pages() -> list[tuple[Path, dict]]:
 
 @pytest.fixture(scope="session")
 def rules():
-    from flows.lexicon import rules as load
+    from kcna_etl.transforms.lexicon import rules as load
     return load()
 
 
 @pytest.fixture(scope="session")
 def lex():
-    from flows.lexicon import lexicon as load
+    from kcna_etl.transforms.lexicon import lexicon as load
     return load()
 
 
@@ -100,7 +100,7 @@ def s3_server() -> dict:
 
 def cli_command(args, inject: list[str] | None = None) -> list[str]:
     """`kcna-etl ARGS`, under the fault injector `tests.faults.inject` when `inject` gives its options."""
-    cli = ["-m", "tests.faults.inject", *inject, "--"] if inject else ["-m", "flows.cli"]
+    cli = ["-m", "tests.faults.inject", *inject, "--"] if inject else ["-m", "kcna_etl.cli"]
     return [sys.executable, *cli, *args]
 
 
@@ -148,7 +148,7 @@ def flow_run_named(prefect_server: dict, name: str) -> tuple:
 def duck_table(warehouse: Path, table: str):
     """A table read back as a data engineer would: DuckDB over the Hive folders."""
     import duckdb
-    from transforms.schema import PARTITIONED
+    from kcna_etl.transforms.schema import PARTITIONED
     types = ", hive_types={'year': INTEGER, 'source_slug': VARCHAR}" if table in PARTITIONED else ""
     return duckdb.connect().execute(
         f"select * from read_parquet('{warehouse}/{table}/**/*.parquet', hive_partitioning=true, "

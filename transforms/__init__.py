@@ -2,7 +2,7 @@
 
 Nothing here touches Prefect, the file system or global state. The data that
 drives the parsing (chrome patterns, outlets, month names, entity aliases) is
-passed in as a `Rules` object built by `transforms.rules.rules_from` from the
+passed in as a `Rules` object built by `kcna_etl.transforms.rules.rules_from` from the
 versioned files in `transforms/lexicon/`.
 """
 

@@ -2,7 +2,7 @@
 
 Takes: the raw identity of a page (path, sha256), its `Cleaned` header and its
 `Split`. Returns: `Rows` (one article row, its teaser rows and mention rows)
-as plain dicts keyed by the column names of `transforms.schema`.
+as plain dicts keyed by the column names of `kcna_etl.transforms.schema`.
 """
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from transforms import PIPELINE_VERSION
-from transforms.chrome import Cleaned, body_paragraphs
-from transforms.dateline import dateline
-from transforms.mentions import Lexicon, mentions
-from transforms.reject import PageRejected
-from transforms.rules import Rules
-from transforms.schema import partition_of
-from transforms.sidebar import Split
+from kcna_etl.transforms import PIPELINE_VERSION
+from kcna_etl.transforms.chrome import Cleaned, body_paragraphs
+from kcna_etl.transforms.dateline import dateline
+from kcna_etl.transforms.mentions import Lexicon, mentions
+from kcna_etl.transforms.reject import PageRejected
+from kcna_etl.transforms.rules import Rules
+from kcna_etl.transforms.schema import partition_of
+from kcna_etl.transforms.sidebar import Split
 
 _WORD = re.compile(r"\w+(?:['\u2019.\-]\w+)*")
 _SPACE = re.compile(r"\s+")

@@ -13,8 +13,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from transforms import dates
-from transforms.rules import Rules
+from kcna_etl.transforms import dates
+from kcna_etl.transforms.rules import Rules
 
 HEADER_SPAN = 150  # the metadata line sits near the top, below at most some lines of site chrome
 MAX_TITLE = 300

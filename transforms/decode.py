@@ -15,8 +15,8 @@ import zlib
 
 from dataclasses import dataclass
 
-from transforms.html import html_lines
-from transforms.reject import PageRejected
+from kcna_etl.transforms.html import html_lines
+from kcna_etl.transforms.reject import PageRejected
 
 GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")

@@ -7,7 +7,7 @@ that the expectation suites compare columns row by row without a join.
 """
 from __future__ import annotations
 
-from transforms.article import Rows
+from kcna_etl.transforms.article import Rows
 
 ARTICLE_COLUMNS = ("first_paragraph",)
 MENTION_COLUMNS = ("body_length", "body_slice")

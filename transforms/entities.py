@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from transforms.schema import ENTITIES
+from kcna_etl.transforms.schema import ENTITIES
 
 
 def folded(surface: pa.ChunkedArray) -> pa.ChunkedArray:

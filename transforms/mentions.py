@@ -24,9 +24,9 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
-from transforms.dateline import dateline
-from transforms.rules import Rules
-from transforms.schema import slug
+from kcna_etl.transforms.dateline import dateline
+from kcna_etl.transforms.rules import Rules
+from kcna_etl.transforms.schema import slug
 
 APOS = "['\u2019]"
 GAP = "[ \u00a0]+"

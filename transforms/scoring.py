@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
-from transforms.markup import Label, folded
-from transforms.mentions import Mention
+from kcna_etl.transforms.markup import Label, folded
+from kcna_etl.transforms.mentions import Mention
 
 TYPES = ("person", "organization", "place")
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from transforms import dates
-from transforms.rules import Rules
+from kcna_etl.transforms import dates
+from kcna_etl.transforms.rules import Rules
 
 @dataclass(frozen=True)
 class Teaser:

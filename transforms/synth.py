@@ -31,7 +31,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
-from transforms.schema import slug
+from kcna_etl.transforms.schema import slug
 
 LATEST = dt.date(2026, 11, 24)  # fixed, so that a seed gives the same corpus on every day
 EARLIEST = dt.date(1997, 1, 1)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.pages import is_page, shown_path
+from kcna_etl.storage.pages import is_page, shown_path
 from tests.conftest import ROOT, cli_command, cli_env, duck_table
 
 TABLES = ("articles", "teasers", "mentions", "rejects", "_manifest")

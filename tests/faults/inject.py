@@ -112,7 +112,7 @@ def main() -> int:
     if os.getpgid(0) != os.getpid():
         os.setpgid(0, 0)  # a group of our own: `kill` must reach our workers and nothing else
     install(opts.root, opts.trace, opts.at, opts.on, opts.do)
-    from flows.cli import main as cli
+    from kcna_etl.cli.main import main as cli
     return cli(argv[split + 1:])
 
 

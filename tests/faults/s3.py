@@ -28,7 +28,7 @@ def aws(s3_server: dict) -> None:
 
 
 def new_bucket(s3_server: dict, name: str) -> str:
-    from flows.location import s3_client
+    from kcna_etl.storage.location import s3_client
     bucket = f"{name}-{uuid.uuid4().hex[:10]}"
     with aws(s3_server):
         s3_client().create_bucket(Bucket=bucket)
@@ -36,7 +36,7 @@ def new_bucket(s3_server: dict, name: str) -> str:
 
 
 def upload(s3_server: dict, folder: Path, location: str) -> None:
-    from flows.location import bucket_key, s3_client
+    from kcna_etl.storage.location import bucket_key, s3_client
     bucket, prefix = bucket_key(location)
     with aws(s3_server):
         client = s3_client()
@@ -46,7 +46,7 @@ def upload(s3_server: dict, folder: Path, location: str) -> None:
 
 def copy_prefix(s3_server: dict, src: str, dst: str) -> str:
     """Copy every object under `src` to `dst` (a warehouse copied is the same warehouse: names are relative)."""
-    from flows.location import bucket_key, s3_client
+    from kcna_etl.storage.location import bucket_key, s3_client
     (sb, sp), (db, dp) = bucket_key(src), bucket_key(dst)
     with aws(s3_server):
         client = s3_client()
@@ -71,14 +71,14 @@ def start_s3(prefect_server: dict, s3_server: dict, args: list[str], cache: Path
 
 
 def working_copy(s3_server: dict, location: str, cache: Path) -> Path:
-    from flows.store import Warehouse
+    from kcna_etl.storage.store import Warehouse
     with aws(s3_server), mock.patch.dict(os.environ, {"KCNA_ETL_CACHE": str(cache)}):
         return Warehouse(location).root
 
 
 def s3_state(s3_server: dict, location: str) -> dict[str, pd.DataFrame]:
     """Every table as DuckDB reads the pyarrow dataset of the current snapshot, as `state` orders a local one."""
-    from flows.store import Warehouse
+    from kcna_etl.storage.store import Warehouse
     out = {}
     with aws(s3_server):
         w = Warehouse(location)
@@ -95,9 +95,9 @@ def s3_state(s3_server: dict, location: str) -> dict[str, pd.DataFrame]:
 
 def unnamed_objects(s3_server: dict, location: str) -> list[str]:
     """Data objects that no kept snapshot names: what a plain glob sees beyond the committed tables."""
-    from flows.location import bucket_key, s3_client
-    from flows.objectstore import NOT_DATA
-    from flows.store import Warehouse
+    from kcna_etl.storage.location import bucket_key, s3_client
+    from kcna_etl.storage.objectstore import NOT_DATA
+    from kcna_etl.storage.store import Warehouse
     bucket, prefix = bucket_key(location)
     with aws(s3_server):
         w = Warehouse(location)
@@ -111,7 +111,7 @@ def unnamed_objects(s3_server: dict, location: str) -> list[str]:
 
 def staged_objects(s3_server: dict, location: str) -> list[str]:
     """Objects under the warehouse's `_staging/`, as `<run_id>/<table>/<file>`."""
-    from flows.location import bucket_key, s3_client
+    from kcna_etl.storage.location import bucket_key, s3_client
     bucket, prefix = bucket_key(location)
     with aws(s3_server):
         found = keys(s3_client(), bucket, f"{prefix}/_staging")
@@ -120,7 +120,7 @@ def staged_objects(s3_server: dict, location: str) -> list[str]:
 
 def sweep_now(s3_server: dict, location: str) -> None:
     """A sweep under the lock with no orphan grace (safe here: no run is uploading)."""
-    from flows.store import Warehouse
+    from kcna_etl.storage.store import Warehouse
     with aws(s3_server), mock.patch.dict(os.environ, {"KCNA_ETL_ORPHAN_SECONDS": "0"}):
         w = Warehouse(location).open()
         with w.locked("test-sweep", 30):

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from tests.conftest import duck_table
 from tests.faults.common import last_summary, page
-from transforms.schema import PARTITIONED
+from kcna_etl.transforms.schema import PARTITIONED
 
 
 def hostile_outlets(escape_to: Path) -> list[str]:

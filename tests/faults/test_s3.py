@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flows.cli import LOCKED
+from kcna_etl.cli.main import LOCKED
 from tests.faults.common import assert_same_state, finish
 from tests.faults.conftest import BATCH
 from tests.faults.s3 import (aws, copy_prefix, new_bucket, s3_state, staged_objects, start_s3, sweep_now,
@@ -75,7 +75,7 @@ def test_s3_input_to_s3_warehouse_equals_a_local_run_row_for_row(s3_scenario, sc
     assert_same_state(without_mtimes(s3_scenario.before), without_mtimes(scenario.before))
     assert_same_state(without_mtimes(s3_scenario.after), without_mtimes(scenario.after))
     # the derived table too, through the same read path on both
-    from flows.store import Warehouse
+    from kcna_etl.storage.store import Warehouse
     local = Warehouse(scenario.before_wh.parent / "reference").table("entities").to_table()
     with aws(s3_server):
         remote = Warehouse(f"s3://{s3_scenario.bucket}/reference").table("entities").to_table()
@@ -201,7 +201,7 @@ def test_workers_stage_in_the_bucket_and_write_nothing_to_the_flow_machines_disk
     assert staged_objects(s3_server, wh) == []
     assert_same_state(s3_state(s3_server, wh), s3_scenario.after)
     with aws(s3_server):
-        from flows.location import bucket_key, s3_client
+        from kcna_etl.storage.location import bucket_key, s3_client
         bucket, prefix = bucket_key(wh)
         assert s3_client().head_object(Bucket=bucket, Key=f"{prefix}/_quality/index.html")["ContentLength"] > 0
     assert not (root / "_quality" / "index.html").exists()
@@ -209,7 +209,7 @@ def test_workers_stage_in_the_bucket_and_write_nothing_to_the_flow_machines_disk
 
 
 def test_s3_lock_held_skip_and_wait(s3_scenario, s3_server, prefect_server, tmp_path):
-    from flows.store import Warehouse
+    from kcna_etl.storage.store import Warehouse
     wh = copy_prefix(s3_server, s3_scenario.before_wh, f"s3://{s3_scenario.bucket}/locked")
     with aws(s3_server), Warehouse(wh).open().locked("holder-run", 0):
         skip = start_s3(prefect_server, s3_server, s3_scenario.second_run(wh) + ["--if-locked", "skip"],
@@ -225,7 +225,7 @@ def test_s3_lock_held_skip_and_wait(s3_scenario, s3_server, prefect_server, tmp_
 
 
 def test_compact_on_s3_keeps_the_rows_and_merges_files(s3_scenario, s3_server, prefect_server, tmp_path):
-    from flows.store import Warehouse
+    from kcna_etl.storage.store import Warehouse
     wh = copy_prefix(s3_server, f"s3://{s3_scenario.bucket}/reference", f"s3://{s3_scenario.bucket}/compact")
 
     def files() -> int:  # data files of the current snapshot

@@ -23,11 +23,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from flows.store import Warehouse
+from kcna_etl.storage.store import Warehouse
 from tests.conftest import ROOT, duck_table, flow_run_named, labelled_pages
 from tests.flows.test_pipeline import TABLES, assert_same_tables, changed_copy, snapshot
-from transforms import PIPELINE_VERSION
-from transforms.schema import page_key
+from kcna_etl.transforms import PIPELINE_VERSION
+from kcna_etl.transforms.schema import page_key
 
 OLD = "0.9.0"
 THREADS = ("--runner", "thread")  # the runner does not matter here; the process pool is tested elsewhere

@@ -11,12 +11,12 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from flows.commit import outlet_sizes, passes, table_rows, write_partitioned
-from flows.pages import list_pages
-from flows.stages import clean_boilerplate, enrich, ingest, split_sidebars, stage
-from flows.synth import write_corpus
-from transforms.decode import MAX_TEXT_BYTES
-from transforms.schema import PARTITIONING, TABLES
+from kcna_etl.storage.commit import outlet_sizes, passes, table_rows, write_partitioned
+from kcna_etl.storage.pages import list_pages
+from kcna_etl.flows.stages import clean_boilerplate, enrich, ingest, split_sidebars, stage
+from kcna_etl.devtools.synth import write_corpus
+from kcna_etl.transforms.decode import MAX_TEXT_BYTES
+from kcna_etl.transforms.schema import PARTITIONING, TABLES
 
 PARTITIONED = ("articles", "teasers", "mentions")
 UNITS = 3

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import duck_table
-from transforms.schema import TABLES
+from kcna_etl.transforms.schema import TABLES
 
 RUNS = 3
 

@@ -150,8 +150,8 @@ def test_a_served_run_takes_the_dask_runner_from_the_environment(monkeypatch):
     flow run (a child process) builds its task runner from; without an address, a local cluster."""
     from prefect_dask import DaskTaskRunner
 
-    from flows import serve
-    from flows.runners import default_task_runner
+    from kcna_etl.flows import serve
+    from kcna_etl.flows.runners import default_task_runner
 
     for name in ("KCNA_ETL_RUNNER", "KCNA_ETL_WORKERS", "KCNA_ETL_DASK_ADDRESS"):
         monkeypatch.setenv(name, "")  # restored (removed) after the test: use_runner sets them
@@ -166,8 +166,8 @@ def test_a_served_run_takes_the_dask_runner_from_the_environment(monkeypatch):
 def test_a_worker_that_cannot_see_the_staging_folder_refuses_the_batch(labelled_input, tmp_path):
     """A Dask worker on another machine than the flow, with the warehouse on the flow's local disk, must
     fail the batch rather than write its rows to a disk of its own (where the commit would never see them)."""
-    from flows.pipeline import process_batch
-    from flows.runners import Unreachable
+    from kcna_etl.flows.pipeline import process_batch
+    from kcna_etl.flows.runners import Unreachable
 
     elsewhere = tmp_path / "flow-host" / ".staging" / "run"
     with pytest.raises(Unreachable, match="cannot see .*flow-host"):
@@ -181,7 +181,7 @@ def test_s3_input_to_s3_warehouse_on_a_two_worker_cluster_equals_a_local_run(pre
     """The workers read their pages from the bucket themselves and stage their rows there (their own AWS
     variables, cache and temporary folder, as on another machine); the tables read through the
     documented read path equal a local process-runner run's."""
-    from flows.store import Warehouse
+    from kcna_etl.storage.store import Warehouse
     from tests.faults.s3 import aws, new_bucket, s3_state, start_s3, upload
 
     local = tmp_path / "local"

@@ -12,11 +12,11 @@ import shutil
 
 import duckdb
 
-from flows.commit import entity_parts, write_entities
-from flows.store import Warehouse
+from kcna_etl.storage.commit import entity_parts, write_entities
+from kcna_etl.storage.store import Warehouse
 from tests.conftest import SAMPLES, labelled_pages
 from tests.flows.test_pipeline import changed_copy
-from transforms.entities import from_parts
+from kcna_etl.transforms.entities import from_parts
 
 HIVE = "hive_partitioning = true, hive_types = {'year': INTEGER, 'source_slug': VARCHAR}"
 
@@ -55,8 +55,8 @@ def assert_current(wh) -> list[tuple]:
 
 
 def test_a_snapshot_without_stored_aggregates_is_rebuilt_in_full(tmp_path):
-    from flows.commit import read_state
-    from transforms.schema import ENTITY_NAMES
+    from kcna_etl.storage.commit import read_state
+    from kcna_etl.transforms.schema import ENTITY_NAMES
     snap = tmp_path / "snap"
     assert write_entities(snap, "r", iter(()), set()) == 0  # no mentions, no state: an empty table and state
     assert read_state(snap, "_entity_names", ENTITY_NAMES).num_rows == 0

@@ -1,4 +1,4 @@
-"""`kcna-etl eval-mentions` and the labelled set it scores against (`flows/evaluation.py`)."""
+"""`kcna-etl eval-mentions` and the labelled set it scores against (`devtools/evaluation.py`)."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from flows.evaluation import LABELS, evaluate, labelled_articles, labels_json
+from kcna_etl.devtools.evaluation import LABELS, evaluate, labelled_articles, labels_json
 from tests.conftest import ROOT
 
 FLOORS = json.loads((LABELS / "floors.json").read_text())
@@ -38,7 +38,7 @@ def test_quality_stays_above_its_committed_floor(evaluation, which, type_):
 
 
 def test_the_cli_reports_every_type(tmp_path):
-    p = subprocess.run([sys.executable, "-m", "flows.cli", "eval-mentions"], cwd=ROOT, capture_output=True,
+    p = subprocess.run([sys.executable, "-m", "kcna_etl.cli", "eval-mentions"], cwd=ROOT, capture_output=True,
                        text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     for line in ("person", "organization", "place", "labelled pages: 44"):
@@ -48,7 +48,7 @@ def test_the_cli_reports_every_type(tmp_path):
 def test_bad_markup_is_one_clear_line(tmp_path):
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "001_x_2020.txt").write_text("source: x\n\nthe [[place:Kosan County]", encoding="utf-8")
-    p = subprocess.run([sys.executable, "-m", "flows.cli", "eval-mentions", "--labels", str(tmp_path)], cwd=ROOT,
+    p = subprocess.run([sys.executable, "-m", "kcna_etl.cli", "eval-mentions", "--labels", str(tmp_path)], cwd=ROOT,
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 2
     assert "001_x_2020.txt: line 3, column 5: unbalanced" in p.stderr

@@ -6,8 +6,8 @@ import gzip
 
 import pytest
 
-from flows import location
-from flows.pages import Unreadable, list_pages, read_page, unchanged
+from kcna_etl.storage import location
+from kcna_etl.storage.pages import Unreadable, list_pages, read_page, unchanged
 from tests.faults.s3 import aws, new_bucket, upload
 
 

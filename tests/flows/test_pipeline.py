@@ -222,7 +222,7 @@ def test_the_page_size_limit_is_an_option(kcna_etl, tmp_path):
 def test_a_run_that_finds_the_warehouse_locked_waits_or_skips_with_a_clear_line(kcna_etl, prefect_server, tmp_path):
     """While another run holds the warehouse: `--if-locked skip` exits at once (75) and its flow run ends
     Completed as `Skipped`; the default waits up to `--lock-timeout` and then fails (1). Nothing is written."""
-    from flows.store import Warehouse
+    from kcna_etl.storage.store import Warehouse
     from tests.conftest import flow_run_named
 
     inp = tmp_path / "in"

@@ -1,9 +1,9 @@
-"""Progress lines for people watching a long run: `flows/progress.py`."""
+"""Progress lines for people watching a long run: `cli/progress.py`."""
 from __future__ import annotations
 
 import io
 
-from flows.progress import Progress
+from kcna_etl.cli.progress import Progress
 
 
 def test_progress_reports_done_of_total_rate_and_time_left():

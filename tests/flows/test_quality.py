@@ -1,9 +1,9 @@
-"""The quality report without Great Expectations (`flows/quality.py`): status, adding units up, escaping."""
+"""The quality report without Great Expectations (`quality/report.py`): status, adding units up, escaping."""
 from __future__ import annotations
 
 import numpy as np
 
-from flows.quality import Check, Unit, markdown, md, merge, plain, status_of, summary, text
+from kcna_etl.quality.report import Check, Unit, markdown, md, merge, plain, status_of, summary, text
 
 
 def check(name: str, severity: str = "error", rows: int = 100, failing: int = 0, unit: int = 0) -> Check:

@@ -7,7 +7,7 @@ import re
 import pytest
 from dateutil.parser import ParserError, parse
 
-from flows.pipeline import new_run_id
+from kcna_etl.flows.pipeline import new_run_id
 
 
 def test_run_ids_sort_by_time_and_never_parse_as_times():

@@ -1,4 +1,4 @@
-"""Which pages a backfill chooses from the manifest (`flows/selection.py`), without Prefect."""
+"""Which pages a backfill chooses from the manifest (`storage/selection.py`), without Prefect."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,8 +6,8 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from flows.selection import Selection, chosen, older
-from transforms.schema import MANIFEST
+from kcna_etl.storage.selection import Selection, chosen, older
+from kcna_etl.transforms.schema import MANIFEST
 
 
 def manifest(*rows: tuple) -> pa.Table:

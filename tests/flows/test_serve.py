@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 
-from flows.cli import parser
-from flows.quality import MAX_ERROR_SHARE
+from kcna_etl.cli.main import parser
+from kcna_etl.quality.report import MAX_ERROR_SHARE
 from tests.conftest import ROOT, SAMPLES, duck_table, prefect_client
 from tests.flows.test_pipeline import assert_added_exactly, assert_same_tables, changed_copy, snapshot
-from transforms.decode import MAX_TEXT_BYTES
+from kcna_etl.transforms.decode import MAX_TEXT_BYTES
 
 STARTUP = 120  # seconds for a serving process or a worker to register
 RUN = 300  # seconds for a triggered run to finish
@@ -103,7 +103,7 @@ def test_served_deployment_runs_when_triggered_and_a_new_page_adds_exactly_its_r
     kcna_etl("run", "--input", str(inp), "--warehouse", str(reference))
     name = f"served-{os.getpid()}"
     # a schedule that will not fire while the test runs: runs come from the API only
-    cmd = [sys.executable, "-m", "flows.cli", "serve", "--input", str(inp), "--warehouse", str(wh),
+    cmd = [sys.executable, "-m", "kcna_etl.cli", "serve", "--input", str(inp), "--warehouse", str(wh),
            "--cron", "30 4 1 1 *", "--timezone", "Asia/Pyongyang", "--name", name]
     with process(cmd, environment(prefect_server), log) as proc, prefect_client(prefect_server) as c:
         deployment = eventually(lambda: c.read_deployment_by_name(f"kcna-etl/{name}"), STARTUP, proc, log)

@@ -1,5 +1,5 @@
-"""The warehouse commit without Prefect: snapshots, sweeping, winners, listing (`flows/store.py`,
-`flows/commit.py`, `flows/pages.py`)."""
+"""The warehouse commit without Prefect: snapshots, sweeping, winners, listing (`storage/store.py`,
+`storage/commit.py`, `storage/pages.py`)."""
 from __future__ import annotations
 
 import os
@@ -9,11 +9,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.commit import Quarantine, commit, plan, resolve
-from flows.pages import Unreadable, list_pages, read_page, shown_path
-from flows.stages import STAGED_PAGES
-from flows.store import Warehouse
-from transforms.schema import REJECTS
+from kcna_etl.storage.commit import Quarantine, commit, plan, resolve
+from kcna_etl.storage.pages import Unreadable, list_pages, read_page, shown_path
+from kcna_etl.flows.stages import STAGED_PAGES
+from kcna_etl.storage.store import Warehouse
+from kcna_etl.transforms.schema import REJECTS
 
 
 def page(path, sha, outcome="article", article=None):
@@ -149,7 +149,7 @@ def test_a_file_name_that_is_not_utf8_is_shown_with_escapes():
 
 def test_removing_rows_from_a_snapshot_being_built_leaves_the_published_one_as_it_was(tmp_path):
     """The new snapshot's files are hard links to the current one's: rows are removed into new files."""
-    from flows.store import remove_rows
+    from kcna_etl.storage.store import remove_rows
 
     store = Warehouse(tmp_path / "wh").open()
     rows = [{"raw_path": f"{i}.txt", "raw_sha256": f"s{i}", "stage": "ingest", "reason": "empty file",

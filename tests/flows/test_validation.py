@@ -23,18 +23,18 @@ from typing import Callable
 import pyarrow.parquet as pq
 import pytest
 
-from flows import quality
-from flows.commit import ROW_TABLES, Plan, commit, quarantine_of
-from flows.lexicon import lexicon, rules
-from flows.stages import write_staged, write_winners
-from flows.store import Warehouse
-from flows.suites import load_suites
-from flows.validation import validate_unit, write_docs
+from kcna_etl.quality import report as quality
+from kcna_etl.storage.commit import ROW_TABLES, Plan, commit, quarantine_of
+from kcna_etl.transforms.lexicon import lexicon, rules
+from kcna_etl.flows.stages import write_staged, write_winners
+from kcna_etl.storage.store import Warehouse
+from kcna_etl.quality.suites import load_suites
+from kcna_etl.quality.validation import validate_unit, write_docs
 from tests.conftest import SAMPLES, duck_table
-from transforms.article import Rows, rows
-from transforms.chrome import clean
-from transforms.decode import page_lines
-from transforms.sidebar import split
+from kcna_etl.transforms.article import Rows, rows
+from kcna_etl.transforms.chrome import clean
+from kcna_etl.transforms.decode import page_lines
+from kcna_etl.transforms.sidebar import split
 
 RUN_ID = "20260630T000000Z-crafted0"
 RUN_DATE = dt.date(2026, 6, 30)

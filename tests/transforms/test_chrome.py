@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from transforms.chrome import body_paragraphs, clean
+from kcna_etl.transforms.chrome import body_paragraphs, clean
 
 HEADED = """December 05, 2025Dec 05, 2025
 KCNA KCNA.kp (En)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.dateline import Dateline, dateline
+from kcna_etl.transforms.dateline import Dateline, dateline
 
 
 @pytest.mark.parametrize("lead, want", [

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from transforms import dates
+from kcna_etl.transforms import dates
 
 
 @pytest.mark.parametrize("text, want", [

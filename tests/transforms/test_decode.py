@@ -5,8 +5,8 @@ import gzip
 
 import pytest
 
-from transforms.decode import page_lines
-from transforms.reject import PageRejected
+from kcna_etl.transforms.decode import page_lines
+from kcna_etl.transforms.reject import PageRejected
 
 
 def test_gzip_crlf_bom_and_edge_spaces():

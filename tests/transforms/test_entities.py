@@ -5,8 +5,8 @@ import datetime as dt
 
 import pyarrow as pa
 
-from transforms.entities import entities
-from transforms.schema import ENTITIES
+from kcna_etl.transforms.entities import entities
+from kcna_etl.transforms.schema import ENTITIES
 
 
 def mentions_table(rows):

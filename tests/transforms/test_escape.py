@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from transforms.escape import markdown_text
+from kcna_etl.transforms.escape import markdown_text
 
 RENDER = MarkdownIt("commonmark").enable("table")
 TABLE_TAGS = {"table", "thead", "tbody", "tr", "th", "td"}

@@ -1,7 +1,7 @@
 """HTML to the text page's line stream: `transforms/html.py`."""
 from __future__ import annotations
 
-from transforms.html import html_lines
+from kcna_etl.transforms.html import html_lines
 
 PAGE = """<!doctype html><html><head><title>Factory Built | Aggregator</title>
 <style>p { color: red }</style><script>var headline = "Wrong";</script></head>

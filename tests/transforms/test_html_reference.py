@@ -15,8 +15,8 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import Declaration, Doctype, ProcessingInstruction
 
 from tests.conftest import labelled_pages
-from transforms.decode import decoded, decompress
-from transforms.html import BLOCKS, DROPPED, html_lines
+from kcna_etl.transforms.decode import decoded, decompress
+from kcna_etl.transforms.html import BLOCKS, DROPPED, html_lines
 
 _FOLD = re.compile(r"[ \t\n\r\f]+")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -100,8 +100,8 @@ def test_labelled_pages_read_as_with_beautifulsoup(path):
 
 
 def test_generated_pages_read_as_with_beautifulsoup():
-    from flows.synth import vocabulary
-    from transforms.synth import corpus
+    from kcna_etl.devtools.synth import vocabulary
+    from kcna_etl.transforms.synth import corpus
     pages = [p for p in corpus(vocabulary(), "html-reference", 400) if p.kind == "html"]
     assert len(pages) > 40
     for p in pages:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.markup import MarkupError, labelled
+from kcna_etl.transforms.markup import MarkupError, labelled
 
 ARTICLE = (
     "source: KCNA.kp (En)\npublished: 2024-06-19\n\n"

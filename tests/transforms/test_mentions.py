@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.mentions import mentions
+from kcna_etl.transforms.mentions import mentions
 
 
 def found(body, lex, type_=None):

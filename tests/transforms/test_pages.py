@@ -11,10 +11,10 @@ import pytest
 
 from tests.conftest import labelled_pages
 from tests.reading import name_key, norm
-from transforms.article import rows
-from transforms.chrome import clean
-from transforms.decode import page_lines
-from transforms.sidebar import split
+from kcna_etl.transforms.article import rows
+from kcna_etl.transforms.chrome import clean
+from kcna_etl.transforms.decode import page_lines
+from kcna_etl.transforms.sidebar import split
 
 PAGES = labelled_pages()
 

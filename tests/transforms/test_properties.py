@@ -20,15 +20,15 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flows.lexicon import lexicon, rules
-from transforms.article import rows
-from transforms.chrome import clean
-from flows.suites import load_suites, patterns_of, suite_parameters
-from transforms.decode import page_lines, text_lines
-from transforms.mentions import mentions
-from transforms.reject import PageRejected
-from transforms.schema import slug
-from transforms.sidebar import split
+from kcna_etl.transforms.lexicon import lexicon, rules
+from kcna_etl.transforms.article import rows
+from kcna_etl.transforms.chrome import clean
+from kcna_etl.quality.suites import load_suites, patterns_of, suite_parameters
+from kcna_etl.transforms.decode import page_lines, text_lines
+from kcna_etl.transforms.mentions import mentions
+from kcna_etl.transforms.reject import PageRejected
+from kcna_etl.transforms.schema import slug
+from kcna_etl.transforms.sidebar import split
 
 # Page-like lines: chrome, dates, names and free text, in any order.
 LINE = st.one_of(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.schema import ARTICLES, MENTIONS, REJECTS, TEASERS, schema_markdown, slug
+from kcna_etl.transforms.schema import ARTICLES, MENTIONS, REJECTS, TEASERS, schema_markdown, slug
 
 CONTRACT = {
     "articles": {"article_id": "string", "source": "string", "title": "string", "published_date": "date32[day]",

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.markup import labelled
-from transforms.mentions import Mention
-from transforms.scoring import Tally, scored_names, scored_spans
+from kcna_etl.transforms.markup import labelled
+from kcna_etl.transforms.mentions import Mention
+from kcna_etl.transforms.scoring import Tally, scored_names, scored_spans
 
 ARTICLE = labelled("source: x\n\n[[person:Putin|Vladimir Vladimirovich Putin]] met [[person:Ri Il Hwan]] "
                    "in [[place:Moscow]] and the [[organization:WPK|Workers' Party of Korea]].")

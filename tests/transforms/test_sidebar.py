@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from transforms.sidebar import split
+from kcna_etl.transforms.sidebar import split
 
 S1 = "Pyongyang, December 4 (KCNA) -- South Phyongan Province in the DPRK has newly built the Institute of"
 S2 = "Pyongyang, December 3 (KCNA) -- Pak Thae Song, premier of the Cabinet, sent a message of greeting to"

@@ -8,13 +8,13 @@ from collections import Counter
 
 import pytest
 
-from flows.synth import vocabulary
-from transforms import synth
-from transforms.article import canonical_text, rows
-from transforms.chrome import clean
-from transforms.decode import page_lines
-from transforms.reject import PageRejected
-from transforms.sidebar import split
+from kcna_etl.devtools.synth import vocabulary
+from kcna_etl.transforms import synth
+from kcna_etl.transforms.article import canonical_text, rows
+from kcna_etl.transforms.chrome import clean
+from kcna_etl.transforms.decode import page_lines
+from kcna_etl.transforms.reject import PageRejected
+from kcna_etl.transforms.sidebar import split
 
 TODAY = dt.date(2026, 11, 25)
 

@@ -15,8 +15,8 @@ A run builds snapshot n+1 beside n (hard links to n's files plus its own new
 files) and publishes it by replacing the `current` link in one rename: a
 reader sees n or n+1 in full, never a mix, and a run killed at any point
 leaves n untouched; the next run sweeps what it left. This module (with
-`flows/location.py`) is the one seam that knows where data lives: a warehouse at
-`s3://bucket/prefix` is an `ObjectWarehouse` (`flows/objectstore.py`), which keeps
+`storage/location.py`) is the one seam that knows where data lives: a warehouse at
+`s3://bucket/prefix` is an `ObjectWarehouse` (`storage/objectstore.py`), which keeps
 this layout in a local working copy and commits to the bucket with conditional writes.
 """
 from __future__ import annotations
@@ -36,8 +36,8 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from flows.location import is_remote
-from transforms.schema import PARTITIONED, PARTITIONING, TABLES, with_partitions
+from kcna_etl.storage.location import is_remote
+from kcna_etl.transforms.schema import PARTITIONED, PARTITIONING, TABLES, with_partitions
 
 KEEP_SNAPSHOTS = 2  # the current one and its predecessor, for readers mid-query
 
@@ -56,11 +56,11 @@ class WarehouseLocked(WarehouseError):
 
 
 class Warehouse:
-    """A local warehouse; `Warehouse("s3://bucket/prefix")` gives the object-store one (`flows/objectstore.py`)."""
+    """A local warehouse; `Warehouse("s3://bucket/prefix")` gives the object-store one (`storage/objectstore.py`)."""
 
     def __new__(cls, location: str | os.PathLike | None = None):
         if cls is Warehouse and location is not None and is_remote(location):
-            from flows.objectstore import ObjectWarehouse
+            from kcna_etl.storage.objectstore import ObjectWarehouse
             cls = ObjectWarehouse
         return super().__new__(cls)
 

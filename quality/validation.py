@@ -11,11 +11,11 @@ are checked on the rows that would land) and by units of about `UNIT_PAGES`
 pages, in the worker processes (`validate_unit`, a task each), so that memory
 stays flat however large the run while every expectation runs vectorised over
 a unit's whole columns. A page's unit comes from its article id
-(`flows.stages.unit_of`), so that every copy of an id meets in one unit and
+(`kcna_etl.flows.stages.unit_of`), so that every copy of an id meets in one unit and
 uniqueness holds across the run; each staged batch file keeps a row group per
 unit, which a unit's reader picks out by its statistics. Every expectation is
 a map expectation, so Great Expectations names each failing row; the units'
-`Check`s add up (`flows.quality.merge`) to one per expectation, shown in the
+`Check`s add up (`kcna_etl.quality.report.merge`) to one per expectation, shown in the
 run's Data Docs (`write_docs`) with example values escaped: page text never
 reaches the HTML as markup. Only this module imports Great Expectations.
 
@@ -61,12 +61,12 @@ from great_expectations.expectations.metrics.map_metric_provider import (
     column_pair_condition_partial,
 )
 
-from flows import location
-from flows.lexicon import rules
-from flows.quality import EXAMPLES, Check, Unit, Validation
-from flows.runners import release_memory
-from flows.stages import read_winners, staged, staged_schema
-from flows.suites import SUITES, TABLES, SuiteError, columns_of, load_suites, patterns_of, suite_parameters
+from kcna_etl.storage import location
+from kcna_etl.transforms.lexicon import rules
+from kcna_etl.quality.report import EXAMPLES, Check, Unit, Validation
+from kcna_etl.flows.runners import release_memory
+from kcna_etl.flows.stages import read_winners, staged, staged_schema
+from kcna_etl.quality.suites import SUITES, TABLES, SuiteError, columns_of, load_suites, patterns_of, suite_parameters
 
 SHOWN_CHARS = 160
 # Every failing row by its position in the unit, without the values (a failing body is kilobytes).

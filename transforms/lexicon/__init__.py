@@ -1,19 +1,24 @@
-"""Load the versioned lexicon files shipped in `transforms/lexicon/`, once per process."""
+"""The versioned lexicon: the data files beside this module, loaded once per process.
+
+This package holds data (JSON word lists and patterns, see README.md); this loader is the one place
+that reads them, as package resources, so an installed package finds them wherever it is run.
+The transforms themselves never load anything: they are handed the `Rules` and `Lexicon` built here.
+"""
 from __future__ import annotations
 
 import functools
 import json
 from importlib import resources
 
-from transforms.mentions import Lexicon, lexicon_from
-from transforms.rules import Rules, rules_from
+from kcna_etl.transforms.mentions import Lexicon, lexicon_from
+from kcna_etl.transforms.rules import Rules, rules_from
 
 DOCUMENTS = ("chrome", "calendar", "outlets", "entities", "korean_names", "chinese_names", "person_titles",
              "entity_shapes")
 
 
 def documents() -> dict[str, dict]:
-    folder = resources.files("transforms") / "lexicon"
+    folder = resources.files(__name__)
     out = {}
     for name in DOCUMENTS:
         path = folder / f"{name}.json"

@@ -9,7 +9,7 @@ Layout under `s3://bucket/prefix/`:
     _runs/<run_id>.json, _quality/…                        run summaries and quality reports
 
 Commit. A run works in a local working copy of the warehouse (the layout of
-`flows/store.py`, under `$KCNA_ETL_CACHE`, by default `~/.cache/kcna-etl`):
+`storage/store.py`, under `$KCNA_ETL_CACHE`, by default `~/.cache/kcna-etl`):
 under the lock, the copy is brought to the bucket's current snapshot
 (downloading only objects it lacks: they are immutable, a name is a content),
 the run builds snapshot n+1 there as a local run does, then uploads the files
@@ -59,9 +59,9 @@ from urllib.parse import urlsplit
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 
-from flows import location as loc
-from flows.store import KEEP_SNAPSHOTS, Warehouse, WarehouseError, WarehouseLocked, ensure_readable, schema_with
-from transforms.schema import PARTITIONED, PARTITIONING, TABLES
+from kcna_etl.storage import location as loc
+from kcna_etl.storage.store import KEEP_SNAPSHOTS, Warehouse, WarehouseError, WarehouseLocked, ensure_readable, schema_with
+from kcna_etl.transforms.schema import PARTITIONED, PARTITIONING, TABLES
 
 SNAPSHOTS = "_snapshots"
 LOCK = "_lock.json"

@@ -14,14 +14,14 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.lexicon import lexicon, rules
-from transforms.article import rows
-from transforms.chrome import clean
-from transforms.decode import page_lines
-from transforms.markup import Labelled, MarkupError, labelled
-from transforms.mentions import entity_id, mentions
-from transforms.scoring import TYPES, Scored, alias_ids, scored_names, scored_spans
-from transforms.sidebar import split
+from kcna_etl.transforms.lexicon import lexicon, rules
+from kcna_etl.transforms.article import rows
+from kcna_etl.transforms.chrome import clean
+from kcna_etl.transforms.decode import page_lines
+from kcna_etl.transforms.markup import Labelled, MarkupError, labelled
+from kcna_etl.transforms.mentions import entity_id, mentions
+from kcna_etl.transforms.scoring import TYPES, Scored, alias_ids, scored_names, scored_spans
+from kcna_etl.transforms.sidebar import split
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "data" / "mentions"

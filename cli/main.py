@@ -25,12 +25,14 @@ import importlib.util
 import logging
 import os
 import sys
+from importlib import resources
 from pathlib import Path
 
-from flows.quality import MAX_ERROR_SHARE, STATUS_EXIT
-from transforms.decode import MAX_TEXT_BYTES
+from kcna_etl.quality.report import MAX_ERROR_SHARE, STATUS_EXIT
+from kcna_etl.transforms.decode import MAX_TEXT_BYTES
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "pages"
+# The sample pages ship inside the package, so `kcna-etl run` works from any folder once installed.
+SAMPLES = Path(str(resources.files("kcna_etl.samples"))) / "pages"
 LOCKED = 75  # EX_TEMPFAIL: skipped, try again later
 
 
@@ -154,7 +156,7 @@ def print_summary(s: dict) -> None:
 
 def usage_error(args: argparse.Namespace) -> str | None:
     """Mistakes in the options, told in one line before anything starts."""
-    from flows import location
+    from kcna_etl.storage import location
     try:
         if not location.is_dir(args.input):
             return f"input folder {args.input} does not exist"
@@ -176,7 +178,7 @@ def usage_error(args: argparse.Namespace) -> str | None:
     if not 0 <= args.max_error_share <= 1:
         return "--max-error-share must be between 0 and 1"
     if args.command == "backfill":
-        from flows.selection import Selection
+        from kcna_etl.storage.selection import Selection
         return Selection(args.stale, args.since, args.until, args.full).problem()
     return None
 
@@ -197,17 +199,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"kcna-etl {args.command}: {problem}", file=sys.stderr)
         return 2
     quiet_prefect(args.verbose)
-    from flows.runners import task_runner
-    from flows.store import Warehouse
+    from kcna_etl.flows.runners import task_runner
+    from kcna_etl.storage.store import Warehouse
 
     options = dict(input=args.input, warehouse=args.warehouse, batch_size=args.batch_size,
                    lock_timeout=args.lock_timeout, if_locked=args.if_locked, show_progress=True,
                    max_page_bytes=args.max_page_bytes, max_error_share=args.max_error_share)
     if args.command == "backfill":
-        from flows.backfill import kcna_etl_backfill as flow
+        from kcna_etl.flows.backfill import kcna_etl_backfill as flow
         options.update(stale=args.stale, since=args.since, until=args.until, full=args.full)
     else:
-        from flows.pipeline import kcna_etl as flow
+        from kcna_etl.flows.pipeline import kcna_etl as flow
     before = Warehouse(args.warehouse).snapshot_id()
     try:
         # the state too: a run whose validation failed ends Failed, with its summary
@@ -232,7 +234,7 @@ def serve(args: argparse.Namespace) -> int:
     if problem := usage_error(args):
         print(f"kcna-etl serve: {problem}", file=sys.stderr)
         return 2
-    from flows import serve as serving
+    from kcna_etl.flows import serve as serving
 
     serving.use_runner(args.runner, args.workers, args.dask_address)
     quiet_prefect(verbose=True)  # a service: its runs' logs go to the Prefect UI and the journal
@@ -257,29 +259,29 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         return serve(args)
     if args.command == "eval-mentions":
-        from flows import evaluation
+        from kcna_etl.devtools import evaluation
         return evaluation.main(args.labels or evaluation.LABELS,
                                tuple(map(tuple, args.pages)) if args.pages else evaluation.PAGES,
                                args.errors, args.write_labels)
     if args.command == "report":
-        from flows.report import report
-        from flows.store import Warehouse
+        from kcna_etl.cli.report import report
+        from kcna_etl.storage.store import Warehouse
         return report(Warehouse(args.warehouse).local_copy("_quality/runs"), args.run)
     if args.command == "synth":
         if args.pages < 0 or args.start < 0:
             print("kcna-etl synth: --pages and --start must not be negative", file=sys.stderr)
             return 2
-        from flows.synth import write_corpus
+        from kcna_etl.devtools.synth import write_corpus
         s = write_corpus(args.out, args.pages, args.seed, args.start, args.workers)
         kinds = ", ".join(f"{k} {n:,}" for k, n in s["kinds"].items())
         print(f"kcna-etl synth: {s['pages']:,} pages (seed {s['seed']}) in {args.out}: {kinds}; "
               f"broken {s['broken_share']:.1%}, duplicates {s['duplicate_share']:.1%}")
         return 0
     if args.command == "compact":
-        from flows.compact import compact_command
+        from kcna_etl.storage.compact import compact_command
         return compact_command(args.warehouse, args.lock_timeout)
     if args.command == "schema-doc":
-        from transforms.schema import schema_markdown
+        from kcna_etl.transforms.schema import schema_markdown
         print(schema_markdown())
         return 0
     return 2

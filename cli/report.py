@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from flows import quality
+from kcna_etl.quality import report as quality
 
 
 def report(warehouse: Path, run_id: str | None = None) -> int:

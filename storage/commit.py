@@ -25,12 +25,12 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from flows.runners import release_memory
-from flows.stages import STAGED_PAGES, staged, staged_schema
-from flows.store import Warehouse, remove_rows
-from transforms import PIPELINE_VERSION
-from transforms.entities import Part, fold, part, stored, table_of, without
-from transforms.schema import (
+from kcna_etl.flows.runners import release_memory
+from kcna_etl.flows.stages import STAGED_PAGES, staged, staged_schema
+from kcna_etl.storage.store import Warehouse, remove_rows
+from kcna_etl.transforms import PIPELINE_VERSION
+from kcna_etl.transforms.entities import Part, fold, part, stored, table_of, without
+from kcna_etl.transforms.schema import (
     ENTITIES, ENTITY_NAMES, MANIFEST, PARTITIONING, REJECTS, TABLES, page_key, with_partitions,
 )
 

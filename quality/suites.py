@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from transforms.rules import Rules
+from kcna_etl.transforms.rules import Rules
 
-SUITES = Path(__file__).resolve().parent.parent / "expectations"
+# The suites ship inside the package: found the same way installed, editable or from a wheel.
+SUITES = Path(str(resources.files("kcna_etl.expectations")))
 TABLES = ("articles", "teasers", "mentions")
 SEVERITIES = ("error", "warning")
 

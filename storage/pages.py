@@ -6,7 +6,7 @@ reject): a link leading outside the folder, a dangling or looping link, a FIFO
 or other special file, a file gone since it was listed. Reading streams the file
 through SHA-256 and keeps at most `max_bytes` of it in memory.
 
-The input is a location (`flows/location.py`): a local folder, or `s3://bucket/prefix`,
+The input is a location (`storage/location.py`): a local folder, or `s3://bucket/prefix`,
 whose objects are listed and read through pyarrow's S3 file system by whichever
 process calls these functions (a batch's worker reads its own pages).
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyarrow.fs as pafs
 
-from flows import location
+from kcna_etl.storage import location
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
 CHUNK = 1 << 20

@@ -12,10 +12,11 @@ import json
 import os
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from importlib import resources
 from pathlib import Path
 
-from flows.lexicon import documents
-from transforms import synth
+from kcna_etl.transforms.lexicon import documents
+from kcna_etl.transforms import synth
 
 CHUNK = 2000
 
@@ -23,7 +24,7 @@ CHUNK = 2000
 @functools.cache
 def vocabulary() -> synth.Vocabulary:
     return synth.vocabulary(dict(documents(), synth=json.loads(
-        (Path(synth.__file__).parent / "lexicon" / "synth.json").read_text(encoding="utf-8"))))
+        (resources.files("kcna_etl.transforms.lexicon") / "synth.json").read_text(encoding="utf-8"))))
 
 
 def write_chunk(out: str, seed: str, start: int, count: int) -> dict[str, int]:

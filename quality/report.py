@@ -1,7 +1,7 @@
 """A run's quality report: what each expectation found, as JSON, Markdown and terminal text.
 
 Takes the run's `Check`s (one per expectation of the suites in `expectations/`,
-filled by `flows/validation.py`). The status of a run:
+filled by `quality/validation.py`). The status of a run:
 
 - `passed`: every expectation held;
 - `warnings`: some failed, but no `error` expectation on more than the allowed
@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from transforms.escape import markdown_text
+from kcna_etl.transforms.escape import markdown_text
 
 STATUS_EXIT = {"passed": 0, "warnings": 3, "failed": 4}
 MAX_ERROR_SHARE = 0.05

@@ -23,9 +23,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from flows import location
-from flows.store import Warehouse
-from transforms.schema import TABLES
+from kcna_etl.storage import location
+from kcna_etl.storage.store import Warehouse
+from kcna_etl.transforms.schema import TABLES
 
 TARGET_BYTES = 128 * 2**20  # files at least this large are left as they are
 
