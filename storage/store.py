@@ -40,6 +40,7 @@ from kcna_etl.storage.location import is_remote
 from kcna_etl.transforms.schema import PARTITIONED, PARTITIONING, TABLES, with_partitions
 
 KEEP_SNAPSHOTS = 2  # the current one and its predecessor, for readers mid-query
+TABLE_LINKS = tuple(sorted({table.split("/")[0] for table in TABLES}))  # quarantine/<table> under one link
 
 
 class WarehouseError(Exception):
@@ -70,17 +71,26 @@ class Warehouse:
 
     # -- layout ---------------------------------------------------------------
     def open(self) -> "Warehouse":
-        """Create the root and the table links on first use; refuse a folder that is not ours."""
+        """Create the root on first use (its table links come with its first snapshot); refuse a folder
+        that is not ours."""
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / ".snapshots").mkdir(exist_ok=True)
-        for top in sorted({table.split("/")[0] for table in TABLES}):  # quarantine/<table> under one link
+        for top in TABLE_LINKS:
             link = self.root / top
-            if not os.path.lexists(link):
+            if os.path.lexists(link) and not link.is_symlink():
+                raise WarehouseError(f"{link} exists and is not a kcna-etl table link; choose another warehouse folder")
+        self.link_tables()
+        return self
+
+    def link_tables(self) -> None:
+        """The table links to `current/<table>`, once there is a `current`: a run stopped before its first
+        commit leaves no link pointing nowhere."""
+        if not (self.root / "current").is_symlink():
+            return
+        for top in TABLE_LINKS:
+            if not os.path.lexists(link := self.root / top):
                 with contextlib.suppress(FileExistsError):  # made by another run starting at the same time
                     os.symlink(Path("current") / top, link)
-            if not link.is_symlink():
-                raise WarehouseError(f"{link} exists and is not a kcna-etl table link; choose another warehouse folder")
-        return self
 
     def current(self) -> Path | None:
         link = self.root / "current"
@@ -198,6 +208,7 @@ class Warehouse:
             os.unlink(pointer)
         os.symlink(Path(".snapshots") / final.name, pointer)
         os.replace(pointer, self.root / "current")  # the commit point
+        self.link_tables()
         fsync_path(self.root)
         return final.name
 

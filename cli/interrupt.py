@@ -1,0 +1,102 @@
+"""Ctrl-C and SIGTERM during `kcna-etl run` or `backfill`: stop everything at once, commit nothing, say so.
+
+The `kcna-etl` command runs a pipeline command in a child process of its own session, and stays
+to watch it. A terminal's Ctrl-C (SIGINT to the foreground process group), a supervisor's SIGTERM or
+a closed terminal's SIGHUP reach this process alone, never the flow, its worker processes or its
+temporary Prefect server (which would each print their own tracebacks and linger). On the first
+signal this process kills the child's whole process tree, so that nothing is committed after it
+(a commit is one atomic rename: the warehouse is at the snapshot before the run or, when the signal
+came after the commit point, at the run's), prints one line saying which, and exits 128 + the
+signal's number (130 for SIGINT, 143 for SIGTERM). The next run sweeps what the stopped one staged
+and does its work. A second signal while stopping changes nothing.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+SUPERVISED = ("run", "backfill")
+STOP_WAIT = 5.0  # seconds to wait for the killed processes to be gone
+
+
+class Interrupted(Exception):
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def raise_interrupted(signum: int, _frame) -> None:
+    raise Interrupted(signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The `kcna-etl` command: `run` and `backfill` supervised in a child process, the rest in this one."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    from kcna_etl.cli.main import main as cli, parser
+
+    if not argv or argv[0] not in SUPERVISED:
+        return cli(argv)
+    args = parser().parse_args(argv)  # wrong options and --help are told here, as the child would
+    return supervise(argv, args.warehouse)
+
+
+def snapshot_of(warehouse: str) -> str | None:
+    from kcna_etl.storage.store import Warehouse
+    try:
+        return Warehouse(warehouse).snapshot_id()
+    except Exception:  # an unreachable bucket: the run will say so itself
+        return None
+
+
+def supervise(argv: list[str], warehouse: str) -> int:
+    before = child = None
+    for s in SIGNALS:
+        signal.signal(s, raise_interrupted)
+    try:
+        before = snapshot_of(warehouse)
+        child = subprocess.Popen([sys.executable, "-m", "kcna_etl.cli.main", *argv], start_new_session=True)
+        return child.wait()
+    except Interrupted as i:
+        for s in SIGNALS:
+            signal.signal(s, signal.SIG_IGN)
+        if child is not None:
+            stop(child)
+        after = snapshot_of(warehouse)
+        if child is None:  # stopped before the run started
+            before = after
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\033[K")  # over a progress line
+        print(interrupted_message(before, after), file=sys.stderr, flush=True)
+        return 128 + i.signum
+
+
+def interrupted_message(before: str | None, after: str | None) -> str:
+    if after != before:
+        return (f"interrupted after the commit: the run's snapshot {after} is the warehouse's current one; "
+                "run again to finish its report")
+    at = f"at snapshot {before}" if before else "(no snapshot yet)"
+    return f"interrupted: nothing committed; the warehouse is unchanged {at}; run again to resume"
+
+
+def stop(child: subprocess.Popen) -> None:
+    """Kill the child and every process under it (worker processes, a temporary Prefect server)."""
+    import psutil
+
+    try:
+        tree = [psutil.Process(child.pid), *psutil.Process(child.pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        tree = []
+    try:
+        os.killpg(child.pid, signal.SIGKILL)  # its session's group: what started since the list above too
+    except ProcessLookupError:
+        pass
+    for p in tree:
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
+    child.wait()
+    psutil.wait_procs(tree, timeout=STOP_WAIT)

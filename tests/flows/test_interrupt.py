@@ -1,0 +1,100 @@
+"""Ctrl-C and SIGTERM sent to a real `kcna-etl run` in the middle of its batches (`cli/interrupt.py`):
+one line, exit 130 / 143, no process left, nothing committed, no link pointing nowhere; the next run
+does the work."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.conftest import ROOT, SAMPLES, cli_command, cli_env
+
+PAGES = 2000
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    from kcna_etl.devtools.synth import write_corpus
+    out = tmp_path_factory.mktemp("interrupt-corpus")
+    write_corpus(out, PAGES, "interrupt", workers=1)
+    return out
+
+
+def started_run(prefect_server: dict, corpus: Path, wh: Path) -> subprocess.Popen:
+    """A run of the corpus in small batches, once some batches are staged and others still running."""
+    proc = subprocess.Popen(cli_command(["run", "--input", str(corpus), "--warehouse", str(wh), "--batch-size", "100",
+                                         "--workers", "2"]), env=cli_env(prefect_server), cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 600
+    while not any((wh / ".staging").glob("*/**/*.parquet")):
+        assert proc.poll() is None, f"the run ended before it was interrupted: {proc.communicate()}"
+        assert time.monotonic() < deadline, "no batch staged in 600s"
+        time.sleep(0.2)
+    return proc
+
+
+def interrupt(proc: subprocess.Popen, signum: int) -> tuple[int, list[str], list[psutil.Process]]:
+    """Send `signum`; the exit status, the lines on stderr that are not progress, the processes it had."""
+    tree = psutil.Process(proc.pid).children(recursive=True)
+    assert len(tree) >= 3  # the flow's process and its two batch workers at least
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)  # "within seconds": a hung run fails here
+    said = [line for line in err.splitlines() if line and not line.startswith(("pages ", "listing "))]
+    return proc.returncode, said, tree
+
+
+def alive(tree: list[psutil.Process]) -> list[psutil.Process]:
+    def running(p: psutil.Process) -> bool:
+        try:
+            return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+    return [p for p in tree if running(p)]
+
+
+def links_nowhere(wh: Path) -> list[str]:
+    return [p.name for p in wh.iterdir() if p.is_symlink() and not p.exists()]
+
+
+def published(wh: Path) -> tuple[str, set[str]]:
+    current = os.readlink(wh / "current")
+    return current, {str(p.relative_to(wh / current)) for p in (wh / current).rglob("*") if p.is_file()}
+
+
+def test_ctrl_c_mid_run_commits_nothing_and_the_next_run_does_the_work(prefect_server, kcna_etl, corpus, tmp_path):
+    wh = tmp_path / "wh"
+    kcna_etl("run", "--input", str(SAMPLES), "--warehouse", str(wh))
+    before = published(wh)
+
+    status, said, tree = interrupt(started_run(prefect_server, corpus, wh), signal.SIGINT)
+
+    assert status == 130
+    assert said == ["interrupted: nothing committed; the warehouse is unchanged at snapshot 00000001; "
+                    "run again to resume"]
+    assert alive(tree) == []
+    assert published(wh) == before
+    assert links_nowhere(wh) == []
+
+    again = kcna_etl("run", "--input", str(corpus), "--warehouse", str(wh), "--workers", "2", check=False)
+    assert again.returncode in (0, 3), again.stderr  # 3: the corpus's broken pages fail warnings
+    [summary] = [json.loads(p.read_text()) for p in (wh / "_runs").glob("*.json")
+                 if json.loads(p.read_text())["input"] == str(corpus)]
+    assert summary["snapshot"] == "00000002"
+    assert summary["pages_seen"] == PAGES and summary["already_processed"] == 0
+
+
+def test_sigterm_on_a_new_warehouse_leaves_no_process_and_no_link_pointing_nowhere(prefect_server, corpus, tmp_path):
+    wh = tmp_path / "wh"
+
+    status, said, tree = interrupt(started_run(prefect_server, corpus, wh), signal.SIGTERM)
+
+    assert status == 143
+    assert said == ["interrupted: nothing committed; the warehouse is unchanged (no snapshot yet); run again to resume"]
+    assert alive(tree) == []
+    assert not (wh / "current").exists() and links_nowhere(wh) == []
