@@ -28,6 +28,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from kcna_etl.cli.inputs import EMPTY
 from kcna_etl.quality.report import MAX_ERROR_SHARE, STATUS_EXIT
 from kcna_etl.transforms.decode import MAX_TEXT_BYTES
 
@@ -80,6 +81,8 @@ def pipeline_options(if_locked: str = "wait") -> argparse.ArgumentParser:
     run.add_argument("--if-locked", choices=("wait", "skip"), default=if_locked,
                      help=f"when another run holds the warehouse: wait for it, or skip this run (exit {LOCKED}); "
                           f"default {if_locked}")
+    run.add_argument("--allow-empty", action="store_true",
+                     help=f"an input with no page files is a normal run (exit 0), not a warning and exit {EMPTY}")
     run.add_argument("--verbose", action="store_true", help="show Prefect's logs")
     return run
 
@@ -159,6 +162,8 @@ def usage_error(args: argparse.Namespace) -> str | None:
     from kcna_etl.storage import location
     try:
         if not location.is_dir(args.input):
+            if not location.is_remote(args.input) and Path(args.input).expanduser().exists():
+                return f"input {args.input} is a file, not a folder: give the folder that holds the pages"
             return f"input folder {args.input} does not exist"
         if location.is_remote(args.warehouse):
             if not location.bucket_exists(args.warehouse):
@@ -198,6 +203,12 @@ def run(args: argparse.Namespace) -> int:
     if problem := usage_error(args):
         print(f"kcna-etl {args.command}: {problem}", file=sys.stderr)
         return 2
+    from kcna_etl.cli.inputs import empty_input_warning
+    if not args.allow_empty and (warning := empty_input_warning(args.input)):
+        print(f"kcna-etl {args.command}: warning: {warning}; nothing done (--allow-empty to run all the same)",
+              file=sys.stderr)
+        return EMPTY
+    print("starting Prefect … [0s]", file=sys.stderr, flush=True)  # its start takes seconds: a sign of life at once
     quiet_prefect(args.verbose)
     from kcna_etl.flows.runners import task_runner
     from kcna_etl.storage.store import Warehouse

@@ -196,6 +196,11 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
                 return skipped(store, run_id, e)
             raise
         held.enter_context(store.swept())
+        progress = Progress() if show_progress else None
+        say = progress.phase if progress else (lambda _: None)
+        if progress:
+            held.callback(progress.close)
+        say(f"listing {source}")
         listed = list_pages(source)
         staging = store.staging(run_id)
         held.callback(location.remove_tree, staging)  # after the commit, or the failure: the sweep takes a killed run's
@@ -209,9 +214,8 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
         paths = [p for p in listed if p not in same]
         # The latest calendar date anywhere (UTC+14): a page dated today in Pyongyang is not "future".
         today = dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date()
-        progress = Progress(len(listed)) if show_progress else None
-        if progress and same:
-            progress.advance(len(same))
+        if progress:
+            progress.parsing(len(paths), already=len(same))
         units = units_for(len(paths))  # validation units, fixed before the pages are read
         work = [dict(input_root=source, paths=chunk, skip=skip, only=only, staging=staging, number=i, units=units,
                      max_page_bytes=max_page_bytes) for i, chunk in enumerate(chunks(paths, batch_size))]
@@ -227,15 +231,19 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
         if progress and len(work) == 1:
             progress.advance(batches[0]["pages"])
         run_seconds: dict[str, float] = {}
+        say("resolving duplicates")
         plan = timed(run_seconds, "resolve", resolve, store, staging)
         # Great Expectations' workers (which import it once and build the Data Docs too) end before the
         # write: they hold no memory while this process writes the snapshot
+        say("validating")
         with worker_pool() as pool:
             validation = timed(run_seconds, "validate", validated, pool, staging, plan.winners, units, today)
             docs = timed(run_seconds, "data_docs", lambda: pool.submit(data_docs, parameters=dict(
                 staging=staging, today=today, warehouse=store.location, run_id=run_id,
                 validation=validation)).result() if validation else None)
+        say("writing the snapshot")
         outcome = timed(run_seconds, "write", write, store, run_id, staging, quote(plan), quote(validation))
+        say("writing the quality report")
         checked = timed(run_seconds, "report", quality_report, store, run_id, today, quote(validation), docs, outcome,
                         max_error_share)
         extra = report(outcome) if report else {}
