@@ -38,9 +38,20 @@ def main(argv: list[str] | None = None) -> int:
     from kcna_etl.cli.main import main as cli, parser
 
     if not argv or argv[0] not in SUPERVISED:
-        return cli(argv)
+        return quiet_broken_pipe(cli, argv)
     args = parser().parse_args(argv)  # wrong options and --help are told here, as the child would
     return supervise(argv, args.warehouse)
+
+
+def quiet_broken_pipe(command, argv: list[str]) -> int:
+    """`kcna-etl report | head`: a reader that has read enough ends the command quietly, as for `cat`."""
+    try:
+        status = command(argv)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+        return 0
 
 
 def snapshot_of(warehouse: str) -> str | None:

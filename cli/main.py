@@ -9,12 +9,7 @@
     kcna-etl synth --pages N --out DIR [--seed S]      write a synthetic corpus of N pages (for benchmarks)
     kcna-etl compact [--warehouse DIR]                 merge each partition's small files into one
 
-Exit status of run and backfill: 0 done and every expectation passed; 3 done
-with warnings (expectations failed; rows failing `error` expectations are in
-quarantine); 4 failed validation: an `error` expectation failed on more than
---max-error-share of its table's rows (the run is committed all the same,
-failing rows in quarantine); 1 failed; 2 wrong options; 75 skipped because
-another run holds the warehouse (--if-locked skip).
+Exit statuses of run and backfill: `kcna-etl run --help`.
 """
 from __future__ import annotations
 
@@ -35,6 +30,17 @@ from kcna_etl.transforms.decode import MAX_TEXT_BYTES
 # The sample pages ship inside the package, so `kcna-etl run` works from any folder once installed.
 SAMPLES = Path(str(resources.files("kcna_etl.samples"))) / "pages"
 LOCKED = 75  # EX_TEMPFAIL: skipped, try again later
+EXIT_STATUSES = f"""exit status:
+  0    done, and every expectation passed (also when pages were rejected)
+  3    done with warnings: expectations failed; rows failing `error` expectations are in quarantine
+  4    failed validation: an `error` expectation failed on more than --max-error-share of its table's
+       rows (the run is committed all the same, failing rows in quarantine)
+  1    failed: the message says why and what it did to the warehouse
+  2    wrong options
+  {EMPTY}   the input holds no page file (a warning; nothing done; see --allow-empty)
+  {LOCKED}   skipped: another run holds the warehouse (--if-locked skip)
+  130  stopped by Ctrl-C, 143 by SIGTERM: nothing committed (one line says at which snapshot)
+"""
 
 
 def quiet_prefect(verbose: bool) -> None:
@@ -89,9 +95,12 @@ def pipeline_options(if_locked: str = "wait") -> argparse.ArgumentParser:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kcna-etl", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=version())
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", parents=[pipeline_options()], help="run the pipeline once over an input folder")
-    backfill = sub.add_parser("backfill", parents=[pipeline_options()], help="process pages again and replace their rows")
+    told = dict(epilog=EXIT_STATUSES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub.add_parser("run", parents=[pipeline_options()], help="run the pipeline once over an input folder", **told)
+    backfill = sub.add_parser("backfill", parents=[pipeline_options()], help="process pages again and replace their rows",
+                              **told)
     backfill.add_argument("--stale", action="store_true", help="pages processed by an older pipeline version")
     backfill.add_argument("--since", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                           help="pages of articles published on or after this date")
@@ -132,6 +141,21 @@ def parser() -> argparse.ArgumentParser:
     com.add_argument("--lock-timeout", type=float, default=3600.0,
                      help="seconds to wait for a run holding the warehouse lock (default 3600)")
     return p
+
+
+def version() -> str:
+    from importlib.metadata import version as installed
+    from kcna_etl.transforms import PIPELINE_VERSION
+    return f"kcna-etl {installed('kcna-etl')} (pipeline version {PIPELINE_VERSION})"
+
+
+def unreachable_server(e: Exception) -> str | None:
+    """An unreachable Prefect server, told with its URL (httpx says only "All connection attempts failed")."""
+    if type(e).__name__ not in ("ConnectError", "ConnectTimeout"):
+        return None
+    from prefect.settings import PREFECT_API_URL
+    return (f"cannot reach the Prefect server at {PREFECT_API_URL.value()} ({e}); start it, or fix PREFECT_API_URL "
+            "(docs/deploy.md)")
 
 
 def print_summary(s: dict) -> None:
@@ -190,7 +214,7 @@ def usage_error(args: argparse.Namespace) -> str | None:
 
 def failure_message(command: str, e: Exception, before: str | None, after: str | None) -> str:
     """What went wrong, and what it did to the warehouse (a failed run commits nothing)."""
-    what = f"{type(e).__name__}: {e}"
+    what = unreachable_server(e) or f"{type(e).__name__}: {e}"
     if isinstance(e, OSError) and (e.errno == errno.ENOSPC or "No space left on device" in str(e)):
         what = f"the disk is full ({what}); free some space and run again"
     state = (f"nothing was committed: the warehouse is unchanged (snapshot {before or 'none yet'})" if after == before
@@ -258,7 +282,7 @@ def serve(args: argparse.Namespace) -> int:
             lock_timeout=args.lock_timeout, if_locked=args.if_locked, max_page_bytes=args.max_page_bytes,
             max_error_share=args.max_error_share))
     except Exception as e:  # e.g. the server is not up yet: a supervisor restarts us
-        print(f"kcna-etl serve failed: {type(e).__name__}: {e}", file=sys.stderr)
+        print(f"kcna-etl serve failed: {unreachable_server(e) or f'{type(e).__name__}: {e}'}", file=sys.stderr)
         return 1
     return 0
 

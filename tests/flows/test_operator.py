@@ -35,3 +35,32 @@ def test_a_file_given_as_the_input_is_told_so(tmp_path):
     p = cli("run", "--input", str(page), "--warehouse", str(tmp_path / "wh"))
     assert p.returncode == 2
     assert p.stderr.strip() == f"kcna-etl run: input {page} is a file, not a folder: give the folder that holds the pages"
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path):
+    """`kcna-etl schema-doc | head -1` (and `report | head`): the pipe is closed before the command writes."""
+    p = subprocess.Popen(cli_command(["schema-doc"]), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=120) == 0 and err == ""
+
+
+def test_version_and_the_exit_statuses_in_run_help():
+    from importlib.metadata import version
+    from kcna_etl.transforms import PIPELINE_VERSION
+    v = cli("--version")
+    assert v.returncode == 0 and v.stdout.strip() == f"kcna-etl {version('kcna-etl')} (pipeline version {PIPELINE_VERSION})"
+    helped = cli("run", "--help").stdout
+    statuses = [line.split()[0] for line in helped.split("exit status:\n")[1].splitlines() if line[2:3].isdigit()]
+    assert statuses == ["0", "3", "4", "1", "2", "66", "75", "130"]
+    assert "143 by SIGTERM" in helped
+
+
+def test_an_unreachable_prefect_server_is_named_by_its_url(tmp_path):
+    import os
+    from tests.conftest import free_port
+    url = f"http://127.0.0.1:{free_port()}/api"  # nothing listens there
+    env = dict(os.environ, PREFECT_API_URL=url, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
+    p = cli("serve", "--warehouse", str(tmp_path / "wh"), env=env)
+    assert p.returncode == 1
+    assert f"cannot reach the Prefect server at {url}" in p.stderr, p.stderr
