@@ -159,26 +159,8 @@ def unreachable_server(e: Exception) -> str | None:
 
 
 def print_summary(s: dict) -> None:
-    rows = s.get("rows") or {}
-    print(f"kcna-etl {'backfill' if 'backfill' in s else 'run'} {s['run_id']} done in {s['seconds']:.1f}s")
-    print(f"  pages seen {s['pages_seen']:,}: new {s['new_articles']:,}, duplicates {s['duplicates']:,}, "
-          f"already processed {s['already_processed']:,}, rejected {s['rejected']:,}, "
-          f"quarantined {s['quarantined']:,}")
-    print("  rows written: " + ", ".join(f"{t} {n:,}" for t, n in rows.items() if not t.startswith("quarantine/")))
-    if held := {t: n for t, n in rows.items() if t.startswith("quarantine/") and n}:
-        print("  rows quarantined: " + ", ".join(f"{t.split('/')[1]} {n:,}" for t, n in held.items()))
-    if s["rejected"]:
-        print(f"  rejected pages are listed with their reasons in {s['warehouse']}/rejects/")
-    if b := s.get("backfill"):
-        print(f"  backfill {b['selection']}: {b['selected']:,} page(s) chosen, {b['reprocessed']:,} processed again")
-        if b["missing"]:
-            shown = ", ".join(b["missing"][:5]) + (", …" if len(b["missing"]) > 5 else "")
-            print(f"  {len(b['missing']):,} chosen page(s) no longer in the input kept their rows: {shown}")
-    q = s["quality"]
-    print(f"  quality: {q['status']}: {q['message']}")
-    if q["status"] != "passed":
-        print(f"  see: kcna-etl report --warehouse {s['warehouse']} --run {s['run_id']}")
-    print(f"  warehouse {s['warehouse']} (snapshot {s['snapshot']})")
+    from kcna_etl.cli.summary import summary_lines
+    print("\n".join(summary_lines(s)))
 
 
 def usage_error(args: argparse.Namespace) -> str | None:
@@ -251,6 +233,7 @@ def run(args: argparse.Namespace) -> int:
         runner = task_runner(args.runner, args.workers, args.dask_address)
         state = flow.with_options(task_runner=runner)(**options, return_state=True)
         summary = state.result(raise_on_failure=False)
+        summary = getattr(summary, "summary", summary)  # a run that failed validation: its summary all the same
     except Exception as e:  # the flow could not even start (e.g. no Prefect server)
         summary = e
     if not isinstance(summary, dict):

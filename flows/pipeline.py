@@ -24,7 +24,7 @@ import uuid
 from typing import Any, Callable, Iterator, Literal
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed, wait
 from prefect.runtime import flow_run
@@ -37,6 +37,8 @@ from kcna_etl.storage import location
 from kcna_etl.quality import report as quality
 from kcna_etl.storage.pages import list_pages, unchanged
 from kcna_etl.cli.progress import Progress
+from kcna_etl.cli.summary import summary_lines
+from kcna_etl.flows.outcome import QualityFailed, stage_table
 from kcna_etl.flows.runners import default_task_runner, reaches, release_memory, worker_pool
 from kcna_etl.flows.stages import (Pages, clean_boilerplate, enrich, ingest, split_sidebars, stage, transient, units_for,
                           write_winners)
@@ -264,11 +266,14 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
     store.write_run_summary(run_id, summary)
     create_markdown_artifact(key="kcna-etl-run-summary", markdown=summary_markdown(summary, outcome.rejects),
                              description="kcna-etl run summary")
-    log.info("run %s: %s", run_id, summary)
-    if checked["status"] == "failed":
-        return Failed(message=f"quality failed: {checked['message']}", data=summary)
+    create_table_artifact(key="kcna-etl-stage-seconds", table=stage_table(batches, run_seconds),
+                          description="kcna-etl: seconds of each stage, per batch, then the run's own stages")
+    log.info("\n".join(summary_lines(summary)))
+    if checked["status"] == "failed":  # an outcome, not a crash: the exception carries the summary, no traceback
+        return Failed(message=f"quality failed: {checked['message']}", data=QualityFailed(summary))
     if checked["status"] == "warnings":
-        return Completed(message=f"completed with warnings: {checked['message']}", data=summary)
+        return Completed(name="Completed with warnings", message=f"completed with warnings: {checked['message']}",
+                         data=summary)
     return summary
 
 
