@@ -107,6 +107,8 @@ def parser() -> argparse.ArgumentParser:
     backfill.add_argument("--until", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                           help="pages of articles published on or before this date")
     backfill.add_argument("--full", action="store_true", help="every page: rebuild the tables from the raw pages")
+    backfill.add_argument("--quarantined", action="store_true",
+                          help="pages whose article is in quarantine (after fixing the cause: parser or expectation)")
     # a served run that finds the warehouse busy is skipped: the next tick does its work, runs do not pile up
     serve = sub.add_parser("serve", parents=[pipeline_options(if_locked="skip")],
                            help="serve the flow as a Prefect deployment with a cron schedule")
@@ -190,7 +192,7 @@ def usage_error(args: argparse.Namespace) -> str | None:
         return "--max-error-share must be between 0 and 1"
     if args.command == "backfill":
         from kcna_etl.storage.selection import Selection
-        return Selection(args.stale, args.since, args.until, args.full).problem()
+        return Selection(args.stale, args.since, args.until, args.full, args.quarantined).problem()
     return None
 
 
@@ -224,7 +226,8 @@ def run(args: argparse.Namespace) -> int:
                    max_page_bytes=args.max_page_bytes, max_error_share=args.max_error_share)
     if args.command == "backfill":
         from kcna_etl.flows.backfill import kcna_etl_backfill as flow
-        options.update(stale=args.stale, since=args.since, until=args.until, full=args.full)
+        options.update(stale=args.stale, since=args.since, until=args.until, full=args.full,
+                       quarantined=args.quarantined)
     else:
         from kcna_etl.flows.pipeline import kcna_etl as flow
     before = Warehouse(args.warehouse).snapshot_id()

@@ -38,9 +38,10 @@ def kcna_etl_backfill(input: str, warehouse: str = "warehouse", stale: bool = Fa
                       until: dt.date | None = None, full: bool = False, batch_size: int = 1000,
                       lock_timeout: float = 3600.0, if_locked: IfLocked = "wait",
                       show_progress: bool = True, max_page_bytes: int = MAX_TEXT_BYTES,
-                      max_error_share: float = MAX_ERROR_SHARE) -> dict[str, Any] | State:
+                      max_error_share: float = MAX_ERROR_SHARE,
+                      quarantined: bool = False) -> dict[str, Any] | State:
     """Process the chosen pages again from the raw files and replace their rows."""
-    selection = Selection(stale, since, until, full)
+    selection = Selection(stale, since, until, full, quarantined)
     if problem := selection.problem():
         raise ValueError(problem)
     pages: list[pa.Table] = []

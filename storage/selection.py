@@ -20,19 +20,21 @@ class Selection:
     since: dt.date | None = None
     until: dt.date | None = None
     full: bool = False
+    quarantined: bool = False  # pages whose article is in quarantine: once the cause is fixed
 
     def problem(self) -> str | None:
-        modes = self.stale + self.full + (self.since is not None or self.until is not None)
+        modes = self.stale + self.full + self.quarantined + (self.since is not None or self.until is not None)
         if modes != 1:
-            return "choose one of --stale, --since/--until, --full"
+            return "choose one of --stale, --quarantined, --since/--until, --full"
         if self.since and self.until and self.since > self.until:
             return "--since is after --until"
         return None
 
     def describe(self) -> str:
         """The selection as it is written on the command line."""
-        if self.stale or self.full:
-            return "--stale" if self.stale else "--full"
+        for flag in ("stale", "full", "quarantined"):
+            if getattr(self, flag):
+                return f"--{flag}"
         return " ".join(f"--{k} {v}" for k, v in (("since", self.since), ("until", self.until)) if v)
 
 
@@ -48,7 +50,9 @@ def chosen(manifest: pa.Table, selection: Selection, current: str) -> pa.Table:
     """The manifest rows of the pages to process again, with the other pages of their articles."""
     if selection.full:
         return manifest
-    if selection.stale:
+    if selection.quarantined:
+        mask = pc.equal(manifest["outcome"], "quarantined")
+    elif selection.stale:
         versions = pc.unique(manifest["pipeline_version"]).to_pylist()
         mask = pc.is_in(manifest["pipeline_version"], pa.array([v for v in versions if older(v, current)], pa.string()))
     else:

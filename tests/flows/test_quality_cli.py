@@ -149,3 +149,19 @@ def test_a_backfill_processes_a_quarantined_page_again_and_replaces_its_quaranti
         assert len(after) == len(before)  # replaced, not added to
         mine = after[after["raw_path"] == CHROME]
         assert len(mine) and set(mine["run_id"]) == {backfill_run_id(p.stdout)}
+
+
+def test_backfill_quarantined_processes_the_quarantined_pages_again_once_the_cause_is_fixed(failed_run, kcna_etl,
+                                                                                            tmp_path):
+    """The cause "fixed" here by a looser threshold: the quarantined pages are chosen by their outcome alone."""
+    from tests.flows.test_backfill import copy_of
+    inp, first_wh, _ = failed_run
+    wh = copy_of(first_wh, tmp_path / "wh")
+    p = kcna_etl("backfill", "--quarantined", "--input", str(inp), "--warehouse", str(wh), "--max-error-share", "1",
+                 check=False)
+    assert p.returncode == 3, p.stdout + p.stderr
+    s = run_summary(wh, p.stdout)
+    assert s["backfill"]["selection"] == "--quarantined"
+    assert s["backfill"]["selected"] >= 2 and s["backfill"]["reprocessed"] == s["backfill"]["selected"]
+    manifest = duck_table(wh, "_manifest")
+    assert set(manifest.loc[manifest["raw_path"].isin([CHROME, FUTURE]), "run_id"]) == {s["run_id"]}
