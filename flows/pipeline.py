@@ -260,7 +260,7 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
         "pages_seen": len(listed), "new_articles": outcome.articles, "duplicates": outcome.duplicates,
         "already_processed": len(same) + sum(b["already_processed"] for b in batches) + outcome.known_rejects,
         "rejected": outcome.rejected, "quarantined": outcome.quarantined, "rows": outcome.rows,
-        "quality": {k: checked[k] for k in ("status", "message", "path", "data_docs")},
+        "quality": {k: checked[k] for k in ("status", "message", "path", "page", "data_docs")},
         "stage_seconds": stage_seconds, "seconds": round(time.monotonic() - started, 3), **extra,
     }
     store.write_run_summary(run_id, summary)

@@ -184,6 +184,8 @@ def markdown(s: dict) -> str:
     passed = [e["id"] for e in s["expectations"] if e["success"]]
     if passed:
         out += ["", f"Passed ({len(passed)}): " + ", ".join(md(i) for i in passed)]
+    if s.get("page"):
+        out += ["", f"Quality page (opens offline): `{s['page']}`"]
     if s.get("data_docs"):
         out += ["", "Data Docs:"] + [f"- {t}: `{p}`" for t, p in s["data_docs"].items()]
     return "\n".join(out) + "\n"
@@ -207,6 +209,8 @@ def text(s: dict) -> str:
     passed = [e["id"] for e in s["expectations"] if e["success"]]
     if passed:
         lines.append(f"passed ({len(passed)}): " + ", ".join(passed))
+    if s.get("page"):
+        lines.append(f"quality page (opens offline): {s['page']}")
     if s.get("data_docs"):
         lines.append("Data Docs (pages of this run; the index lists every run):")
         lines += [f"  {t}: {p}" for t, p in s["data_docs"].items() if t != "index"]
@@ -233,8 +237,12 @@ def report_path(warehouse: Path, run_id: str) -> Path:
 
 
 def write(warehouse: Path, s: dict) -> Path:
+    from kcna_etl.quality.page import html_page
     path = report_path(warehouse, s["run_id"])
     path.parent.mkdir(parents=True, exist_ok=True)
+    page = path.with_suffix(".html")
+    s["page"] = str(page)  # one self-contained page of the run, for the person on duty
+    page.write_text(html_page(s, str(warehouse)), encoding="utf-8")
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(s, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
     tmp.replace(path)

@@ -165,3 +165,22 @@ def test_backfill_quarantined_processes_the_quarantined_pages_again_once_the_cau
     assert s["backfill"]["selected"] >= 2 and s["backfill"]["reprocessed"] == s["backfill"]["selected"]
     manifest = duck_table(wh, "_manifest")
     assert set(manifest.loc[manifest["raw_path"].isin([CHROME, FUTURE]), "run_id"]) == {s["run_id"]}
+
+
+def test_one_self_contained_quality_page_per_run_failures_first(failed_run, kcna_etl):
+    import duckdb
+    import re
+    _, wh, p = failed_run
+    s = run_summary(wh, p.stdout)
+    page = Path(s["quality"]["page"])
+    assert page == wh / "_quality" / "runs" / f"{s['run_id']}.html" and f"quality page: {page}" in p.stdout
+    text = page.read_text(encoding="utf-8")
+    assert not re.search(r"(src|href)=|<script|https?://", text)  # opens offline: nothing outside the file
+    assert text.index("<h2>Failed") < text.index("ERROR: <code>articles.body_no_site_chrome") < text.index("What to do next") \
+        < text.index("Passed (")
+    assert "<div class=error><h3>ERROR: <code>articles.body_no_site_chrome</code>" in text
+    assert f"<code>{CHROME}</code>" in text and "backfill --quarantined" in text
+    query = html.unescape(text.split("<pre>")[1].split("</pre>")[0])
+    held = duckdb.connect().execute(query).df()
+    assert set(held["raw_path"]) == {CHROME, FUTURE}
+    assert f"quality page (opens offline): {page}" in kcna_etl("report", "--warehouse", str(wh)).stdout
