@@ -11,6 +11,21 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 
+# Around a line, what no reader sees: any Unicode space (no-break, tab, ideographic) and zero-width marks.
+_EDGES = re.compile(r"^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$")
+
+
+def shaped(line: str) -> str:
+    """The line as every rule classifies it: without the invisible characters around it.
+
+    The one normalisation before a line is classified (marker, metadata line,
+    date, title, repeat), so a page saved with its lines indented or padded by
+    no-break spaces or tabs reads as the same page. Body text keeps its own
+    characters; only what a line is, and the header and teaser fields, go by it.
+    """
+    return _EDGES.sub("", line)
+
+
 @dataclass(frozen=True)
 class Rules:
     capture_date: re.Pattern
