@@ -60,6 +60,7 @@ class Rules:
     sub_organ_words: frozenset[str] = frozenset()
     short_place_heads: frozenset[str] = frozenset()
     numbered_heads: frozenset[str] = frozenset()
+    outlet_of: Mapping[str, str] = None  # outlet as shown -> canonical outlet (outlets.json)
 
 
 def nonempty(name: str, values: Any) -> Any:
@@ -87,6 +88,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         months=dict(nonempty("months", calendar["months"])),
         juche_offset=int(calendar["juche_offset"]),
         outlets=tuple(o["name"] for o in nonempty("outlets", docs["outlets"]["outlets"])),
+        outlet_of={o["name"]: o.get("outlet", o["name"]) for o in docs["outlets"]["outlets"]},
         entities=tuple(docs.get("entities", {}).get("entities", ())),
         surnames=frozenset(names.get("surnames", ())),
         south_surnames=frozenset(names.get("south_surnames", ())),
