@@ -64,7 +64,7 @@ def rows(raw_path: str, raw_sha256: str, page_format: str, cleaned: Cleaned, spl
     lead = dateline(paragraphs[0], rules.months)
     slug, year = partition_of(source, published)
     article = {
-        "article_id": aid, "source": source, "title": head.title,
+        "article_id": aid, "source": source, "outlet": (rules.outlet_of or {}).get(source), "title": head.title,
         "published_date": published, "published_date_origin": origin,
         "capture_date": head.capture_date,
         "dateline_place": lead.place if lead else None,

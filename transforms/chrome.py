@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from kcna_etl.transforms import dates
-from kcna_etl.transforms.rules import Rules
+from kcna_etl.transforms.rules import Rules, shaped
 
 HEADER_SPAN = 150  # the metadata line sits near the top, below at most some lines of site chrome
 MAX_TITLE = 300
@@ -91,7 +91,7 @@ def headed(pre: list[str], meta: re.Match, rules: Rules) -> Header:
 
 
 def header(lines: list[str], rules: Rules) -> tuple[Header, int]:
-    """Read the header; return it and the index of the first line after it."""
+    """Read the header (from `shaped` lines); return it and the index of the first line after it."""
     for k in range(min(len(lines), HEADER_SPAN)):
         if (meta := rules.metadata.match(lines[k])) and header_shaped(lines[:k], rules):
             return headed(lines[:k], meta, rules), k + 1
@@ -109,20 +109,22 @@ def header(lines: list[str], rules: Rules) -> tuple[Header, int]:
 
 def clean(lines: list[str], rules: Rules) -> Cleaned:
     # blank means blank to the eye: a line of no-break spaces (`<p>&nbsp;</p>`) too
-    lines = [line for line in lines if line.strip()]
-    head, start = header(lines, rules)
+    lines = [line for line in lines if shaped(line)]
+    head, start = header([shaped(x) for x in lines], rules)
     kept: list[str] = []
     footer = None
     for line in lines[start:]:
-        if rules.drop_line.match(line):
+        key = shaped(line)
+        if rules.drop_line.match(key):
             continue
-        if m := rules.footer.search(line):
+        if m := rules.footer.search(key):
             footer = footer or dates.footer_date(m.group("date"), rules.juche_offset)
-            line = line[:m.start()].rstrip()  # a footer run onto the last paragraph's line
-            if not line:
+            # a footer run onto the last paragraph's line: the paragraph is kept as written
+            line = line[:line.index(key) + m.start()].rstrip()
+            if not shaped(line):
                 continue
         kept.append(line)
-    while kept and rules.sidebar_end.match(kept[-1]):
+    while kept and rules.sidebar_end.match(shaped(kept[-1])):
         kept.pop()
     return Cleaned(head, kept, footer)
 

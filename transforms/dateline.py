@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
+from kcna_etl.transforms.rules import shaped
+
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Za-z.'\u2019 -]{0,40}?),?\s+(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})"
     r"(?:,\s*\d{4})?\s*(?:\((?P<agency>[^()]{1,40})\)\s*(?:--|-|\u2014|\u2013)|(?:--|\u2014|\u2013))"
@@ -24,7 +26,7 @@ class Dateline:
 
 
 def dateline(lead: str, months: Mapping[str, int]) -> Dateline | None:
-    m = _DATELINE.match(lead)
+    m = _DATELINE.match(shaped(lead))
     if not m or m.group("month") not in months:
         return None
     day = int(m.group("day"))

@@ -11,6 +11,21 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 
+# Around a line, what no reader sees: any Unicode space (no-break, tab, ideographic) and zero-width marks.
+_EDGES = re.compile(r"^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$")
+
+
+def shaped(line: str) -> str:
+    """The line as every rule classifies it: without the invisible characters around it.
+
+    The one normalisation before a line is classified (marker, metadata line,
+    date, title, repeat), so a page saved with its lines indented or padded by
+    no-break spaces or tabs reads as the same page. Body text keeps its own
+    characters; only what a line is, and the header and teaser fields, go by it.
+    """
+    return _EDGES.sub("", line)
+
+
 @dataclass(frozen=True)
 class Rules:
     capture_date: re.Pattern
@@ -45,6 +60,7 @@ class Rules:
     sub_organ_words: frozenset[str] = frozenset()
     short_place_heads: frozenset[str] = frozenset()
     numbered_heads: frozenset[str] = frozenset()
+    outlet_of: Mapping[str, str] = None  # outlet as shown -> canonical outlet (outlets.json)
 
 
 def nonempty(name: str, values: Any) -> Any:
@@ -72,6 +88,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         months=dict(nonempty("months", calendar["months"])),
         juche_offset=int(calendar["juche_offset"]),
         outlets=tuple(o["name"] for o in nonempty("outlets", docs["outlets"]["outlets"])),
+        outlet_of={o["name"]: o.get("outlet", o["name"]) for o in docs["outlets"]["outlets"]},
         entities=tuple(docs.get("entities", {}).get("entities", ())),
         surnames=frozenset(names.get("surnames", ())),
         south_surnames=frozenset(names.get("south_surnames", ())),

@@ -28,6 +28,7 @@ PARTITIONING = pa.schema([
 ARTICLES = pa.schema([
     col("article_id", pa.string(), "Deterministic id: first 32 hex digits of SHA-256 over the outlet and the body with typography folded (curly quotes, spacing). Same on every run and machine; a text and an HTML copy of one article share it.", False),
     col("source", pa.string(), "Outlet as shown, e.g. `KCNA.kp (En)`: from the metadata line's `Source:`, else the sidebar's `More From <outlet>`."),
+    col("outlet", pa.string(), "Canonical outlet of `source` from `transforms/lexicon/outlets.json`: one name for its spellings (`Voice of Korea` and `Voice of Korea (En)` give `Voice of Korea`); group by it. Null when the outlet is not in the list."),
     col("title", pa.string(), "Headline from the page header; null when the page shows none (never taken from the body)."),
     col("published_date", pa.date32(), "Publication date: the metadata line's `Date: DD/MM/YYYY`, else the `www.kcna.kp (YYYY.MM.DD.)` footer (Juche years converted); null when neither is on the page."),
     col("published_date_origin", pa.string(), "Where `published_date` came from: `metadata`, `footer`, or null."),

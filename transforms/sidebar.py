@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kcna_etl.transforms import dates
-from kcna_etl.transforms.rules import Rules
+from kcna_etl.transforms.rules import Rules, shaped
 
 @dataclass(frozen=True)
 class Teaser:
@@ -31,7 +31,7 @@ class Split:
 
 
 def teaser_date(line: str, rules: Rules) -> dt.date | None:
-    m = rules.teaser_date.match(line)
+    m = rules.teaser_date.match(shaped(line))
     return dates.month_day_year(m.group("date"), rules.months) if m else None
 
 
@@ -43,16 +43,16 @@ def opens_sidebar(ahead: list[str], rules: Rules) -> bool:
     """
     dates_at = [k for k, x in enumerate(ahead[:4]) if teaser_date(x, rules)]
     if not dates_at:
-        return len(ahead) <= 3 and not any(rules.sidebar_start.match(x) for x in ahead)
+        return len(ahead) <= 3 and not any(rules.sidebar_start.match(shaped(x)) for x in ahead)
     d = dates_at[0]
     region = ahead[:d]
-    return len(region) in (1, 2) or (len(region) == 3 and region[0] == region[1])
+    return len(region) in (1, 2) or (len(region) == 3 and shaped(region[0]) == shaped(region[1]))
 
 
 def sidebar_start(lines: list[str], rules: Rules) -> tuple[int, str] | None:
     """Index and outlet of the first `More From` line that opens a real sidebar."""
     for i, line in enumerate(lines):
-        m = rules.sidebar_start.match(line)
+        m = rules.sidebar_start.match(shaped(line))
         if m and opens_sidebar(lines[i + 1:i + 5], rules):
             return i, m.group("outlet").strip()
     return None
@@ -64,6 +64,7 @@ def title_of(lines: list[str]) -> str | None:
 
 
 def teasers(lines: list[str], rules: Rules) -> tuple[list[Teaser], int]:
+    lines = [shaped(x) for x in lines]  # a teaser's fields are its lines as shown
     out: list[Teaser] = []
     start = 0
     for d, line in enumerate(lines):
@@ -90,7 +91,8 @@ def split(lines: list[str], rules: Rules) -> Split:
     i, outlet = found
     sidebar = lines[i + 1:]
     # `More Articles` closes the sidebar (site footer follows), and so does another `More From` list
-    end = next((k for k, x in enumerate(sidebar) if rules.sidebar_end.match(x) or rules.sidebar_start.match(x)),
+    end = next((k for k, x in enumerate(map(shaped, sidebar))
+                if rules.sidebar_end.match(x) or rules.sidebar_start.match(x)),
                len(sidebar))
     items, incomplete = teasers(sidebar[:end], rules)
     return Split(lines[:i], outlet, items, incomplete)

@@ -102,7 +102,7 @@ CRAFTED: dict[str, Callable[[Rows], None]] = {
     "articles.article_id_not_null": article(article_id=None),
     "articles.article_id_unique": article(article_id="0" * 32),  # on two pages
     "articles.source_not_null": article(source=None),
-    "articles.source_known_outlet": article(source="<b>Bogus</b> Outlet (En)"),
+    "articles.source_known_outlet": article(source="<b>Bogus</b> Outlet (En)", outlet=None),
     "articles.body_not_null": new_body(None),
     "articles.body_at_least_200_chars": new_body(SHORT),
     "articles.body_no_site_chrome": add_to_body("\nThe <script>alert(1)</script> NK News is hiring"),

@@ -38,6 +38,8 @@ def test_headed_page_reads_every_header_field(rules):
     ("Date: 16/11/2020 | Source: KCNA.kp (En) | Read original version at source", dt.date(2020, 11, 16)),  # day first
     ("Date: 1/2/2003 | Source: Rodong Sinmun (En) | Read original version at source", dt.date(2003, 2, 1)),
     ("Date: 31/02/2020 | Source: KCNA.kp (En) | Read original version at source", None),  # no such day: no guess
+    # the original's URL as the last field instead of the link text
+    ("Date: 16/02/2022 | Source: KCNA.kp (En) | http://www.kcna.kp/en/article/q/1.kcmsf", dt.date(2022, 2, 16)),
 ])
 def test_metadata_date_is_day_first_and_never_guessed(rules, line, day):
     c = clean(["January 31, 2025", "KCNA KCNA.kp (En)", "A Title", line, "Body text."], rules)

@@ -15,6 +15,8 @@ from kcna_etl.transforms.dateline import Dateline, dateline
     ("Pyongyang March 23 (KCNA) -- Text", Dateline("Pyongyang", "KCNA", 3, 23)),       # no comma
     ("Pyongyang, March 23, 2020 (KCNA) -- Text", Dateline("Pyongyang", "KCNA", 3, 23)),  # with the year
     ("Pyongyang, March 23 (KCNA) - Text", Dateline("Pyongyang", "KCNA", 3, 23)),        # a single hyphen
+    ("Pyongyang, July 13 (KCNA) \u2014 Text", Dateline("Pyongyang", "KCNA", 7, 13)),      # an em dash
+    ("\u00a0\tPyongyang, July 13 (KCNA) -- Text", Dateline("Pyongyang", "KCNA", 7, 13)),   # padded paragraph
     ("The 16th Meeting of the Political Bureau took place", None),
     ("Pyongyang, Marching 23 (KCNA) -- x", None),                                     # not a month
     ("Pyongyang, March 41 (KCNA) -- x", None),                                        # not a day

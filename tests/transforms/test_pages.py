@@ -87,3 +87,13 @@ def test_body_is_free_of_chrome(reading, rules):
     body = got.article["body"]
     assert not [m for m in rules.markers if m in body]
     assert not any(p.rstrip().endswith("-0-") for p in body.split("\n"))
+
+
+def test_outlet_is_known_and_one_per_outlet_whatever_the_spelling(reading, rules):
+    _, got, gold = reading
+    assert got.article["outlet"] is not None
+    assert got.article["outlet"] == rules.outlet_of[gold["source"]]
+    # spellings of one outlet group together
+    assert rules.outlet_of["Voice of Korea"] == rules.outlet_of["Voice of Korea (En)"]
+    assert rules.outlet_of["Pyongyang Times"] == rules.outlet_of["The Pyongyang Times"]
+    assert rules.outlet_of["KCNA.kp (En)"] != rules.outlet_of["Voice of Korea"]
