@@ -22,7 +22,8 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
-from typing import Mapping
+from enum import IntEnum
+from typing import Mapping, NamedTuple
 
 from kcna_etl.transforms.dateline import dateline
 from kcna_etl.transforms.rules import Rules
@@ -78,6 +79,7 @@ class Mention:
     start: int
     end: int
     role: str | None = None
+    rule: str = ""  # the rule that found it (`Candidate.rule`)
 
 
 @dataclass(frozen=True)
@@ -198,19 +200,34 @@ def entity_id(type_: str, name: str) -> str:
     return f"{ID_PREFIX[type_]}:{slug(name)}"
 
 
-# A candidate reading: (start, end, type, rank, known); a lower rank is more trusted; `known` is the
-# alias table's entity (or, for a short form, the person it stands for), None for a name in no list.
-Candidate = tuple[int, int, str, int, "Known | None"]
+class Trust(IntEnum):
+    """How sure a reading is: between two readings of one span, the lower wins (the conflict policy)."""
+    LISTED = 0      # the alias table; awards and titles of works (read only to cover the names inside)
+    NAME_SHAPE = 1  # a Korean name of three words
+    CONTEXT = 2     # a title, a role or a verb of speech around a name; a name the article gives elsewhere
+    HEAD_SHAPE = 3  # an organisation or place by its head word; the dateline
+    SHORT_FORM = 4  # a short form of a name given earlier
+
+
+class Candidate(NamedTuple):
+    """A reading of `body[start:end]`; `known` is the alias table's entity (or, for a short form, the
+    person it stands for), None for a name in no list; `rule` names what found it (`mentions.rule`)."""
+    start: int
+    end: int
+    type: str
+    trust: Trust
+    known: Known | None
+    rule: str
 
 
 def identity(body: str, c: Candidate) -> tuple[str, str]:
     """The name and id of a reading (computed only for the readings kept: slugs are not free)."""
-    if c[4] is not None:
-        return c[4].name, c[4].id
-    name = canonical(body[c[0]:c[1]])
-    if c[2] == "place" and name.endswith(" City") and " " not in name[:-5]:
+    if c.known is not None:
+        return c.known.name, c.known.id
+    name = canonical(body[c.start:c.end])
+    if c.type == "place" and name.endswith(" City") and " " not in name[:-5]:
         name = name[:-5]  # `Songrim City` -> `Songrim`, as the guidelines name `Pyongyang City`
-    return name, entity_id(c[2], name)
+    return name, entity_id(c.type, name)
 
 
 class Token:
@@ -316,7 +333,7 @@ def matched(body: str, s: int, first: str, second: str, aliases) -> Candidate | 
     if not hit:
         return None
     known = entry[1][hit.lastindex - 1]
-    return (s, hit.end(), known.type, 0, known)
+    return Candidate(s, hit.end(), known.type, Trust.LISTED, known, "alias")
 
 
 def korean_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
@@ -328,13 +345,13 @@ def korean_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candida
         if (a.text in lex.pair_surnames and b.text in lex.syllables and not b.join
                 and not a.possessive and not (i and not a.join) and not (i + 2 < len(run) and not run[i + 2].join)
                 and not (a.start and _WORD_CHAR.match(body, a.start - 1))):
-            out.append((a.start, b.end, "person", 2, None))
+            out.append(Candidate(a.start, b.end, "person", Trust.CONTEXT, None, "korean-pair"))
     for i in range(len(run) - 2):
         a, b, c = run[i], run[i + 1], run[i + 2]
         if (a.text in lex.surnames_all and b.text in lex.syllables and c.text in lex.syllables
                 and not (b.join or c.join or a.possessive or b.possessive)
                 and not (a.start and _WORD_CHAR.match(body, a.start - 1))):
-            out.append((a.start, c.end, "person", 1, None))
+            out.append(Candidate(a.start, c.end, "person", Trust.NAME_SHAPE, None, "korean-name"))
     return out
 
 
@@ -346,7 +363,7 @@ def chinese_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candid
         if (a.text in lex.chinese_surnames and not b.join and not a.possessive and _PINYIN2.fullmatch(b.text.lower())
                 and b.text[:1].isupper() and b.text[1:].islower()
                 and not (i and not a.join) and not (i + 2 < len(run) and not run[i + 2].join)):
-            out.append((a.start, b.end, "person", 2, None))
+            out.append(Candidate(a.start, b.end, "person", Trust.CONTEXT, None, "chinese-name"))
     return out
 
 
@@ -407,14 +424,15 @@ def context_candidates(body: str, seg: list[Token], lex: Lexicon) -> list[Candid
     out = []
     head = seg[:MAX_NAME_WORDS]
     if (len(seg) > 1 or seg[0].text not in lex.surnames_all) and titled(body, head[0].start, lex):
-        out.append((head[0].start, head[-1].end, "person", 2, None))
+        out.append(Candidate(head[0].start, head[-1].end, "person", Trust.CONTEXT, None, "title-before"))
     if len(seg) < 2:
         return out
     tail = seg[-MAX_NAME_WORDS:]
     end = tail[-1].end
     comma = _COMMA.match(body, end)
     if (comma and lex.role_cue.match(body, comma.end())) or lex.speech.match(body, end):
-        out.append((tail[0].start, end, "person", 2, None))
+        out.append(Candidate(tail[0].start, end, "person", Trust.CONTEXT, None,
+                             "speech-after" if comma is None or not lex.role_cue.match(body, comma.end()) else "role-after"))
     return out
 
 
@@ -485,7 +503,7 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             if all(t.text in lex.common for t in run[first:last + 1]):
                 continue  # `Political Bureau`, `Party Central Committee`: a common noun
             end = number.end() if number and last == h else run[last].end
-            out.append((run[first].start, end, kind, 3, None))
+            out.append(Candidate(run[first].start, end, kind, Trust.HEAD_SHAPE, None, f"{ID_PREFIX[kind]}-head"))
     return out
 
 
@@ -497,7 +515,7 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
     out = []
     if body[max(0, run[0].start - 9):run[0].start] == "title of ":
         last = next((i - 1 for i, t in enumerate(run) if i and t.join == "and"), len(run) - 1)
-        out.append((run[0].start, run[last].end, WORK, 0, None))
+        out.append(Candidate(run[0].start, run[last].end, WORK, Trust.LISTED, None, "title-of"))
     for h, head in enumerate(run):
         document = head.text in lex.document_heads
         if head.text not in lex.award_heads and not document:
@@ -511,7 +529,7 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
             m = _DOCUMENT_TAIL.match(body, head.end)
             end = max(end, m.end() if m else end)
         if first < last or end > head.end:
-            out.append((run[first].start, end, WORK, 0, None))
+            out.append(Candidate(run[first].start, end, WORK, Trust.LISTED, None, "award-head"))
     return out
 
 
@@ -521,7 +539,7 @@ def quoted_titles(body: str) -> list[Candidate]:
     for m in _QUOTED.finditer(body):
         words = m.group(1).split()
         if len(words) <= 10 and all(w[:1].isupper() or len(w) <= 3 for w in words):
-            out.append((m.start(1), m.end(1), WORK, 0, None))
+            out.append(Candidate(m.start(1), m.end(1), WORK, Trust.LISTED, None, "quoted-title"))
     return out
 
 
@@ -530,9 +548,9 @@ def dateline_candidates(body: str, lex: Lexicon) -> list[Candidate]:
     lead = dateline(body[:body.find("\n")] if "\n" in body else body, lex.months)
     if lead is None:
         return []
-    out: list[Candidate] = [(0, len(lead.place), "place", 3, None)]
+    out = [Candidate(0, len(lead.place), "place", Trust.HEAD_SHAPE, None, "dateline")]
     if lead.agency and (at := body.find(f"({lead.agency})", len(lead.place))) >= 0:
-        out.append((at + 1, at + 1 + len(lead.agency), "organization", 3, None))
+        out.append(Candidate(at + 1, at + 1 + len(lead.agency), "organization", Trust.HEAD_SHAPE, None, "dateline"))
     return out
 
 
@@ -557,13 +575,13 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
 def completed(cands: list[Candidate]) -> list[Candidate]:
     """A shaped name that ends inside a known name runs to its end (`X Department of the C.C., WPK`:
     the shape stops at `C.C.`, the alias `C.C., WPK` goes on)."""
-    known = [k for k in cands if k[3] == 0 and k[2] != "person"]
+    known = [k for k in cands if k.trust == Trust.LISTED and k.type != "person"]
     out = []
     for c in cands:
-        if c[3] == 3:
-            inner = [k for k in known if c[0] < k[0] < c[1] < k[1]]
+        if c.trust == Trust.HEAD_SHAPE:
+            inner = [k for k in known if c.start < k.start < c.end < k.end]
             if inner:
-                c = (c[0], max(k[1] for k in inner), *c[2:])
+                c = c._replace(end=max(k.end for k in inner))
         out.append(c)
     return out
 
@@ -583,9 +601,9 @@ def chosen(cands: list[Candidate], size: int, body: str = "") -> list[Candidate]
     """
     names = bytearray(size)  # characters inside known names of other kinds
     for c in cands:
-        if c[3] == 0 and c[2] != "person":
-            names[c[0]:c[1]] = b"\x01" * (c[1] - c[0])
-    sure = sorted({c[:2] for c in cands if c[2] == "person" and c[3] <= 1 and names.find(0, c[0], c[1]) >= 0})
+        if c.trust == Trust.LISTED and c.type != "person":
+            names[c.start:c.end] = b"\x01" * (c.end - c.start)
+    sure = sorted({c[:2] for c in cands if c.type == "person" and c.trust <= Trust.NAME_SHAPE and names.find(0, c.start, c.end) >= 0})
     if sure:
         marks = bytearray(size)
         for p in sure:
@@ -594,23 +612,23 @@ def chosen(cands: list[Candidate], size: int, body: str = "") -> list[Candidate]
         longest = max(p[1] - p[0] for p in sure)
 
         def swallows(c: Candidate) -> bool:
-            i = bisect.bisect_left(starts, c[1]) - 1
-            while i >= 0 and sure[i][0] > c[0] - longest:
+            i = bisect.bisect_left(starts, c.end) - 1
+            while i >= 0 and sure[i][0] > c.start - longest:
                 p = sure[i]
-                if (overlaps(c, p) and (c[0], c[1]) != p and not (c[2] != "person" and c[0] == p[0])
-                        and not (c[2] == "person" and c[1] == p[1] and " " not in body[p[0]:p[1]]  # `A.R. Belousov`
-                                 and names.find(1, c[0], p[0]) < 0)):  # (not `the U.S. Lavrov`)
+                if (overlaps(c, p) and (c.start, c.end) != p and not (c.type != "person" and c.start == p[0])
+                        and not (c.type == "person" and c.end == p[1] and " " not in body[p[0]:p[1]]  # `A.R. Belousov`
+                                 and names.find(1, c.start, p[0]) < 0)):  # (not `the U.S. Lavrov`)
                     return True
                 i -= 1
             return False
 
-        cands = [c for c in cands if c[3] <= 1 or marks.find(1, c[0], c[1]) < 0 or not swallows(c)]
+        cands = [c for c in cands if c.trust <= Trust.NAME_SHAPE or marks.find(1, c.start, c.end) < 0 or not swallows(c)]
     taken: list[Candidate] = []
     occupied = bytearray(size)
-    for c in sorted(cands, key=lambda c: (c[0] - c[1], c[3], c[0])):
-        if occupied.find(1, c[0], c[1]) < 0:
+    for c in sorted(cands, key=lambda c: (c.start - c.end, c.trust, c.start)):
+        if occupied.find(1, c.start, c.end) < 0:
             taken.append(c)
-            occupied[c[0]:c[1]] = b"\x01" * (c[1] - c[0])
+            occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
     return sorted(taken)
 
 
@@ -624,13 +642,13 @@ def short_names(body: str, taken: list[Candidate], lex: Lexicon) -> dict[str, se
     """
     out: dict[str, set[tuple[str, str, str]]] = {}
     for c in taken:
-        if c[2] not in ("person", "place"):
+        if c.type not in ("person", "place"):
             continue
         name, eid = identity(body, c)
         words = name.split(" ")
         if len(words) < 2:
             continue
-        if c[2] == "place":
+        if c.type == "place":
             shorts = [words[0]] if len(words) == 2 and words[1] in lex.short_place_heads else []
         elif words[0] in lex.south_surnames or (len(words) == 2 and words[0] in lex.chinese_surnames):
             shorts = [words[0]]  # `Yoon` after `Yoon Suk Yeol`, `Xi` after `Xi Jinping`
@@ -640,7 +658,7 @@ def short_names(body: str, taken: list[Candidate], lex: Lexicon) -> dict[str, se
             shorts = [words[-1]] + ([words[-1].rsplit("-", 1)[1]] if "-" in words[-1] else [])
         for short in shorts:
             if (len(short) >= 3 or short in lex.chinese_surnames) and short[:1].isupper() and short not in lex.not_person:
-                out.setdefault(short, set()).add((c[2], name, eid))
+                out.setdefault(short, set()).add((c.type, name, eid))
     return out
 
 
@@ -666,19 +684,19 @@ def short_forms(body: str, taken: list[Candidate], tokens: list[list[Token]],
                     or (t.start and _WORD_CHAR.match(body, t.start - 1)):
                 continue  # part of another name, not the short form
             (type_, name, eid), = owners
-            out.append((t.start, t.end, type_, 4, Known(eid, type_, name)))
+            out.append(Candidate(t.start, t.end, type_, Trust.SHORT_FORM, Known(eid, type_, name), "short-form"))
     return out
 
 
 def same_names(body: str, taken: list[Candidate], segments: list[list[Token]]) -> list[Candidate]:
     """A name this article gives a person somewhere is that person everywhere in it (`Liu Yunshan,
     member of …` … `asked Liu Yunshan to`)."""
-    names = {canonical(body[c[0]:c[1]]) for c in taken if c[2] == "person" and c[1] - c[0] > 4}
+    names = {canonical(body[c.start:c.end]) for c in taken if c.type == "person" and c.end - c.start > 4}
     names = {n for n in names if " " in n}
     out = []
     for seg in segments:
         if len(seg) >= 2 and canonical(body[seg[0].start:seg[-1].end]) in names:
-            out.append((seg[0].start, seg[-1].end, "person", 2, None))
+            out.append(Candidate(seg[0].start, seg[-1].end, "person", Trust.CONTEXT, None, "same-name"))
     return out
 
 
@@ -686,21 +704,21 @@ def in_full(body: str, c: Candidate, shorts: dict[str, set[tuple[str, str, str]]
             persons: dict[str, str]) -> Candidate:
     """A person found by a surname alone after a title (`President Assad`), or by the last words of a
     fuller name the article gives (`Balaguer Cabrera` after `Jose Ramon Balaguer Cabrera`), is that person."""
-    if c[2] != "person" or c[4] is not None:
+    if c.type != "person" or c.known is not None:
         return c
-    text = canonical(body[c[0]:c[1]])
+    text = canonical(body[c.start:c.end])
     owners = shorts.get(text) or {("person", name, eid) for name, eid in persons.items()
                                   if name.endswith(" " + text)}
     if len(owners) != 1:
         return c
     (type_, name, eid), = owners
-    return (c[0], c[1], c[2], c[3], Known(eid, type_, name))
+    return c._replace(known=Known(eid, type_, name))
 
 
 def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
     """A common organ name whose head coordination cut short is a name: `member of the Political Bureau
     and secretary of the C.C., WPK` -> `Political Bureau` (of the Central Committee of the WPK)."""
-    orgs = {c[0]: c for c in taken if c[2] == "organization"}
+    orgs = {c.start: c for c in taken if c.type == "organization"}
     out = []
     for run in tokens:
         if run[0].text not in lex.sub_organs or not all(t.text in lex.sub_organs for t in run):
@@ -711,7 +729,7 @@ def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Le
             name = f"{canonical(body[run[0].start:run[-1].end])} of the {identity(body, org)[0]}"
             known = lex.by_name.get(("organization", name)) or Known(entity_id("organization", name), "organization",
                                                                      name)
-            out.append((run[0].start, run[-1].end, "organization", 2, known))
+            out.append(Candidate(run[0].start, run[-1].end, "organization", Trust.CONTEXT, known, "organ-cut-short"))
     return out
 
 
@@ -720,44 +738,44 @@ def acronyms(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
     (`Lao People's Revolutionary Party (LPRP)`), or its initials (`Communist Party of Vietnam` … `CPV`)."""
     occupied = bytearray(len(body))
     for c in taken:
-        occupied[c[0]:c[1]] = b"\x01" * (c[1] - c[0])
+        occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
     loose = {t.text for run in tokens for t in run if t.text.isupper() and occupied[t.start] == 0}
     if not loose:
         return []  # no acronym left to read
     defined: dict[str, Known] = {}
     initials: dict[str, Known] = {}
     for c in taken:
-        if c[2] not in ("organization", "place"):
+        if c.type not in ("organization", "place"):
             continue
         name, eid = identity(body, c)
-        whole = Known(eid, c[2], name)
-        m = _BRACKETED.match(body, c[1])
+        whole = Known(eid, c.type, name)
+        m = _BRACKETED.match(body, c.end)
         if m:
             defined[m.group(1)] = whole  # defined in brackets: before any initials
             continue
-        text = body[c[0]:c[1]]
+        text = body[c.start:c.end]
         for i, part in enumerate([text] + [text[m.end():] for m in _OF.finditer(text)]):
             words = [w for w in part.split() if w[:1].isupper()]
             if len(words) >= 2:
                 # the initials of the part after an `of` stand for that part
                 # (`Central Committee of the Communist Party of Vietnam` … `CPV`)
                 part_name = canonical(part)
-                known = whole if i == 0 else (lex.by_name.get((c[2], part_name))
-                                              or Known(entity_id(c[2], part_name), c[2], part_name))
+                known = whole if i == 0 else (lex.by_name.get((c.type, part_name))
+                                              or Known(entity_id(c.type, part_name), c.type, part_name))
                 initials.setdefault("".join(w[0] for w in words), known)
     out = []
     for run in tokens:
         for t in run:
             known = (defined.get(t.text) or initials.get(t.text)) if t.text in loose else None
             if known and occupied.find(1, t.start, t.end) < 0:
-                out.append((t.start, t.end, known.type, 2, known))
+                out.append(Candidate(t.start, t.end, known.type, Trust.CONTEXT, known, "acronym"))
     return out
 
 
 def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) -> list[Candidate]:
     """`Wang Jianguo and Li Hong, businessmen …`: a name joined by `and` to a person is a person; a
     surname alone only to a surname alone (`Presidents Putin and Xi`)."""
-    persons = [c for c in taken if c[2] == "person"]
+    persons = [c for c in taken if c.type == "person"]
     out = []
     for seg in segments:
         s, e = seg[0].start, seg[-1].end
@@ -767,7 +785,7 @@ def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) 
             gap = body[e:p[0]] if e <= p[0] else body[p[1]:s] if p[1] <= s else None
             if gap and len(gap) < 12 and _AND.fullmatch(gap):
                 part = seg[:MAX_NAME_WORDS] if e <= p[0] else seg[-MAX_NAME_WORDS:]
-                out.append((part[0].start, part[-1].end, "person", 2, None))
+                out.append(Candidate(part[0].start, part[-1].end, "person", Trust.CONTEXT, None, "coordinated"))
                 break
     return out
 
@@ -796,26 +814,26 @@ def spelt_out(body: str, c: Candidate, cands: list[Candidate], lex: Lexicon) -> 
     """A shaped name with the known names that hold an acronym spelt out (`KPA Unit 525` -> `Korean
     People's Army Unit 525`); a party's organ named after it takes the usual order (`LPRP Central Committee` -> `Central
     Committee of the Lao People's Revolutionary Party`). Known by that name if the table has it."""
-    inner = [k for k in cands if c[0] <= k[0] and k[1] <= c[1] and k[3] == 0 and k[2] in ("organization", "place")
-             and (k[0], k[1]) != (c[0], c[1]) and any(_ACRONYM.fullmatch(w) for w in body[k[0]:k[1]].split())
-             and body[k[0] - 1:k[0]] != "-" and body[k[1]:k[1] + 1] != "-"]  # not in `Nigeria-DPRK …`
+    inner = [k for k in cands if c.start <= k.start and k.end <= c.end and k.trust == Trust.LISTED and k.type in ("organization", "place")
+             and (k.start, k.end) != (c.start, c.end) and any(_ACRONYM.fullmatch(w) for w in body[k.start:k.end].split())
+             and body[k.start - 1:k.start] != "-" and body[k.end:k.end + 1] != "-"]  # not in `Nigeria-DPRK …`
     if not inner:
         return c
     inner = chosen(inner, len(body))
-    parts, pos = [], c[0]
+    parts, pos = [], c.start
     for i, k in enumerate(inner):
-        parts.append(canonical(body[pos:k[0]]))
-        rest = body[k[1]:c[1]].split()
-        if k[2] == "organization" and i == len(inner) - 1 and rest and all(w in lex.common for w in rest):
-            parts.append(f"{' '.join(rest)} of the {k[4].name}")  # `LPRP Central Committee`
-            pos = c[1]
+        parts.append(canonical(body[pos:k.start]))
+        rest = body[k.end:c.end].split()
+        if k.type == "organization" and i == len(inner) - 1 and rest and all(w in lex.common for w in rest):
+            parts.append(f"{' '.join(rest)} of the {k.known.name}")  # `LPRP Central Committee`
+            pos = c.end
             break
-        parts.append(k[4].name)
-        pos = k[1]
-    parts.append(canonical(body[pos:c[1]]))
+        parts.append(k.known.name)
+        pos = k.end
+    parts.append(canonical(body[pos:c.end]))
     name = re.sub(r" +", " ", " ".join(parts)).strip()
-    known = lex.by_name.get((c[2], name)) or Known(entity_id(c[2], name), c[2], name)
-    return (c[0], c[1], c[2], c[3], known)
+    known = lex.by_name.get((c.type, name)) or Known(entity_id(c.type, name), c.type, name)
+    return c._replace(known=known)
 
 
 def mentions(body: str, lex: Lexicon) -> list[Mention]:
@@ -828,26 +846,27 @@ def mentions(body: str, lex: Lexicon) -> list[Mention]:
     more += same_names(body, taken, segments)
     taken = chosen(cands + more, len(body), body)
     shorts = short_names(body, taken, lex)
-    taken = sorted(taken + short_forms(body, taken, tokens, shorts, lex), key=lambda c: c[0])
-    persons = dict(identity(body, c) for c in taken if c[2] == "person")
+    taken = sorted(taken + short_forms(body, taken, tokens, shorts, lex), key=lambda c: c.start)
+    persons = dict(identity(body, c) for c in taken if c.type == "person")
     taken = [in_full(body, c, shorts, persons) for c in taken]
-    taken = [c if c[4] is not None or c[2] == "person" else spelt_out(body, c, cands, lex)
-             for c in taken if c[2] != WORK]
-    spans = [(c[0], c[1]) for c in taken]
+    taken = [c if c.known is not None or c.type == "person" else spelt_out(body, c, cands, lex)
+             for c in taken if c.type != WORK]
+    spans = [(c.start, c.end) for c in taken]
     named = [identity(body, c) for c in taken]
     # A person is named by the fullest form this article gives (`Vladimir Putin` here,
     # `Vladimir Vladimirovich Putin` there; a surname alone is no full form: the alias table's
     # name stands); `entity_id` is what stays the same across articles.
     fullest: dict[str, str] = {}
-    for (s, e, type_, _, _), (_, eid) in zip(taken, named):
+    for (s, e, type_, *_), (_, eid) in zip(taken, named):
         if type_ == "person":
             name = canonical(body[s:e])
             full = " " in name or "." in name
             fullest[eid] = max(fullest.get(eid, ""), name if full else "", key=len)
     out = []
-    for (s, e, type_, _, _), (entity, eid) in zip(taken, named):
+    for (s, e, type_, _, _, rule), (entity, eid) in zip(taken, named):
         if type_ == "person":
-            out.append(Mention(type_, fullest[eid] or entity, eid, body[s:e], s, e, role_after(body, e, spans, lex)))
+            out.append(Mention(type_, fullest[eid] or entity, eid, body[s:e], s, e, role_after(body, e, spans, lex),
+                               rule))
         else:
-            out.append(Mention(type_, entity, eid, body[s:e], s, e))
+            out.append(Mention(type_, entity, eid, body[s:e], s, e, rule=rule))
     return out
