@@ -200,6 +200,12 @@ def entity_id(type_: str, name: str) -> str:
     return f"{ID_PREFIX[type_]}:{slug(name)}"
 
 
+# Every rule a candidate can name (`Candidate.rule`, the `mentions.rule` column)
+RULES = ("alias", "korean-name", "korean-pair", "chinese-name", "title-before", "role-after", "speech-after",
+         "org-head", "place-head", "dateline", "coordinated", "same-name", "organ-cut-short", "acronym", "short-form",
+         "title-of", "award-head", "quoted-title")
+
+
 class Trust(IntEnum):
     """How sure a reading is: between two readings of one span, the lower wins (the conflict policy)."""
     LISTED = 0      # the alias table; awards and titles of works (read only to cover the names inside)

@@ -14,6 +14,7 @@ from tests.reading import name_key, norm
 from kcna_etl.transforms.article import rows
 from kcna_etl.transforms.chrome import clean
 from kcna_etl.transforms.decode import page_lines
+from kcna_etl.transforms.mentions import RULES
 from kcna_etl.transforms.sidebar import split
 
 PAGES = labelled_pages()
@@ -87,3 +88,9 @@ def test_body_is_free_of_chrome(reading, rules):
     body = got.article["body"]
     assert not [m for m in rules.markers if m in body]
     assert not any(p.rstrip().endswith("-0-") for p in body.split("\n"))
+
+
+def test_every_mention_row_names_the_rule_that_found_it(reading):
+    _, got, _ = reading
+    assert {m["rule"] for m in got.mentions} <= set(RULES) and all(m["rule"] for m in got.mentions)
+
