@@ -172,7 +172,7 @@ def lexicon_from(rules: Rules) -> Lexicon:
         syllables=frozenset(rules.syllables - rules.not_given_names),
         titles=frozenset(titles), title_length=max((len(t.split()) for t in titles), default=1),
         title_ends=frozenset(t.split()[-1] for t in titles),
-        role_cue=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,4}}?(?:{alternation(roles)})(?![\w\-])"),
+        role_cue=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,4}}?(?:{alternation(roles)})(?![\w\-])", re.I),
         speech=re.compile(rf"{GAP}(?:{alternation(rules.speech_verbs or ['said'])})(?![\w\-])"),
         place_heads=frozenset(rules.place_heads or ["County"]),
         org_heads=frozenset(rules.organization_heads or ["University"]),
