@@ -99,6 +99,7 @@ class Lexicon:
     chinese_surnames: frozenset[str]  # for the shape of a Chinese name (`Peng Dehuai`)
     pair_surnames: frozenset[str]  # North Korean surnames that are no English words: `Pak Chol` alone is a name
     syllables: frozenset[str]
+    middle_syllables: frozenset[str]  # also the syllables that are English words: inside a three-word name only
     titles: frozenset[str]  # titles before a name, lower case, typography folded
     title_length: int  # most words in a title
     title_ends: frozenset[str]  # their last words
@@ -170,6 +171,7 @@ def lexicon_from(rules: Rules) -> Lexicon:
         surnames_all=frozenset(rules.surnames | rules.south_surnames), chinese_surnames=rules.chinese_surnames,
         pair_surnames=frozenset(rules.surnames - rules.surnames_also_words),
         syllables=frozenset(rules.syllables - rules.not_given_names),
+        middle_syllables=frozenset(rules.syllables | rules.not_given_names),
         titles=frozenset(titles), title_length=max((len(t.split()) for t in titles), default=1),
         title_ends=frozenset(t.split()[-1] for t in titles),
         role_cue=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,4}}?(?:{alternation(roles)})(?![\w\-])", re.I),
@@ -354,7 +356,7 @@ def korean_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candida
             out.append(Candidate(a.start, b.end, "person", Trust.CONTEXT, None, "korean-pair"))
     for i in range(len(run) - 2):
         a, b, c = run[i], run[i + 1], run[i + 2]
-        if (a.text in lex.surnames_all and b.text in lex.syllables and c.text in lex.syllables
+        if (a.text in lex.surnames_all and b.text in lex.middle_syllables and c.text in lex.syllables
                 and not (b.join or c.join or a.possessive or b.possessive)
                 and not (a.start and _WORD_CHAR.match(body, a.start - 1))):
             out.append(Candidate(a.start, c.end, "person", Trust.NAME_SHAPE, None, "korean-name"))
