@@ -38,10 +38,6 @@ _UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # capitals, Latin-1 ones too (`Élysée`,
 _LOW = "a-z\u00df-\u00f6\u00f8-\u024f\u1e00-\u1eff"  # small letters, Latin-1 and Latin Extended (`José`, `Nguyễn`)
 _ANY = f"0-9{_UP}{_LOW}"
 _TOKEN = re.compile(rf"[{_UP}](?:\.(?:[A-Z]\.)*|['\u2019]?[{_ANY}]*(?:[\-'\u2019][{_ANY}]+)*(?:(?<=s)['\u2019](?!\w))?)")
-_PARTICLES = frozenset({"von", "van", "der", "den", "de", "da", "del", "di", "dos", "du", "la", "le", "bin", "al"})
-# What may stand between two tokens of one run: spaces, and small words inside names
-# (`Ministry of Foreign Affairs of the DPRK`, `Song and Dance Ensemble`, `Ursula von der Leyen`).
-_JOIN = re.compile(rf"{GAP}(?:(?:of|the|and|&|for|with|{'|'.join(_PARTICLES)}){GAP})*")
 _NAME_WORD = re.compile(rf"(?:Mc|Mac|O['\u2019])?[{_UP}][{_LOW}]+(?:-[{_UP}]?[{_LOW}]+)*")
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}")
 _SHAPE_WORD = re.compile(rf"[{_UP}][{_LOW}][\w'\u2019\-]*")
@@ -58,9 +54,6 @@ _DOCUMENT_TAIL = re.compile(rf"(?:{GAP}(?:on|of|for|between|and|the|[{_UP}][\w'\
                             rf"{GAP}[{_UP}][\w'\u2019\-]*")
 _QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,80}?)[\u201d\"]")
 WORK = "work"  # the type of an award or a title of a work: read to cover the names inside, never reported
-_TAIL_OPENERS = frozenset({"of", "of the", "for", "for the"})  # `House of Culture`, `Committee for the …`
-# `… for Solidarity with the Korean People`, `University of Music and Dance`
-_TAIL_JOINS = frozenset({"", "of", "of the", "with", "with the", "and", "&"})
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _ALNUM = re.compile(r"[^\W_]+")
 _AND = re.compile(rf"{GAP}and{GAP}")
@@ -118,6 +111,10 @@ class Lexicon:
     south_surnames: frozenset[str]  # South Korean spellings (Yoon, Lee, Park): named later by surname alone
     short_place_heads: frozenset[str]  # `Taehongdan County` is later `Taehongdan`
     numbered_heads: frozenset[str]  # heads a number belongs to (`KPA Unit 525`)
+    join: re.Pattern  # what may stand between two tokens of one run: spaces, and small words inside names
+    particles: frozenset[str]  # the small words inside a personal name (`von der`)
+    tail_openers: frozenset[str]  # open the tail after a head (`House of Culture`, `Committee for the …`)
+    tail_joins: frozenset[str]  # join its words (`University of Music and Dance`)
     role: re.Pattern
     months: Mapping[str, int]  # for the dateline
     by_name: Mapping[tuple[str, str], Known]  # (type, name or alias, typography folded) -> the alias table's entity
@@ -182,6 +179,8 @@ def lexicon_from(rules: Rules) -> Lexicon:
         not_person=frozenset(not_person), title_words=frozenset(title_words), openers=rules.leading_words,
         surnames=frozenset(rules.surnames), south_surnames=frozenset(rules.south_surnames - rules.surnames),
         short_place_heads=rules.short_place_heads, numbered_heads=rules.numbered_heads,
+        join=re.compile(rf"{GAP}(?:(?:{'|'.join(map(re.escape, [*rules.run_joins, *sorted(rules.name_particles)]))}){GAP})*"),
+        particles=rules.name_particles, tail_openers=rules.tail_openers, tail_joins=rules.tail_joins,
         role=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,5}}?(?:{alternation(roles)})(?![\w\-])",
                         re.I),
         months=rules.months, by_name=by_name,
@@ -250,13 +249,13 @@ class Token:
 
 
 @functools.lru_cache(maxsize=4096)
-def joined(gap: str) -> str | None:
+def joined(gap: str, join: re.Pattern) -> str | None:
     """The small words of a gap between two tokens of one run (`of the`), or None if the gap ends the run."""
-    m = _JOIN.fullmatch(gap)
+    m = join.fullmatch(gap)
     return " ".join(gap.split()) if m else None
 
 
-def runs(body: str) -> list[list[Token]]:
+def runs(body: str, lex: Lexicon) -> list[list[Token]]:
     """Maximal runs of capitalised tokens, joined by spaces and small words."""
     out: list[list[Token]] = []
     run: list[Token] = []
@@ -267,7 +266,7 @@ def runs(body: str) -> list[list[Token]]:
         if possessive:
             text, e = text[:-2], e - 2
         gap = body[prev_end:s] if run else None
-        join = joined(gap) if gap else ("" if gap == "" and prev_initials else None)  # `V.V.Yakushev`
+        join = joined(gap, lex.join) if gap else ("" if gap == "" and prev_initials else None)  # `V.V.Yakushev`
         if join is None:
             if run:
                 out.append(run)
@@ -393,7 +392,7 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
         seg.clear()
 
     for t in run:
-        if t.join and not all(w in _PARTICLES for w in t.join.split()):
+        if t.join and not all(w in lex.particles for w in t.join.split()):
             close()
         name_like = _NAME_WORD.fullmatch(t.text) or _INITIALS.fullmatch(t.text)
         if t.text in lex.not_person or not name_like:
@@ -461,12 +460,12 @@ def head_type(run: list[Token], h: int, lex: Lexicon) -> str | None:
     return "place" if text in lex.place_heads else "organization" if text in lex.org_heads else None
 
 
-def tail_ends(run: list[Token], h: int) -> list[int]:
+def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
     """Where an `of`/`for` tail after the head can end: before an inner `and`, and after it."""
-    if run[h].possessive or h + 1 >= len(run) or run[h + 1].join not in _TAIL_OPENERS:
+    if run[h].possessive or h + 1 >= len(run) or run[h + 1].join not in lex.tail_openers:
         return []
     ends, k = [], h + 1
-    while k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in _TAIL_JOINS) and shape_word(run[k]):
+    while k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in lex.tail_joins) and shape_word(run[k]):
         if run[k].join in ("and", "&") and k > h + 1:
             ends.append(k - 1)
         k += 1
@@ -500,7 +499,7 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             first = 1  # the run starts inside a word (`anti-Japanese`)
         while first < h and run[first].text in lex.openers:
             first += 1
-        ends = tail_ends(run, h)
+        ends = tail_ends(run, h, lex)
         if kind == "place":  # `Kyongsong County of North Hamgyong Province` is two places
             ends = [k for k in ends if head_type(run, k, lex) is None]
         number = None if head.possessive else _NUMBERED.match(body, head.end) or (
@@ -531,7 +530,7 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
         first = h
         while first > 0 and h - first < 6 and not run[first].join and shape_word(run[first - 1]):
             first -= 1
-        last = max(tail_ends(run, h) or [h])
+        last = max(tail_ends(run, h, lex) or [h])
         end = run[last].end
         if document:  # `Treaty on Comprehensive Strategic Partnership between the DPRK and the Russian Federation`
             m = _DOCUMENT_TAIL.match(body, head.end)
@@ -845,7 +844,7 @@ def spelt_out(body: str, c: Candidate, cands: list[Candidate], lex: Lexicon) -> 
 
 
 def mentions(body: str, lex: Lexicon) -> list[Mention]:
-    tokens = runs(body)
+    tokens = runs(body, lex)
     cands, segments = candidates(body, tokens, lex)
     cands = completed(cands)
     taken = chosen(cands, len(body), body)
