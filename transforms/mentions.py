@@ -15,6 +15,10 @@ Every reading but the alias table works on runs of capitalised tokens
 (`General Secretary Kim Jong Un`, `Ministry of Foreign Affairs of the DPRK`),
 found by one scan of the body: names are read from the tokens, not by
 trying patterns at every character.
+
+Each reading is a `Candidate` naming its `Trust` and the rule that made it (the `rule` of its mention);
+the passes run in the order `PASSES` names, and overlapping readings are settled by one conflict
+policy, `longest_then_most_trusted`. The words and patterns they use are lexicon data (`Rules`).
 """
 from __future__ import annotations
 
@@ -597,8 +601,8 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def chosen(cands: list[Candidate], size: int, body: str = "") -> list[Candidate]:
-    """Non-overlapping, longest first, then most trusted.
+def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "") -> list[Candidate]:
+    """The conflict policy: non-overlapping readings, the longest first, then the most trusted (`Trust`).
 
     A person known by the alias table or by the shape of a Korean name is not swallowed by a
     weaker reading around it (`Then Choe Son Hui made…`, `Kim Jong Un Inspects … Hospital`),
@@ -826,7 +830,7 @@ def spelt_out(body: str, c: Candidate, cands: list[Candidate], lex: Lexicon) -> 
              and body[k.start - 1:k.start] != "-" and body[k.end:k.end + 1] != "-"]  # not in `Nigeria-DPRK …`
     if not inner:
         return c
-    inner = chosen(inner, len(body))
+    inner = longest_then_most_trusted(inner, len(body))
     parts, pos = [], c.start
     for i, k in enumerate(inner):
         parts.append(canonical(body[pos:k.start]))
@@ -843,21 +847,34 @@ def spelt_out(body: str, c: Candidate, cands: list[Candidate], lex: Lexicon) -> 
     return c._replace(known=known)
 
 
+# The passes, in this order (`mentions`): every reading of the body; the conflict policy
+# (`longest_then_most_trusted`) keeps one reading per span; readings that lean on those kept (persons joined to
+# persons, organs cut short, acronyms, a name given elsewhere), and the policy again; short forms of the names
+# kept; full names and spelt-out acronyms; the roles after persons.
+PASSES = ("candidates", "conflicts", "relations", "conflicts", "short forms", "full names", "roles")
+
+
 def mentions(body: str, lex: Lexicon) -> list[Mention]:
+    # candidates
     tokens = runs(body, lex)
     cands, segments = candidates(body, tokens, lex)
     cands = completed(cands)
-    taken = chosen(cands, len(body), body)
-    # readings that lean on what was found: persons joined to persons, organs cut short, acronyms
+    # conflicts
+    taken = longest_then_most_trusted(cands, len(body), body)
+    # relations: readings that lean on what was found
     more = coordinated(body, taken, segments) + organs(body, tokens, taken, lex) + acronyms(body, tokens, taken, lex)
     more += same_names(body, taken, segments)
-    taken = chosen(cands + more, len(body), body)
+    # conflicts
+    taken = longest_then_most_trusted(cands + more, len(body), body)
+    # short forms
     shorts = short_names(body, taken, lex)
     taken = sorted(taken + short_forms(body, taken, tokens, shorts, lex), key=lambda c: c.start)
+    # full names
     persons = dict(identity(body, c) for c in taken if c.type == "person")
     taken = [in_full(body, c, shorts, persons) for c in taken]
     taken = [c if c.known is not None or c.type == "person" else spelt_out(body, c, cands, lex)
              for c in taken if c.type != WORK]
+    # roles (and the names of what was kept)
     spans = [(c.start, c.end) for c in taken]
     named = [identity(body, c) for c in taken]
     # A person is named by the fullest form this article gives (`Vladimir Putin` here,
