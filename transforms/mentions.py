@@ -774,6 +774,8 @@ def acronyms(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
                 known = whole if i == 0 else (lex.by_name.get((c.type, part_name))
                                               or Known(entity_id(c.type, part_name), c.type, part_name))
                 initials.setdefault("".join(w[0] for w in words), known)
+                # and of each part of a hyphenated word (`Liberal-Democratic Party` … `LDP`)
+                initials.setdefault("".join(x[0] for w in words for x in w.split("-") if x[:1].isupper()), known)
     out = []
     for run in tokens:
         for t in run:
