@@ -123,11 +123,14 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("schema-doc", help="print the table reference (docs/tables.md) generated from the schemas")
     ev = sub.add_parser("eval-mentions", help="precision, recall and F1 of the mentions against labelled text")
     ev.add_argument("--labels", type=Path, default=None,
-                    help="folder with articles/*.txt in the labelling markup (default: tests/data/mentions)")
+                    help="score only this folder of articles in the labelling markup (articles/*.txt or *.txt; "
+                         "default: the parts own, dev and test under tests/data/mentions)")
     ev.add_argument("--pages", nargs=2, action="append", type=Path, metavar=("DIR", "GOLD"),
                     help="a folder of pages and its gold file (persons per page); repeatable "
                          "(default: the samples and tests/pages)")
-    ev.add_argument("--errors", action="store_true", help="list every missed, extra or misnamed mention")
+    ev.add_argument("--errors", action="store_true",
+                    help="list every missed, extra or misnamed mention by the rule that made it "
+                         "(own and dev parts only: the test part's errors are never printed)")
     ev.add_argument("--write-labels", action="store_true",
                     help="first regenerate <labels>/labels.json (bodies and offsets) from the articles")
     syn = sub.add_parser("synth", help="write a synthetic corpus shaped like the scraped pages (for benchmarks)")
@@ -281,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args)
     if args.command == "eval-mentions":
         from kcna_etl.devtools import evaluation
-        return evaluation.main(args.labels or evaluation.LABELS,
+        return evaluation.main(args.labels,
                                tuple(map(tuple, args.pages)) if args.pages else evaluation.PAGES,
                                args.errors, args.write_labels)
     if args.command == "report":

@@ -1,16 +1,20 @@
 """`kcna-etl eval-mentions`: the mentions scored against labelled text.
 
-Reads the labelled articles (`<labels>/articles/*.txt`, inline markup as in
-`tests/data/mentions/GUIDELINES.md`) and labelled pages (a folder of pages
-and a gold file listing each page's persons), runs the mention extractor on
-them, and reports precision, recall and F1 per entity type: strict span and
-type for the articles, person names for the pages. `write_labels` regenerates
-`<labels>/labels.json` (bodies and offsets) from the articles.
+Reads the labelled articles (inline markup as in `tests/data/mentions/GUIDELINES.md`) in three parts by
+default: `own` (`tests/data/mentions/articles`, written for this project), `dev` and `test` (real articles,
+`tests/data/mentions/real/{dev,test}`), and labelled pages (a folder of pages and a gold file listing each
+page's persons); runs the mention extractor on them and reports precision, recall and F1 per entity type:
+strict span and type for the articles, person names for the pages. `--errors` lists the disagreements of the
+own and dev parts grouped by the rule that made them; the test part is scored only, its errors are never
+printed (it must not be read while rules are written). `write_labels` regenerates `<labels>/labels.json`
+(bodies and offsets) from the articles.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,37 +23,60 @@ from kcna_etl.transforms.article import rows
 from kcna_etl.transforms.chrome import clean
 from kcna_etl.transforms.decode import page_lines
 from kcna_etl.transforms.markup import Labelled, MarkupError, labelled
-from kcna_etl.transforms.mentions import entity_id, mentions
-from kcna_etl.transforms.scoring import TYPES, Scored, alias_ids, scored_names, scored_spans
+from kcna_etl.transforms.mentions import Mention, entity_id, mentions
+from kcna_etl.transforms.scoring import TYPES, Disagreement, Scored, alias_ids, scored_names, scored_spans
 from kcna_etl.transforms.sidebar import split
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "data" / "mentions"
+REAL = LABELS / "real"
+PARTS = {"own": LABELS, "dev": REAL / "dev", "test": REAL / "test"}
+SEALED = "test"  # the part whose errors are never printed
 PAGES = ((ROOT / "samples" / "pages", ROOT / "samples" / "gold" / "seed_pages.json"),
          (ROOT / "tests" / "pages", ROOT / "tests" / "pages" / "expected.json"))
+NO_RULE = "missed"  # the group of a label that no found mention touches
 
 
 @dataclass
 class Evaluation:
-    articles: dict[str, tuple[Labelled, Scored]] = field(default_factory=dict)
+    # part -> file name -> (article, its score, the mentions found)
+    parts: dict[str, dict[str, tuple[Labelled, Scored, list[Mention]]]] = field(default_factory=dict)
     pages: dict[str, Scored] = field(default_factory=dict)
+    sealed: set[str] = field(default_factory=set)  # parts whose errors are never printed
+    folders: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def articles(self) -> dict[str, tuple[Labelled, Scored, list[Mention]]]:
+        return {f"{part}/{name}": a for part, arts in self.parts.items() for name, a in arts.items()}
 
     def total(self, which: str) -> Scored:
+        """`pages`, or a part's articles (`own`, `dev`, `test`)."""
         out = Scored()
-        for s in (self.pages.values() if which == "pages" else (s for _, s in self.articles.values())):
+        for s in (self.pages.values() if which == "pages"
+                  else (s for _, s, _ in self.parts.get(which, {}).values())):
             out += s
         return out
 
 
+def article_files(folder: Path) -> list[Path]:
+    """A labels folder's articles: `articles/*.txt` if it has that folder, else its own `*.txt`."""
+    return sorted((folder / "articles" if (folder / "articles").is_dir() else folder).glob("*.txt"))
+
+
 def labelled_articles(folder: Path) -> dict[str, Labelled]:
-    """Every `articles/*.txt` under the labels folder, by file name; a markup error names its file."""
+    """Every article of the labels folder, by file name; a markup error names its file."""
     out = {}
-    for path in sorted((folder / "articles").glob("*.txt")):
+    for path in article_files(folder):
         try:
             out[path.name] = labelled(path.read_text(encoding="utf-8"))
         except MarkupError as e:
             raise ValueError(f"{path}: {e}") from None
     return out
+
+
+def sealed_digests(folder: Path = PARTS[SEALED]) -> frozenset[str]:
+    """SHA-256 of each sealed article's text: its errors are withheld wherever it is scored from."""
+    return frozenset(hashlib.sha256(p.read_bytes()).hexdigest() for p in article_files(folder))
 
 
 def labels_json(articles: dict[str, Labelled]) -> str:
@@ -74,7 +101,8 @@ def page_persons(path: Path) -> list[str]:
     return [m["entity"] for m in got.mentions if m["entity_type"] == "person"]
 
 
-def evaluate(labels: Path | None = LABELS, pages: tuple[tuple[Path, Path], ...] = PAGES) -> Evaluation:
+def evaluate(parts: dict[str, Path] | None = None, pages: tuple[tuple[Path, Path], ...] = PAGES) -> Evaluation:
+    """Score each labels folder of `parts` (default: own, dev and test) and the labelled pages."""
     lex = lexicon()
     known = alias_ids(rules().entities)
 
@@ -82,8 +110,15 @@ def evaluate(labels: Path | None = LABELS, pages: tuple[tuple[Path, Path], ...] 
         return known.get((type_, name)) or entity_id(type_, name)
 
     out = Evaluation()
-    for name, article in (labelled_articles(labels) if labels else {}).items():
-        out.articles[name] = (article, scored_spans(article.labels, mentions(article.body, lex), entity_id_of))
+    sealed = sealed_digests()
+    for part, folder in (PARTS if parts is None else parts).items():
+        arts = out.parts.setdefault(part, {})
+        out.folders[part] = folder
+        for name, article in labelled_articles(folder).items():
+            found = mentions(article.body, lex)
+            arts[name] = (article, scored_spans(article.labels, found, entity_id_of), found)
+        if part == SEALED or any(hashlib.sha256(p.read_bytes()).hexdigest() in sealed for p in article_files(folder)):
+            out.sealed.add(part)
     for folder, gold in pages:
         for g in json.loads(gold.read_text(encoding="utf-8")):
             out.pages[g["page"]] = scored_names(g["persons"], page_persons(folder / g["page"]))
@@ -106,20 +141,49 @@ def context(body: str, start: int, end: int, width: int = 40) -> str:
     return f"…{left}[{body[start:end]}]{right}…"
 
 
-def report(ev: Evaluation, labels: Path | None, errors: bool) -> str:
+def rule_of(d: Disagreement, found: list[Mention]) -> str:
+    """The rule behind a disagreement: the found mention's, or for a label missed, the rule of a found
+    mention over it (a span cut short, too long or of the wrong type); `missed` when none touches it."""
+    if d.kind != "missed":
+        return next(m.rule for m in found if (m.type, m.start, m.end) == (d.type, d.start, d.end))
+    over = [m for m in found if m.start < d.end and d.start < m.end]
+    return over[0].rule if over else NO_RULE
+
+
+def by_rule(ev: Evaluation) -> dict[str, list[tuple[str, Labelled, Disagreement]]]:
+    """The disagreements of every part not sealed, by rule."""
+    out: dict[str, list[tuple[str, Labelled, Disagreement]]] = defaultdict(list)
+    for part, arts in ev.parts.items():
+        if part in ev.sealed:
+            continue
+        for name, (article, scored, found) in arts.items():
+            for d in sorted(scored.disagreements, key=lambda d: (d.start, d.kind)):
+                out[rule_of(d, found)].append((f"{part}/{name}", article, d))
+    return out
+
+
+def report(ev: Evaluation, errors: bool) -> str:
     out = []
-    if labels:
-        out += [f"labelled articles: {len(ev.articles)} in {labels}/articles (strict span and type; canonical: "
-                f"correct spans whose entity is the labelled one)"]
-        out += table(ev.total("articles"), (*TYPES, "all"))
+    for part, arts in ev.parts.items():
+        out += [f"{part}: {len(arts)} labelled articles in {ev.folders[part]} (strict span and type; "
+                f"canonical: correct spans whose entity is the labelled one)"]
+        out += table(ev.total(part), (*TYPES, "all"))
+        out.append("")
     if ev.pages:
-        out += ["", f"labelled pages: {len(ev.pages)} (persons by name, each page's set)"]
+        out += [f"labelled pages: {len(ev.pages)} (persons by name, each page's set)"]
         out += table(ev.total("pages"), ("person",))
     if errors:
-        out += ["", "disagreements:"]
-        for name, (article, scored) in ev.articles.items():
-            for d in sorted(scored.disagreements, key=lambda d: (d.start, d.kind)):
-                out.append(f"  {name}: {d.kind} {d.type} {d.surface!r} ({d.detail}) "
+        groups = by_rule(ev)
+        shown = ", ".join(p for p in ev.parts if p not in ev.sealed)
+        withheld = f"; {', '.join(sorted(ev.sealed))} withheld: scored only, never read" if ev.sealed else ""
+        out += ["", f"disagreements by rule ({shown or 'no part'}{withheld}):"]
+        for rule, items in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0])):
+            kinds = defaultdict(int)
+            for _, _, d in items:
+                kinds[d.kind] += 1
+            out.append(f"  {rule}: {len(items)} ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))})")
+            for name, article, d in items:
+                out.append(f"    {name}: {d.kind} {d.type} {d.surface!r} ({d.detail}) "
                            f"{context(article.body, d.start, d.end)}")
         for page, scored in ev.pages.items():
             out += [f"  {page}: {d.kind} person {d.surface!r}" for d in scored.disagreements]
@@ -127,10 +191,11 @@ def report(ev: Evaluation, labels: Path | None, errors: bool) -> str:
 
 
 def main(labels: Path | None, pages: tuple[tuple[Path, Path], ...], errors: bool, write: bool) -> int:
+    """`labels`: one folder to score (named `labels`) instead of the default parts."""
     try:
-        if labels and write:
-            print(f"wrote {write_labels(labels)}")
-        print(report(evaluate(labels, pages), labels, errors))
+        if write:
+            print(f"wrote {write_labels(labels or LABELS)}")
+        print(report(evaluate({"labels": labels} if labels else None, pages), errors))
     except (OSError, ValueError) as e:  # a missing file, bad JSON or bad markup: say which, in one line
         print(f"kcna-etl eval-mentions: {e}", file=sys.stderr)
         return 2

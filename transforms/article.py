@@ -85,7 +85,8 @@ def rows(raw_path: str, raw_sha256: str, page_format: str, cleaned: Cleaned, spl
     ]
     mention_rows = [
         {"article_id": aid, "entity_type": m.type, "entity": m.entity, "entity_id": m.entity_id,
-         "surface": m.surface, "start": m.start, "end": m.end, "role": m.role, **part}
+         "surface": m.surface, "start": m.start, "end": m.end, "role": m.role,
+         "rule": m.rule, **part}
         for m in mentions(body, lexicon)
     ]
     return Rows(article, teaser_rows, mention_rows)

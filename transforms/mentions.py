@@ -15,6 +15,10 @@ Every reading but the alias table works on runs of capitalised tokens
 (`General Secretary Kim Jong Un`, `Ministry of Foreign Affairs of the DPRK`),
 found by one scan of the body: names are read from the tokens, not by
 trying patterns at every character.
+
+Each reading is a `Candidate` naming its `Trust` and the rule that made it (the `rule` of its mention);
+the passes run in the order `PASSES` names, and overlapping readings are settled by one conflict
+policy, `longest_then_most_trusted`. The words and patterns they use are lexicon data (`Rules`).
 """
 from __future__ import annotations
 
@@ -22,7 +26,8 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
-from typing import Mapping
+from enum import IntEnum
+from typing import Mapping, NamedTuple
 
 from kcna_etl.transforms.dateline import dateline
 from kcna_etl.transforms.rules import Rules
@@ -37,10 +42,6 @@ _UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # capitals, Latin-1 ones too (`Élysée`,
 _LOW = "a-z\u00df-\u00f6\u00f8-\u024f\u1e00-\u1eff"  # small letters, Latin-1 and Latin Extended (`José`, `Nguyễn`)
 _ANY = f"0-9{_UP}{_LOW}"
 _TOKEN = re.compile(rf"[{_UP}](?:\.(?:[A-Z]\.)*|['\u2019]?[{_ANY}]*(?:[\-'\u2019][{_ANY}]+)*(?:(?<=s)['\u2019](?!\w))?)")
-_PARTICLES = frozenset({"von", "van", "der", "den", "de", "da", "del", "di", "dos", "du", "la", "le", "bin", "al"})
-# What may stand between two tokens of one run: spaces, and small words inside names
-# (`Ministry of Foreign Affairs of the DPRK`, `Song and Dance Ensemble`, `Ursula von der Leyen`).
-_JOIN = re.compile(rf"{GAP}(?:(?:of|the|and|&|for|with|{'|'.join(_PARTICLES)}){GAP})*")
 _NAME_WORD = re.compile(rf"(?:Mc|Mac|O['\u2019])?[{_UP}][{_LOW}]+(?:-[{_UP}]?[{_LOW}]+)*")
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}")
 _SHAPE_WORD = re.compile(rf"[{_UP}][{_LOW}][\w'\u2019\-]*")
@@ -57,9 +58,6 @@ _DOCUMENT_TAIL = re.compile(rf"(?:{GAP}(?:on|of|for|between|and|the|[{_UP}][\w'\
                             rf"{GAP}[{_UP}][\w'\u2019\-]*")
 _QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,80}?)[\u201d\"]")
 WORK = "work"  # the type of an award or a title of a work: read to cover the names inside, never reported
-_TAIL_OPENERS = frozenset({"of", "of the", "for", "for the"})  # `House of Culture`, `Committee for the …`
-# `… for Solidarity with the Korean People`, `University of Music and Dance`
-_TAIL_JOINS = frozenset({"", "of", "of the", "with", "with the", "and", "&"})
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _ALNUM = re.compile(r"[^\W_]+")
 _AND = re.compile(rf"{GAP}and{GAP}")
@@ -78,6 +76,7 @@ class Mention:
     start: int
     end: int
     role: str | None = None
+    rule: str = ""  # the rule that found it (`Candidate.rule`)
 
 
 @dataclass(frozen=True)
@@ -97,6 +96,7 @@ class Lexicon:
     chinese_surnames: frozenset[str]  # for the shape of a Chinese name (`Peng Dehuai`)
     pair_surnames: frozenset[str]  # North Korean surnames that are no English words: `Pak Chol` alone is a name
     syllables: frozenset[str]
+    middle_syllables: frozenset[str]  # also the syllables that are English words: inside a three-word name only
     titles: frozenset[str]  # titles before a name, lower case, typography folded
     title_length: int  # most words in a title
     title_ends: frozenset[str]  # their last words
@@ -115,6 +115,10 @@ class Lexicon:
     south_surnames: frozenset[str]  # South Korean spellings (Yoon, Lee, Park): named later by surname alone
     short_place_heads: frozenset[str]  # `Taehongdan County` is later `Taehongdan`
     numbered_heads: frozenset[str]  # heads a number belongs to (`KPA Unit 525`)
+    join: re.Pattern  # what may stand between two tokens of one run: spaces, and small words inside names
+    particles: frozenset[str]  # the small words inside a personal name (`von der`)
+    tail_openers: frozenset[str]  # open the tail after a head (`House of Culture`, `Committee for the …`)
+    tail_joins: frozenset[str]  # join its words (`University of Music and Dance`)
     role: re.Pattern
     months: Mapping[str, int]  # for the dateline
     by_name: Mapping[tuple[str, str], Known]  # (type, name or alias, typography folded) -> the alias table's entity
@@ -168,9 +172,10 @@ def lexicon_from(rules: Rules) -> Lexicon:
         surnames_all=frozenset(rules.surnames | rules.south_surnames), chinese_surnames=rules.chinese_surnames,
         pair_surnames=frozenset(rules.surnames - rules.surnames_also_words),
         syllables=frozenset(rules.syllables - rules.not_given_names),
+        middle_syllables=frozenset(rules.syllables | rules.not_given_names),
         titles=frozenset(titles), title_length=max((len(t.split()) for t in titles), default=1),
         title_ends=frozenset(t.split()[-1] for t in titles),
-        role_cue=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,4}}?(?:{alternation(roles)})(?![\w\-])"),
+        role_cue=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,4}}?(?:{alternation(roles)})(?![\w\-])", re.I),
         speech=re.compile(rf"{GAP}(?:{alternation(rules.speech_verbs or ['said'])})(?![\w\-])"),
         place_heads=frozenset(rules.place_heads or ["County"]),
         org_heads=frozenset(rules.organization_heads or ["University"]),
@@ -178,6 +183,8 @@ def lexicon_from(rules: Rules) -> Lexicon:
         not_person=frozenset(not_person), title_words=frozenset(title_words), openers=rules.leading_words,
         surnames=frozenset(rules.surnames), south_surnames=frozenset(rules.south_surnames - rules.surnames),
         short_place_heads=rules.short_place_heads, numbered_heads=rules.numbered_heads,
+        join=re.compile(rf"{GAP}(?:(?:{'|'.join(map(re.escape, [*rules.run_joins, *sorted(rules.name_particles)]))}){GAP})*"),
+        particles=rules.name_particles, tail_openers=rules.tail_openers, tail_joins=rules.tail_joins,
         role=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,5}}?(?:{alternation(roles)})(?![\w\-])",
                         re.I),
         months=rules.months, by_name=by_name,
@@ -198,19 +205,40 @@ def entity_id(type_: str, name: str) -> str:
     return f"{ID_PREFIX[type_]}:{slug(name)}"
 
 
-# A candidate reading: (start, end, type, rank, known); a lower rank is more trusted; `known` is the
-# alias table's entity (or, for a short form, the person it stands for), None for a name in no list.
-Candidate = tuple[int, int, str, int, "Known | None"]
+# Every rule a candidate can name (`Candidate.rule`, the `mentions.rule` column)
+RULES = ("alias", "korean-name", "korean-pair", "chinese-name", "title-before", "role-after", "speech-after",
+         "org-head", "place-head", "dateline", "coordinated", "same-name", "organ-cut-short", "acronym", "short-form",
+         "title-of", "award-head", "quoted-title")
+
+
+class Trust(IntEnum):
+    """How sure a reading is: between two readings of one span, the lower wins (the conflict policy)."""
+    LISTED = 0      # the alias table; awards and titles of works (read only to cover the names inside)
+    NAME_SHAPE = 1  # a Korean name of three words
+    CONTEXT = 2     # a title, a role or a verb of speech around a name; a name the article gives elsewhere
+    HEAD_SHAPE = 3  # an organisation or place by its head word; the dateline
+    SHORT_FORM = 4  # a short form of a name given earlier
+
+
+class Candidate(NamedTuple):
+    """A reading of `body[start:end]`; `known` is the alias table's entity (or, for a short form, the
+    person it stands for), None for a name in no list; `rule` names what found it (`mentions.rule`)."""
+    start: int
+    end: int
+    type: str
+    trust: Trust
+    known: Known | None
+    rule: str
 
 
 def identity(body: str, c: Candidate) -> tuple[str, str]:
     """The name and id of a reading (computed only for the readings kept: slugs are not free)."""
-    if c[4] is not None:
-        return c[4].name, c[4].id
-    name = canonical(body[c[0]:c[1]])
-    if c[2] == "place" and name.endswith(" City") and " " not in name[:-5]:
+    if c.known is not None:
+        return c.known.name, c.known.id
+    name = canonical(body[c.start:c.end])
+    if c.type == "place" and name.endswith(" City") and " " not in name[:-5]:
         name = name[:-5]  # `Songrim City` -> `Songrim`, as the guidelines name `Pyongyang City`
-    return name, entity_id(c[2], name)
+    return name, entity_id(c.type, name)
 
 
 class Token:
@@ -225,13 +253,13 @@ class Token:
 
 
 @functools.lru_cache(maxsize=4096)
-def joined(gap: str) -> str | None:
+def joined(gap: str, join: re.Pattern) -> str | None:
     """The small words of a gap between two tokens of one run (`of the`), or None if the gap ends the run."""
-    m = _JOIN.fullmatch(gap)
+    m = join.fullmatch(gap)
     return " ".join(gap.split()) if m else None
 
 
-def runs(body: str) -> list[list[Token]]:
+def runs(body: str, lex: Lexicon) -> list[list[Token]]:
     """Maximal runs of capitalised tokens, joined by spaces and small words."""
     out: list[list[Token]] = []
     run: list[Token] = []
@@ -242,7 +270,7 @@ def runs(body: str) -> list[list[Token]]:
         if possessive:
             text, e = text[:-2], e - 2
         gap = body[prev_end:s] if run else None
-        join = joined(gap) if gap else ("" if gap == "" and prev_initials else None)  # `V.V.Yakushev`
+        join = joined(gap, lex.join) if gap else ("" if gap == "" and prev_initials else None)  # `V.V.Yakushev`
         if join is None:
             if run:
                 out.append(run)
@@ -316,7 +344,7 @@ def matched(body: str, s: int, first: str, second: str, aliases) -> Candidate | 
     if not hit:
         return None
     known = entry[1][hit.lastindex - 1]
-    return (s, hit.end(), known.type, 0, known)
+    return Candidate(s, hit.end(), known.type, Trust.LISTED, known, "alias")
 
 
 def korean_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
@@ -328,13 +356,13 @@ def korean_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candida
         if (a.text in lex.pair_surnames and b.text in lex.syllables and not b.join
                 and not a.possessive and not (i and not a.join) and not (i + 2 < len(run) and not run[i + 2].join)
                 and not (a.start and _WORD_CHAR.match(body, a.start - 1))):
-            out.append((a.start, b.end, "person", 2, None))
+            out.append(Candidate(a.start, b.end, "person", Trust.CONTEXT, None, "korean-pair"))
     for i in range(len(run) - 2):
         a, b, c = run[i], run[i + 1], run[i + 2]
-        if (a.text in lex.surnames_all and b.text in lex.syllables and c.text in lex.syllables
+        if (a.text in lex.surnames_all and b.text in lex.middle_syllables and c.text in lex.syllables
                 and not (b.join or c.join or a.possessive or b.possessive)
                 and not (a.start and _WORD_CHAR.match(body, a.start - 1))):
-            out.append((a.start, c.end, "person", 1, None))
+            out.append(Candidate(a.start, c.end, "person", Trust.NAME_SHAPE, None, "korean-name"))
     return out
 
 
@@ -346,7 +374,7 @@ def chinese_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candid
         if (a.text in lex.chinese_surnames and not b.join and not a.possessive and _PINYIN2.fullmatch(b.text.lower())
                 and b.text[:1].isupper() and b.text[1:].islower()
                 and not (i and not a.join) and not (i + 2 < len(run) and not run[i + 2].join)):
-            out.append((a.start, b.end, "person", 2, None))
+            out.append(Candidate(a.start, b.end, "person", Trust.CONTEXT, None, "chinese-name"))
     return out
 
 
@@ -368,7 +396,7 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
         seg.clear()
 
     for t in run:
-        if t.join and not all(w in _PARTICLES for w in t.join.split()):
+        if t.join and not all(w in lex.particles for w in t.join.split()):
             close()
         name_like = _NAME_WORD.fullmatch(t.text) or _INITIALS.fullmatch(t.text)
         if t.text in lex.not_person or not name_like:
@@ -407,14 +435,15 @@ def context_candidates(body: str, seg: list[Token], lex: Lexicon) -> list[Candid
     out = []
     head = seg[:MAX_NAME_WORDS]
     if (len(seg) > 1 or seg[0].text not in lex.surnames_all) and titled(body, head[0].start, lex):
-        out.append((head[0].start, head[-1].end, "person", 2, None))
+        out.append(Candidate(head[0].start, head[-1].end, "person", Trust.CONTEXT, None, "title-before"))
     if len(seg) < 2:
         return out
     tail = seg[-MAX_NAME_WORDS:]
     end = tail[-1].end
     comma = _COMMA.match(body, end)
     if (comma and lex.role_cue.match(body, comma.end())) or lex.speech.match(body, end):
-        out.append((tail[0].start, end, "person", 2, None))
+        out.append(Candidate(tail[0].start, end, "person", Trust.CONTEXT, None,
+                             "speech-after" if comma is None or not lex.role_cue.match(body, comma.end()) else "role-after"))
     return out
 
 
@@ -435,12 +464,12 @@ def head_type(run: list[Token], h: int, lex: Lexicon) -> str | None:
     return "place" if text in lex.place_heads else "organization" if text in lex.org_heads else None
 
 
-def tail_ends(run: list[Token], h: int) -> list[int]:
+def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
     """Where an `of`/`for` tail after the head can end: before an inner `and`, and after it."""
-    if run[h].possessive or h + 1 >= len(run) or run[h + 1].join not in _TAIL_OPENERS:
+    if run[h].possessive or h + 1 >= len(run) or run[h + 1].join not in lex.tail_openers:
         return []
     ends, k = [], h + 1
-    while k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in _TAIL_JOINS) and shape_word(run[k]):
+    while k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in lex.tail_joins) and shape_word(run[k]):
         if run[k].join in ("and", "&") and k > h + 1:
             ends.append(k - 1)
         k += 1
@@ -474,7 +503,7 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             first = 1  # the run starts inside a word (`anti-Japanese`)
         while first < h and run[first].text in lex.openers:
             first += 1
-        ends = tail_ends(run, h)
+        ends = tail_ends(run, h, lex)
         if kind == "place":  # `Kyongsong County of North Hamgyong Province` is two places
             ends = [k for k in ends if head_type(run, k, lex) is None]
         number = None if head.possessive else _NUMBERED.match(body, head.end) or (
@@ -485,7 +514,7 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             if all(t.text in lex.common for t in run[first:last + 1]):
                 continue  # `Political Bureau`, `Party Central Committee`: a common noun
             end = number.end() if number and last == h else run[last].end
-            out.append((run[first].start, end, kind, 3, None))
+            out.append(Candidate(run[first].start, end, kind, Trust.HEAD_SHAPE, None, f"{ID_PREFIX[kind]}-head"))
     return out
 
 
@@ -497,7 +526,7 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
     out = []
     if body[max(0, run[0].start - 9):run[0].start] == "title of ":
         last = next((i - 1 for i, t in enumerate(run) if i and t.join == "and"), len(run) - 1)
-        out.append((run[0].start, run[last].end, WORK, 0, None))
+        out.append(Candidate(run[0].start, run[last].end, WORK, Trust.LISTED, None, "title-of"))
     for h, head in enumerate(run):
         document = head.text in lex.document_heads
         if head.text not in lex.award_heads and not document:
@@ -505,13 +534,13 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
         first = h
         while first > 0 and h - first < 6 and not run[first].join and shape_word(run[first - 1]):
             first -= 1
-        last = max(tail_ends(run, h) or [h])
+        last = max(tail_ends(run, h, lex) or [h])
         end = run[last].end
         if document:  # `Treaty on Comprehensive Strategic Partnership between the DPRK and the Russian Federation`
             m = _DOCUMENT_TAIL.match(body, head.end)
             end = max(end, m.end() if m else end)
         if first < last or end > head.end:
-            out.append((run[first].start, end, WORK, 0, None))
+            out.append(Candidate(run[first].start, end, WORK, Trust.LISTED, None, "award-head"))
     return out
 
 
@@ -521,7 +550,7 @@ def quoted_titles(body: str) -> list[Candidate]:
     for m in _QUOTED.finditer(body):
         words = m.group(1).split()
         if len(words) <= 10 and all(w[:1].isupper() or len(w) <= 3 for w in words):
-            out.append((m.start(1), m.end(1), WORK, 0, None))
+            out.append(Candidate(m.start(1), m.end(1), WORK, Trust.LISTED, None, "quoted-title"))
     return out
 
 
@@ -530,9 +559,9 @@ def dateline_candidates(body: str, lex: Lexicon) -> list[Candidate]:
     lead = dateline(body[:body.find("\n")] if "\n" in body else body, lex.months)
     if lead is None:
         return []
-    out: list[Candidate] = [(0, len(lead.place), "place", 3, None)]
+    out = [Candidate(0, len(lead.place), "place", Trust.HEAD_SHAPE, None, "dateline")]
     if lead.agency and (at := body.find(f"({lead.agency})", len(lead.place))) >= 0:
-        out.append((at + 1, at + 1 + len(lead.agency), "organization", 3, None))
+        out.append(Candidate(at + 1, at + 1 + len(lead.agency), "organization", Trust.HEAD_SHAPE, None, "dateline"))
     return out
 
 
@@ -557,13 +586,13 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
 def completed(cands: list[Candidate]) -> list[Candidate]:
     """A shaped name that ends inside a known name runs to its end (`X Department of the C.C., WPK`:
     the shape stops at `C.C.`, the alias `C.C., WPK` goes on)."""
-    known = [k for k in cands if k[3] == 0 and k[2] != "person"]
+    known = [k for k in cands if k.trust == Trust.LISTED and k.type != "person"]
     out = []
     for c in cands:
-        if c[3] == 3:
-            inner = [k for k in known if c[0] < k[0] < c[1] < k[1]]
+        if c.trust == Trust.HEAD_SHAPE:
+            inner = [k for k in known if c.start < k.start < c.end < k.end]
             if inner:
-                c = (c[0], max(k[1] for k in inner), *c[2:])
+                c = c._replace(end=max(k.end for k in inner))
         out.append(c)
     return out
 
@@ -572,8 +601,8 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def chosen(cands: list[Candidate], size: int, body: str = "") -> list[Candidate]:
-    """Non-overlapping, longest first, then most trusted.
+def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "") -> list[Candidate]:
+    """The conflict policy: non-overlapping readings, the longest first, then the most trusted (`Trust`).
 
     A person known by the alias table or by the shape of a Korean name is not swallowed by a
     weaker reading around it (`Then Choe Son Hui made…`, `Kim Jong Un Inspects … Hospital`),
@@ -583,9 +612,9 @@ def chosen(cands: list[Candidate], size: int, body: str = "") -> list[Candidate]
     """
     names = bytearray(size)  # characters inside known names of other kinds
     for c in cands:
-        if c[3] == 0 and c[2] != "person":
-            names[c[0]:c[1]] = b"\x01" * (c[1] - c[0])
-    sure = sorted({c[:2] for c in cands if c[2] == "person" and c[3] <= 1 and names.find(0, c[0], c[1]) >= 0})
+        if c.trust == Trust.LISTED and c.type != "person":
+            names[c.start:c.end] = b"\x01" * (c.end - c.start)
+    sure = sorted({c[:2] for c in cands if c.type == "person" and c.trust <= Trust.NAME_SHAPE and names.find(0, c.start, c.end) >= 0})
     if sure:
         marks = bytearray(size)
         for p in sure:
@@ -594,23 +623,23 @@ def chosen(cands: list[Candidate], size: int, body: str = "") -> list[Candidate]
         longest = max(p[1] - p[0] for p in sure)
 
         def swallows(c: Candidate) -> bool:
-            i = bisect.bisect_left(starts, c[1]) - 1
-            while i >= 0 and sure[i][0] > c[0] - longest:
+            i = bisect.bisect_left(starts, c.end) - 1
+            while i >= 0 and sure[i][0] > c.start - longest:
                 p = sure[i]
-                if (overlaps(c, p) and (c[0], c[1]) != p and not (c[2] != "person" and c[0] == p[0])
-                        and not (c[2] == "person" and c[1] == p[1] and " " not in body[p[0]:p[1]]  # `A.R. Belousov`
-                                 and names.find(1, c[0], p[0]) < 0)):  # (not `the U.S. Lavrov`)
+                if (overlaps(c, p) and (c.start, c.end) != p and not (c.type != "person" and c.start == p[0])
+                        and not (c.type == "person" and c.end == p[1] and " " not in body[p[0]:p[1]]  # `A.R. Belousov`
+                                 and names.find(1, c.start, p[0]) < 0)):  # (not `the U.S. Lavrov`)
                     return True
                 i -= 1
             return False
 
-        cands = [c for c in cands if c[3] <= 1 or marks.find(1, c[0], c[1]) < 0 or not swallows(c)]
+        cands = [c for c in cands if c.trust <= Trust.NAME_SHAPE or marks.find(1, c.start, c.end) < 0 or not swallows(c)]
     taken: list[Candidate] = []
     occupied = bytearray(size)
-    for c in sorted(cands, key=lambda c: (c[0] - c[1], c[3], c[0])):
-        if occupied.find(1, c[0], c[1]) < 0:
+    for c in sorted(cands, key=lambda c: (c.start - c.end, c.trust, c.start)):
+        if occupied.find(1, c.start, c.end) < 0:
             taken.append(c)
-            occupied[c[0]:c[1]] = b"\x01" * (c[1] - c[0])
+            occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
     return sorted(taken)
 
 
@@ -624,13 +653,13 @@ def short_names(body: str, taken: list[Candidate], lex: Lexicon) -> dict[str, se
     """
     out: dict[str, set[tuple[str, str, str]]] = {}
     for c in taken:
-        if c[2] not in ("person", "place"):
+        if c.type not in ("person", "place"):
             continue
         name, eid = identity(body, c)
         words = name.split(" ")
         if len(words) < 2:
             continue
-        if c[2] == "place":
+        if c.type == "place":
             shorts = [words[0]] if len(words) == 2 and words[1] in lex.short_place_heads else []
         elif words[0] in lex.south_surnames or (len(words) == 2 and words[0] in lex.chinese_surnames):
             shorts = [words[0]]  # `Yoon` after `Yoon Suk Yeol`, `Xi` after `Xi Jinping`
@@ -640,7 +669,7 @@ def short_names(body: str, taken: list[Candidate], lex: Lexicon) -> dict[str, se
             shorts = [words[-1]] + ([words[-1].rsplit("-", 1)[1]] if "-" in words[-1] else [])
         for short in shorts:
             if (len(short) >= 3 or short in lex.chinese_surnames) and short[:1].isupper() and short not in lex.not_person:
-                out.setdefault(short, set()).add((c[2], name, eid))
+                out.setdefault(short, set()).add((c.type, name, eid))
     return out
 
 
@@ -666,19 +695,19 @@ def short_forms(body: str, taken: list[Candidate], tokens: list[list[Token]],
                     or (t.start and _WORD_CHAR.match(body, t.start - 1)):
                 continue  # part of another name, not the short form
             (type_, name, eid), = owners
-            out.append((t.start, t.end, type_, 4, Known(eid, type_, name)))
+            out.append(Candidate(t.start, t.end, type_, Trust.SHORT_FORM, Known(eid, type_, name), "short-form"))
     return out
 
 
 def same_names(body: str, taken: list[Candidate], segments: list[list[Token]]) -> list[Candidate]:
     """A name this article gives a person somewhere is that person everywhere in it (`Liu Yunshan,
     member of …` … `asked Liu Yunshan to`)."""
-    names = {canonical(body[c[0]:c[1]]) for c in taken if c[2] == "person" and c[1] - c[0] > 4}
+    names = {canonical(body[c.start:c.end]) for c in taken if c.type == "person" and c.end - c.start > 4}
     names = {n for n in names if " " in n}
     out = []
     for seg in segments:
         if len(seg) >= 2 and canonical(body[seg[0].start:seg[-1].end]) in names:
-            out.append((seg[0].start, seg[-1].end, "person", 2, None))
+            out.append(Candidate(seg[0].start, seg[-1].end, "person", Trust.CONTEXT, None, "same-name"))
     return out
 
 
@@ -686,21 +715,21 @@ def in_full(body: str, c: Candidate, shorts: dict[str, set[tuple[str, str, str]]
             persons: dict[str, str]) -> Candidate:
     """A person found by a surname alone after a title (`President Assad`), or by the last words of a
     fuller name the article gives (`Balaguer Cabrera` after `Jose Ramon Balaguer Cabrera`), is that person."""
-    if c[2] != "person" or c[4] is not None:
+    if c.type != "person" or c.known is not None:
         return c
-    text = canonical(body[c[0]:c[1]])
+    text = canonical(body[c.start:c.end])
     owners = shorts.get(text) or {("person", name, eid) for name, eid in persons.items()
                                   if name.endswith(" " + text)}
     if len(owners) != 1:
         return c
     (type_, name, eid), = owners
-    return (c[0], c[1], c[2], c[3], Known(eid, type_, name))
+    return c._replace(known=Known(eid, type_, name))
 
 
 def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
     """A common organ name whose head coordination cut short is a name: `member of the Political Bureau
     and secretary of the C.C., WPK` -> `Political Bureau` (of the Central Committee of the WPK)."""
-    orgs = {c[0]: c for c in taken if c[2] == "organization"}
+    orgs = {c.start: c for c in taken if c.type == "organization"}
     out = []
     for run in tokens:
         if run[0].text not in lex.sub_organs or not all(t.text in lex.sub_organs for t in run):
@@ -711,7 +740,7 @@ def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Le
             name = f"{canonical(body[run[0].start:run[-1].end])} of the {identity(body, org)[0]}"
             known = lex.by_name.get(("organization", name)) or Known(entity_id("organization", name), "organization",
                                                                      name)
-            out.append((run[0].start, run[-1].end, "organization", 2, known))
+            out.append(Candidate(run[0].start, run[-1].end, "organization", Trust.CONTEXT, known, "organ-cut-short"))
     return out
 
 
@@ -720,44 +749,46 @@ def acronyms(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
     (`Lao People's Revolutionary Party (LPRP)`), or its initials (`Communist Party of Vietnam` … `CPV`)."""
     occupied = bytearray(len(body))
     for c in taken:
-        occupied[c[0]:c[1]] = b"\x01" * (c[1] - c[0])
+        occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
     loose = {t.text for run in tokens for t in run if t.text.isupper() and occupied[t.start] == 0}
     if not loose:
         return []  # no acronym left to read
     defined: dict[str, Known] = {}
     initials: dict[str, Known] = {}
     for c in taken:
-        if c[2] not in ("organization", "place"):
+        if c.type not in ("organization", "place"):
             continue
         name, eid = identity(body, c)
-        whole = Known(eid, c[2], name)
-        m = _BRACKETED.match(body, c[1])
+        whole = Known(eid, c.type, name)
+        m = _BRACKETED.match(body, c.end)
         if m:
             defined[m.group(1)] = whole  # defined in brackets: before any initials
             continue
-        text = body[c[0]:c[1]]
+        text = body[c.start:c.end]
         for i, part in enumerate([text] + [text[m.end():] for m in _OF.finditer(text)]):
             words = [w for w in part.split() if w[:1].isupper()]
             if len(words) >= 2:
                 # the initials of the part after an `of` stand for that part
                 # (`Central Committee of the Communist Party of Vietnam` … `CPV`)
                 part_name = canonical(part)
-                known = whole if i == 0 else (lex.by_name.get((c[2], part_name))
-                                              or Known(entity_id(c[2], part_name), c[2], part_name))
+                known = whole if i == 0 else (lex.by_name.get((c.type, part_name))
+                                              or Known(entity_id(c.type, part_name), c.type, part_name))
                 initials.setdefault("".join(w[0] for w in words), known)
+                # and of each part of a hyphenated word (`Liberal-Democratic Party` … `LDP`)
+                initials.setdefault("".join(x[0] for w in words for x in w.split("-") if x[:1].isupper()), known)
     out = []
     for run in tokens:
         for t in run:
             known = (defined.get(t.text) or initials.get(t.text)) if t.text in loose else None
             if known and occupied.find(1, t.start, t.end) < 0:
-                out.append((t.start, t.end, known.type, 2, known))
+                out.append(Candidate(t.start, t.end, known.type, Trust.CONTEXT, known, "acronym"))
     return out
 
 
 def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) -> list[Candidate]:
     """`Wang Jianguo and Li Hong, businessmen …`: a name joined by `and` to a person is a person; a
     surname alone only to a surname alone (`Presidents Putin and Xi`)."""
-    persons = [c for c in taken if c[2] == "person"]
+    persons = [c for c in taken if c.type == "person"]
     out = []
     for seg in segments:
         s, e = seg[0].start, seg[-1].end
@@ -767,7 +798,7 @@ def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) 
             gap = body[e:p[0]] if e <= p[0] else body[p[1]:s] if p[1] <= s else None
             if gap and len(gap) < 12 and _AND.fullmatch(gap):
                 part = seg[:MAX_NAME_WORDS] if e <= p[0] else seg[-MAX_NAME_WORDS:]
-                out.append((part[0].start, part[-1].end, "person", 2, None))
+                out.append(Candidate(part[0].start, part[-1].end, "person", Trust.CONTEXT, None, "coordinated"))
                 break
     return out
 
@@ -796,58 +827,72 @@ def spelt_out(body: str, c: Candidate, cands: list[Candidate], lex: Lexicon) -> 
     """A shaped name with the known names that hold an acronym spelt out (`KPA Unit 525` -> `Korean
     People's Army Unit 525`); a party's organ named after it takes the usual order (`LPRP Central Committee` -> `Central
     Committee of the Lao People's Revolutionary Party`). Known by that name if the table has it."""
-    inner = [k for k in cands if c[0] <= k[0] and k[1] <= c[1] and k[3] == 0 and k[2] in ("organization", "place")
-             and (k[0], k[1]) != (c[0], c[1]) and any(_ACRONYM.fullmatch(w) for w in body[k[0]:k[1]].split())
-             and body[k[0] - 1:k[0]] != "-" and body[k[1]:k[1] + 1] != "-"]  # not in `Nigeria-DPRK …`
+    inner = [k for k in cands if c.start <= k.start and k.end <= c.end and k.trust == Trust.LISTED and k.type in ("organization", "place")
+             and (k.start, k.end) != (c.start, c.end) and any(_ACRONYM.fullmatch(w) for w in body[k.start:k.end].split())
+             and body[k.start - 1:k.start] != "-" and body[k.end:k.end + 1] != "-"]  # not in `Nigeria-DPRK …`
     if not inner:
         return c
-    inner = chosen(inner, len(body))
-    parts, pos = [], c[0]
+    inner = longest_then_most_trusted(inner, len(body))
+    parts, pos = [], c.start
     for i, k in enumerate(inner):
-        parts.append(canonical(body[pos:k[0]]))
-        rest = body[k[1]:c[1]].split()
-        if k[2] == "organization" and i == len(inner) - 1 and rest and all(w in lex.common for w in rest):
-            parts.append(f"{' '.join(rest)} of the {k[4].name}")  # `LPRP Central Committee`
-            pos = c[1]
+        parts.append(canonical(body[pos:k.start]))
+        rest = body[k.end:c.end].split()
+        if k.type == "organization" and i == len(inner) - 1 and rest and all(w in lex.common for w in rest):
+            parts.append(f"{' '.join(rest)} of the {k.known.name}")  # `LPRP Central Committee`
+            pos = c.end
             break
-        parts.append(k[4].name)
-        pos = k[1]
-    parts.append(canonical(body[pos:c[1]]))
+        parts.append(k.known.name)
+        pos = k.end
+    parts.append(canonical(body[pos:c.end]))
     name = re.sub(r" +", " ", " ".join(parts)).strip()
-    known = lex.by_name.get((c[2], name)) or Known(entity_id(c[2], name), c[2], name)
-    return (c[0], c[1], c[2], c[3], known)
+    known = lex.by_name.get((c.type, name)) or Known(entity_id(c.type, name), c.type, name)
+    return c._replace(known=known)
+
+
+# The passes, in this order (`mentions`): every reading of the body; the conflict policy
+# (`longest_then_most_trusted`) keeps one reading per span; readings that lean on those kept (persons joined to
+# persons, organs cut short, acronyms, a name given elsewhere), and the policy again; short forms of the names
+# kept; full names and spelt-out acronyms; the roles after persons.
+PASSES = ("candidates", "conflicts", "relations", "conflicts", "short forms", "full names", "roles")
 
 
 def mentions(body: str, lex: Lexicon) -> list[Mention]:
-    tokens = runs(body)
+    # candidates
+    tokens = runs(body, lex)
     cands, segments = candidates(body, tokens, lex)
     cands = completed(cands)
-    taken = chosen(cands, len(body), body)
-    # readings that lean on what was found: persons joined to persons, organs cut short, acronyms
+    # conflicts
+    taken = longest_then_most_trusted(cands, len(body), body)
+    # relations: readings that lean on what was found
     more = coordinated(body, taken, segments) + organs(body, tokens, taken, lex) + acronyms(body, tokens, taken, lex)
     more += same_names(body, taken, segments)
-    taken = chosen(cands + more, len(body), body)
+    # conflicts
+    taken = longest_then_most_trusted(cands + more, len(body), body)
+    # short forms
     shorts = short_names(body, taken, lex)
-    taken = sorted(taken + short_forms(body, taken, tokens, shorts, lex), key=lambda c: c[0])
-    persons = dict(identity(body, c) for c in taken if c[2] == "person")
+    taken = sorted(taken + short_forms(body, taken, tokens, shorts, lex), key=lambda c: c.start)
+    # full names
+    persons = dict(identity(body, c) for c in taken if c.type == "person")
     taken = [in_full(body, c, shorts, persons) for c in taken]
-    taken = [c if c[4] is not None or c[2] == "person" else spelt_out(body, c, cands, lex)
-             for c in taken if c[2] != WORK]
-    spans = [(c[0], c[1]) for c in taken]
+    taken = [c if c.known is not None or c.type == "person" else spelt_out(body, c, cands, lex)
+             for c in taken if c.type != WORK]
+    # roles (and the names of what was kept)
+    spans = [(c.start, c.end) for c in taken]
     named = [identity(body, c) for c in taken]
     # A person is named by the fullest form this article gives (`Vladimir Putin` here,
     # `Vladimir Vladimirovich Putin` there; a surname alone is no full form: the alias table's
     # name stands); `entity_id` is what stays the same across articles.
     fullest: dict[str, str] = {}
-    for (s, e, type_, _, _), (_, eid) in zip(taken, named):
+    for (s, e, type_, *_), (_, eid) in zip(taken, named):
         if type_ == "person":
             name = canonical(body[s:e])
             full = " " in name or "." in name
             fullest[eid] = max(fullest.get(eid, ""), name if full else "", key=len)
     out = []
-    for (s, e, type_, _, _), (entity, eid) in zip(taken, named):
+    for (s, e, type_, _, _, rule), (entity, eid) in zip(taken, named):
         if type_ == "person":
-            out.append(Mention(type_, fullest[eid] or entity, eid, body[s:e], s, e, role_after(body, e, spans, lex)))
+            out.append(Mention(type_, fullest[eid] or entity, eid, body[s:e], s, e, role_after(body, e, spans, lex),
+                               rule))
         else:
-            out.append(Mention(type_, entity, eid, body[s:e], s, e))
+            out.append(Mention(type_, entity, eid, body[s:e], s, e, rule=rule))
     return out

@@ -60,6 +60,10 @@ class Rules:
     sub_organ_words: frozenset[str] = frozenset()
     short_place_heads: frozenset[str] = frozenset()
     numbered_heads: frozenset[str] = frozenset()
+    run_joins: tuple[str, ...] = ()
+    name_particles: frozenset[str] = frozenset()
+    tail_openers: frozenset[str] = frozenset()
+    tail_joins: frozenset[str] = frozenset()
     outlet_of: Mapping[str, str] = None  # outlet as shown -> canonical outlet (outlets.json)
 
 
@@ -109,4 +113,8 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         sub_organ_words=frozenset(shapes.get("sub_organ_words", ())),
         short_place_heads=frozenset(shapes.get("short_place_heads", ())),
         numbered_heads=frozenset(shapes.get("numbered_heads", ())),
+        run_joins=tuple(shapes.get("run_joins", ())),
+        name_particles=frozenset(shapes.get("name_particles", ())),
+        tail_openers=frozenset(shapes.get("tail_openers", ())),
+        tail_joins=frozenset(shapes.get("tail_joins", ())),
     )

@@ -14,6 +14,7 @@ from tests.reading import name_key, norm
 from kcna_etl.transforms.article import rows
 from kcna_etl.transforms.chrome import clean
 from kcna_etl.transforms.decode import page_lines
+from kcna_etl.transforms.mentions import RULES
 from kcna_etl.transforms.sidebar import split
 
 PAGES = labelled_pages()
@@ -97,3 +98,9 @@ def test_outlet_is_known_and_one_per_outlet_whatever_the_spelling(reading, rules
     assert rules.outlet_of["Voice of Korea"] == rules.outlet_of["Voice of Korea (En)"]
     assert rules.outlet_of["Pyongyang Times"] == rules.outlet_of["The Pyongyang Times"]
     assert rules.outlet_of["KCNA.kp (En)"] != rules.outlet_of["Voice of Korea"]
+
+
+def test_every_mention_row_names_the_rule_that_found_it(reading):
+    _, got, _ = reading
+    assert {m["rule"] for m in got.mentions} <= set(RULES) and all(m["rule"] for m in got.mentions)
+
