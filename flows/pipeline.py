@@ -38,8 +38,7 @@ from kcna_etl.quality import report as quality
 from kcna_etl.storage.pages import list_pages, unchanged
 from kcna_etl.cli.progress import Progress
 from kcna_etl.flows.runners import default_task_runner, reaches, release_memory, worker_pool
-from kcna_etl.flows.stages import (Pages, clean_boilerplate, enrich, ingest, split_sidebars, stage, transient, units_for,
-                          write_winners)
+from kcna_etl.flows.stages import Pages, ingest, stage, transient, units_for, write_winners
 from kcna_etl.storage.store import Warehouse, WarehouseLocked
 from kcna_etl.transforms import PIPELINE_VERSION
 from kcna_etl.transforms.decode import MAX_TEXT_BYTES
@@ -65,10 +64,7 @@ def process_batch(input_root: str, paths: list[str], skip: Pages, only: Pages, s
     """One batch through every stage; returns its counts and stage timings."""
     reaches(staging)
     timings: dict[str, float] = {}
-    batch = timed(timings, "ingest", ingest, input_root, paths, skip, max_page_bytes, only)
-    batch = timed(timings, "clean", clean_boilerplate, batch)
-    batch = timed(timings, "split", split_sidebars, batch)
-    batch = timed(timings, "enrich", enrich, batch)
+    batch = timed(timings, "ingest", ingest, input_root, paths, skip, max_page_bytes, only)  # read and parse
     counts = timed(timings, "stage", stage, batch, staging, number, units)
     del batch
     release_memory()

@@ -54,11 +54,11 @@ def ordered(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
 
 
 def read_folder(prefix: str, root: Path) -> dict[str, list[dict]]:
-    """Every page of a folder through the pipeline's page stages (as the flow runs them on a batch)."""
-    from kcna_etl.flows.stages import clean_boilerplate, enrich, ingest, split_sidebars
+    """Every page of a folder read as the flow reads a batch (each through `transforms.page.read_page`)."""
+    from kcna_etl.flows.stages import ingest
     from kcna_etl.storage.pages import list_pages
     from kcna_etl.transforms.decode import MAX_TEXT_BYTES
-    batch = enrich(split_sidebars(clean_boilerplate(ingest(str(root), list_pages(root), None, MAX_TEXT_BYTES))))
+    batch = ingest(str(root), list_pages(root), None, MAX_TEXT_BYTES)
     out: dict[str, list[dict]] = {t: [] for t in TABLES}
     for p in batch.pages:  # teasers and mentions with their page's path, as staged
         path = f"{prefix}/{p.raw_path}"
