@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kcna_etl.flows.stages import ingest, staged_tables, units_for, write_staged
+from kcna_etl.storage.staging import ingest, staged_tables, units_for, write_staged
 from kcna_etl.storage import commit as committing
 from kcna_etl.storage.pages import list_pages
 from kcna_etl.storage.store import Warehouse

@@ -38,7 +38,7 @@ from kcna_etl.quality import report as quality
 from kcna_etl.storage.pages import list_pages, unchanged
 from kcna_etl.cli.progress import Progress
 from kcna_etl.flows.runners import default_task_runner, reaches, release_memory, worker_pool
-from kcna_etl.flows.stages import Pages, ingest, stage, transient, units_for, write_winners
+from kcna_etl.storage.staging import Pages, ingest, stage, units_for, write_winners
 from kcna_etl.storage.store import Warehouse, WarehouseLocked
 from kcna_etl.transforms import PIPELINE_VERSION
 from kcna_etl.transforms.decode import MAX_TEXT_BYTES
@@ -55,6 +55,17 @@ def timed(seconds: dict[str, float], name: str, fn: Callable[..., Any], *args: A
     out = fn(*args)
     seconds[name] = time.perf_counter() - t
     return out
+
+
+def transient(task, task_run, state) -> bool:
+    """Retry I/O that may pass (a busy disk, a flaky mount), not a page that is simply bad."""
+    try:
+        state.result()
+    except OSError:
+        return True
+    except Exception:
+        return False
+    return False
 
 
 @task(name="batch", persist_result=False, cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],

@@ -13,7 +13,7 @@ import pytest
 
 from kcna_etl.storage.commit import outlet_sizes, passes, table_rows, write_partitioned
 from kcna_etl.storage.pages import list_pages
-from kcna_etl.flows.stages import ingest, stage
+from kcna_etl.storage.staging import ingest, stage
 from kcna_etl.devtools.synth import write_corpus
 from kcna_etl.transforms.decode import MAX_TEXT_BYTES
 from kcna_etl.transforms.schema import PARTITIONING, TABLES

@@ -26,7 +26,7 @@ import pytest
 from kcna_etl.quality import report as quality
 from kcna_etl.storage.commit import ROW_TABLES, Plan, commit, quarantine_of
 from kcna_etl.transforms.lexicon import lexicon, rules
-from kcna_etl.flows.stages import write_staged, write_winners
+from kcna_etl.storage.staging import write_staged, write_winners
 from kcna_etl.storage.store import Warehouse
 from kcna_etl.quality.suites import load_suites
 from kcna_etl.quality.validation import validate_unit, write_docs

@@ -55,7 +55,7 @@ def ordered(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
 
 def read_folder(prefix: str, root: Path) -> dict[str, list[dict]]:
     """Every page of a folder read as the flow reads a batch (each through `transforms.page.read_page`)."""
-    from kcna_etl.flows.stages import ingest
+    from kcna_etl.storage.staging import ingest
     from kcna_etl.storage.pages import list_pages
     from kcna_etl.transforms.decode import MAX_TEXT_BYTES
     batch = ingest(str(root), list_pages(root), None, MAX_TEXT_BYTES)

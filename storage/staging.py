@@ -1,10 +1,11 @@
-"""The pipeline's stages over a batch of pages, run one after another inside the batch's task.
+"""A batch's pages read and staged: the work of one batch task, and the run's staging location.
 
 `ingest` reads each page file and turns it into rows or a reject with the one page path
-(`transforms/page.py`), so one bad page never stops the batch; `stage` writes the batch's rows.
-An I/O error there fails the batch task, which retries (`transient`). The stages are plain functions, not tasks of their own: a
-Prefect task run costs tens of milliseconds of API calls, and one per batch
-is enough to see, retry and time a batch (the run summary times each stage).
+(`transforms/page.py`), so one bad page never stops the batch; `stage` writes the batch's rows
+to the run's staging location, where validation and the commit read them.
+An I/O error here fails the batch task, which retries (`flows/pipeline.py`'s `transient`). These are
+plain functions, not tasks of their own: a Prefect task run costs tens of milliseconds of API calls,
+and one per batch is enough to see, retry and time a batch (the run summary times each stage).
 """
 from __future__ import annotations
 
@@ -72,17 +73,6 @@ def page_set(source: Pages) -> frozenset[str]:
         return frozenset()
     table = ds.dataset(paths, filesystem=fs, format="parquet").to_table(columns=["raw_sha256"])
     return frozenset(table.column("raw_sha256").to_pylist())
-
-
-def transient(task, task_run, state) -> bool:
-    """Retry I/O that may pass (a busy disk, a flaky mount), not a page that is simply bad."""
-    try:
-        state.result()
-    except OSError:
-        return True
-    except Exception:
-        return False
-    return False
 
 
 def ingest(input_root: str, paths: list[str], skip: Pages, max_page_bytes: int, only: Pages = None) -> Batch:
