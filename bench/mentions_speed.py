@@ -22,21 +22,15 @@ sys.path.insert(0, str(ROOT))
 from kcna_etl.devtools.evaluation import LABELS, labelled_articles  # noqa: E402
 from kcna_etl.transforms.lexicon import lexicon, rules  # noqa: E402
 from tests.conftest import labelled_pages  # noqa: E402
-from kcna_etl.transforms.article import rows  # noqa: E402
-from kcna_etl.transforms.chrome import clean  # noqa: E402
-from kcna_etl.transforms.decode import page_lines  # noqa: E402
 from kcna_etl.transforms.mentions import mentions  # noqa: E402
-from kcna_etl.transforms.sidebar import split  # noqa: E402
+from kcna_etl.transforms.page import read_page  # noqa: E402
 
 
 def bodies() -> list[str]:
     r, lex = rules(), lexicon()
     out = [a.body for a in labelled_articles(LABELS).values()]
     for path, _ in labelled_pages():
-        page = page_lines(path.read_bytes(), path.name)
-        cleaned = clean(page.lines, r)
-        out.append(rows(path.name, "0" * 64, page.page_format, cleaned, split(cleaned.lines, r), r, lex)
-                   .article["body"])
+        out.append(read_page(path.read_bytes(), path.name, r, lex).article["body"])
     return out
 
 

@@ -45,7 +45,7 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ("ingest", "clean", "split", "enrich", "stage", "resolve", "validate", "write", "data_docs", "report")
+STAGES = ("ingest", "stage", "resolve", "validate", "write", "data_docs", "report")
 DONE = (0, 3)  # exit status of a run that committed: 3 when expectations failed (the broken pages dated in the future)
 
 
@@ -241,46 +241,31 @@ def trafilatura_run(corpus: Path, limit: int, workers: int) -> dict:
 
 # -- CPU per page of each stage, in one process (mentions apart from the rest of enrich) ------------------
 def stage_costs(corpus: Path, limit: int) -> dict:
-    """CPU milliseconds per page of each transform, measured in this process on an even sample of pages."""
+    """CPU milliseconds per page of the page path (`transforms.page.read_page`: decode, clean, split, rows),
+    with the mentions timed apart (run again alone on each body), in this process on an even sample of pages."""
     import hashlib
     sys.path.insert(0, str(ROOT))
     from kcna_etl.transforms.lexicon import lexicon, rules
-    from kcna_etl.transforms.article import rows
-    from kcna_etl.transforms.chrome import clean
-    from kcna_etl.transforms.decode import page_lines
     from kcna_etl.transforms.mentions import mentions
-    from kcna_etl.transforms.reject import PageRejected
-    from kcna_etl.transforms.sidebar import split
+    from kcna_etl.transforms.page import Reject, read_page
     r, lex = rules(), lexicon()
     paths = sorted(p for p in corpus.rglob("*") if p.is_file() and ".json" not in p.name)
     sample = paths[::max(1, len(paths) // limit)][:limit]
-    cost = dict.fromkeys(("read+sha256", "decode text", "decode html", "clean", "split", "enrich without mentions",
-                          "mentions"), 0.0)
+    cost = dict.fromkeys(("read+sha256", "page path without mentions", "mentions"), 0.0)
     clock = time.process_time
     for path in sample:
         t = clock()
         raw = path.read_bytes()
-        hashlib.sha256(raw).hexdigest()
+        sha = hashlib.sha256(raw).hexdigest()
         t1 = clock()
+        got = read_page(raw, path.name, r, lex, sha256=sha)
+        t2 = clock()
+        if not isinstance(got, Reject):
+            mentions(got.article["body"], lex)  # again, alone, to tell its share
+        t3 = clock()
         cost["read+sha256"] += t1 - t
-        try:
-            lines = page_lines(raw, path.name)
-            t2 = clock()
-            cost["decode html" if lines.page_format == "html" else "decode text"] += t2 - t1
-            cleaned = clean(lines.lines, r)
-            t3 = clock()
-            cost["clean"] += t3 - t2
-            parts = split(cleaned.lines, r)
-            t4 = clock()
-            cost["split"] += t4 - t3
-            got = rows(path.name, "0" * 64, lines.page_format, cleaned, parts, r, lex)
-            t5 = clock()
-            mentions(got.article["body"], lex)  # again, alone, to tell its share of enrich
-            t6 = clock()
-            cost["mentions"] += t6 - t5
-            cost["enrich without mentions"] += max(0.0, (t5 - t4) - (t6 - t5))
-        except PageRejected:
-            pass
+        cost["mentions"] += t3 - t2
+        cost["page path without mentions"] += max(0.0, (t2 - t1) - (t3 - t2))
     ms = {k: round(1000 * v / len(sample), 3) for k, v in cost.items()}
     return {"pages": len(sample), "cpu_ms_per_page": ms, "total_cpu_ms_per_page": round(sum(ms.values()), 3),
             "mentions_share": round(ms["mentions"] / max(1e-9, sum(ms.values())), 3)}

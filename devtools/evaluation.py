@@ -19,13 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kcna_etl.transforms.lexicon import lexicon, rules
-from kcna_etl.transforms.article import rows
-from kcna_etl.transforms.chrome import clean
-from kcna_etl.transforms.decode import page_lines
 from kcna_etl.transforms.markup import Labelled, MarkupError, labelled
 from kcna_etl.transforms.mentions import Mention, entity_id, mentions
 from kcna_etl.transforms.scoring import TYPES, Disagreement, Scored, alias_ids, scored_names, scored_spans
-from kcna_etl.transforms.sidebar import split
+from kcna_etl.transforms.page import Reject, read_page
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "data" / "mentions"
@@ -95,9 +92,9 @@ def write_labels(folder: Path) -> Path:
 def page_persons(path: Path) -> list[str]:
     """The person entities the pipeline's transforms find on one page."""
     r, lex = rules(), lexicon()
-    page = page_lines(path.read_bytes(), path.name)
-    cleaned = clean(page.lines, r)
-    got = rows(path.name, "0" * 64, page.page_format, cleaned, split(cleaned.lines, r), r, lex)
+    got = read_page(path.read_bytes(), path.name, r, lex)
+    if isinstance(got, Reject):
+        raise ValueError(f"{path}: rejected at {got.stage}: {got.reason}")
     return [m["entity"] for m in got.mentions if m["entity_type"] == "person"]
 
 

@@ -27,7 +27,7 @@ from kcna_etl.flows.pipeline import IfLocked, pipeline
 from kcna_etl.quality.report import MAX_ERROR_SHARE
 from kcna_etl.flows.runners import default_task_runner
 from kcna_etl.storage.selection import Selection, chosen
-from kcna_etl.flows.stages import Pages
+from kcna_etl.storage.staging import Pages
 from kcna_etl.storage.store import Warehouse
 from kcna_etl.transforms import PIPELINE_VERSION
 from kcna_etl.transforms.decode import MAX_TEXT_BYTES

@@ -40,8 +40,7 @@ from kcna_etl.cli.progress import Progress
 from kcna_etl.cli.summary import summary_lines
 from kcna_etl.flows.outcome import QualityFailed, stage_table
 from kcna_etl.flows.runners import default_task_runner, reaches, release_memory, worker_pool
-from kcna_etl.flows.stages import (Pages, clean_boilerplate, enrich, ingest, split_sidebars, stage, transient, units_for,
-                          write_winners)
+from kcna_etl.storage.staging import Pages, ingest, stage, units_for, write_winners
 from kcna_etl.storage.store import Warehouse, WarehouseLocked
 from kcna_etl.transforms import PIPELINE_VERSION
 from kcna_etl.transforms.decode import MAX_TEXT_BYTES
@@ -60,6 +59,17 @@ def timed(seconds: dict[str, float], name: str, fn: Callable[..., Any], *args: A
     return out
 
 
+def transient(task, task_run, state) -> bool:
+    """Retry I/O that may pass (a busy disk, a flaky mount), not a page that is simply bad."""
+    try:
+        state.result()
+    except OSError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
 @task(name="batch", persist_result=False, cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
       retry_condition_fn=transient)
 def process_batch(input_root: str, paths: list[str], skip: Pages, only: Pages, staging: str, number: int,
@@ -67,10 +77,7 @@ def process_batch(input_root: str, paths: list[str], skip: Pages, only: Pages, s
     """One batch through every stage; returns its counts and stage timings."""
     reaches(staging)
     timings: dict[str, float] = {}
-    batch = timed(timings, "ingest", ingest, input_root, paths, skip, max_page_bytes, only)
-    batch = timed(timings, "clean", clean_boilerplate, batch)
-    batch = timed(timings, "split", split_sidebars, batch)
-    batch = timed(timings, "enrich", enrich, batch)
+    batch = timed(timings, "ingest", ingest, input_root, paths, skip, max_page_bytes, only)  # read and parse
     counts = timed(timings, "stage", stage, batch, staging, number, units)
     del batch
     release_memory()

@@ -11,7 +11,7 @@ are checked on the rows that would land) and by units of about `UNIT_PAGES`
 pages, in the worker processes (`validate_unit`, a task each), so that memory
 stays flat however large the run while every expectation runs vectorised over
 a unit's whole columns. A page's unit comes from its article id
-(`kcna_etl.flows.stages.unit_of`), so that every copy of an id meets in one unit and
+(`kcna_etl.storage.staging.unit_of`), so that every copy of an id meets in one unit and
 uniqueness holds across the run; each staged batch file keeps a row group per
 unit, which a unit's reader picks out by its statistics. Every expectation is
 a map expectation, so Great Expectations names each failing row; the units'
@@ -65,7 +65,7 @@ from kcna_etl.storage import location
 from kcna_etl.transforms.lexicon import rules
 from kcna_etl.quality.report import EXAMPLES, Check, Unit, Validation
 from kcna_etl.flows.runners import release_memory
-from kcna_etl.flows.stages import read_winners, staged, staged_schema
+from kcna_etl.storage.staging import read_winners, staged, staged_schema
 from kcna_etl.quality.suites import SUITES, TABLES, SuiteError, columns_of, load_suites, patterns_of, suite_parameters
 
 SHOWN_CHARS = 160

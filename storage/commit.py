@@ -26,7 +26,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from kcna_etl.flows.runners import release_memory
-from kcna_etl.flows.stages import STAGED_PAGES, staged, staged_schema
+from kcna_etl.storage.staging import STAGED_PAGES, staged, staged_schema
 from kcna_etl.storage.store import Warehouse, remove_rows
 from kcna_etl.transforms import PIPELINE_VERSION
 from kcna_etl.transforms.entities import Part, fold, part, stored, table_of, without

@@ -13,7 +13,7 @@ import pytest
 
 from kcna_etl.storage.commit import outlet_sizes, passes, table_rows, write_partitioned
 from kcna_etl.storage.pages import list_pages
-from kcna_etl.flows.stages import clean_boilerplate, enrich, ingest, split_sidebars, stage
+from kcna_etl.storage.staging import ingest, stage
 from kcna_etl.devtools.synth import write_corpus
 from kcna_etl.transforms.decode import MAX_TEXT_BYTES
 from kcna_etl.transforms.schema import PARTITIONING, TABLES
@@ -30,7 +30,7 @@ def staging(tmp_path_factory) -> Path:
     paths = list_pages(root / "pages")
     for n in range(3):
         batch = ingest(str(root / "pages"), paths[n * 50:(n + 1) * 50], None, MAX_TEXT_BYTES)
-        stage(enrich(split_sidebars(clean_boilerplate(batch))), str(root / "staging"), n, UNITS)
+        stage(batch, str(root / "staging"), n, UNITS)
     return root / "staging"
 
 

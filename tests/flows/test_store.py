@@ -11,7 +11,7 @@ import pytest
 
 from kcna_etl.storage.commit import Quarantine, commit, plan, resolve
 from kcna_etl.storage.pages import Unreadable, list_pages, read_page, shown_path
-from kcna_etl.flows.stages import STAGED_PAGES
+from kcna_etl.storage.staging import STAGED_PAGES
 from kcna_etl.storage.store import Warehouse
 from kcna_etl.transforms.schema import REJECTS
 

@@ -26,15 +26,13 @@ import pytest
 from kcna_etl.quality import report as quality
 from kcna_etl.storage.commit import ROW_TABLES, Plan, commit, quarantine_of
 from kcna_etl.transforms.lexicon import lexicon, rules
-from kcna_etl.flows.stages import write_staged, write_winners
+from kcna_etl.storage.staging import write_staged, write_winners
 from kcna_etl.storage.store import Warehouse
 from kcna_etl.quality.suites import load_suites
 from kcna_etl.quality.validation import validate_unit, write_docs
 from tests.conftest import SAMPLES, duck_table
-from kcna_etl.transforms.article import Rows, rows
-from kcna_etl.transforms.chrome import clean
-from kcna_etl.transforms.decode import page_lines
-from kcna_etl.transforms.sidebar import split
+from kcna_etl.transforms.article import Rows
+from kcna_etl.transforms.page import Reject, read_page
 
 RUN_ID = "20260630T000000Z-crafted0"
 RUN_DATE = dt.date(2026, 6, 30)
@@ -43,9 +41,9 @@ BASE = SAMPLES / "003_0b576797fd08817e.txt"  # header, title, both dates, dateli
 
 def read(path: Path) -> Rows:
     r, lex = rules(), lexicon()
-    raw = path.read_bytes()
-    cleaned = clean(page_lines(raw, path.name).lines, r)
-    return rows(path.name, hashlib.sha256(raw).hexdigest(), "text", cleaned, split(cleaned.lines, r), r, lex)
+    got = read_page(path.read_bytes(), path.name, r, lex)
+    assert not isinstance(got, Reject), got
+    return got
 
 
 def sha(text: str) -> str:

@@ -11,19 +11,17 @@ import pytest
 
 from tests.conftest import labelled_pages
 from tests.reading import name_key, norm
-from kcna_etl.transforms.article import rows
-from kcna_etl.transforms.chrome import clean
 from kcna_etl.transforms.decode import page_lines
 from kcna_etl.transforms.mentions import RULES
-from kcna_etl.transforms.sidebar import split
+from kcna_etl.transforms.page import Reject, read_page
 
 PAGES = labelled_pages()
 
 
 def read(path, rules, lex):
-    page = page_lines(path.read_bytes(), path.name)
-    cleaned = clean(page.lines, rules)
-    return page, rows(path.name, "0" * 64, page.page_format, cleaned, split(cleaned.lines, rules), rules, lex)
+    got = read_page(path.read_bytes(), path.name, rules, lex)
+    assert not isinstance(got, Reject), got
+    return page_lines(path.read_bytes(), path.name), got  # the decoded page too: its HTML title is checked
 
 
 @pytest.fixture(params=PAGES, ids=[p.name for p, _ in PAGES])

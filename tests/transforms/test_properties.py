@@ -26,6 +26,7 @@ from kcna_etl.transforms.chrome import clean
 from kcna_etl.quality.suites import load_suites, patterns_of, suite_parameters
 from kcna_etl.transforms.decode import page_lines, text_lines
 from kcna_etl.transforms.mentions import mentions
+from kcna_etl.transforms.page import Reject, read_page
 from kcna_etl.transforms.reject import PageRejected
 from kcna_etl.transforms.schema import slug
 from kcna_etl.transforms.sidebar import split
@@ -100,12 +101,9 @@ NAMES = st.sampled_from(["p.txt", "p.html", "p.htm", "p.txt.gz", "p.html.gz", "P
 
 def accepted(raw: bytes, name: str):
     """The page through every transform, as the flow runs them: its rows, or None when it is refused."""
-    try:
-        read = page_lines(raw, name)
-        cleaned = clean(read.lines, RULES)
-        got = rows(name, "0" * 64, read.page_format, cleaned, split(cleaned.lines, RULES), RULES, LEX)
-    except PageRejected as e:
-        assert e.stage and e.reason
+    got = read_page(raw, name, RULES, LEX)
+    if isinstance(got, Reject):  # refused for a reason, never a crash turned into a reject
+        assert got.stage and got.reason and not got.reason.startswith("internal error"), got
         return None
     return None if refused(got.article["body"]) else got
 

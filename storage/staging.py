@@ -1,12 +1,11 @@
-"""The pipeline's stages over a batch of pages, run one after another inside the batch's task.
+"""A batch's pages read and staged: the work of one batch task, and the run's staging location.
 
-Each stage maps a transform over the pages of a batch and turns a page's
-`PageRejected` (or any error the transform raises on it) into a reject row,
-so one bad page never stops the batch. Only `ingest` and `stage` touch the
-file system; an I/O error there fails the batch task, which retries
-(`transient`). The stages are plain functions, not tasks of their own: a
-Prefect task run costs tens of milliseconds of API calls, and one per batch
-is enough to see, retry and time a batch (the run summary times each stage).
+`ingest` reads each page file and turns it into rows or a reject with the one page path
+(`transforms/page.py`), so one bad page never stops the batch; `stage` writes the batch's rows
+to the run's staging location, where validation and the commit read them.
+An I/O error here fails the batch task, which retries (`flows/pipeline.py`'s `transient`). These are
+plain functions, not tasks of their own: a Prefect task run costs tens of milliseconds of API calls,
+and one per batch is enough to see, retry and time a batch (the run summary times each stage).
 """
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.dataset as ds
@@ -23,15 +22,13 @@ import pyarrow.parquet as pq
 
 from kcna_etl.storage import location
 from kcna_etl.transforms.lexicon import lexicon, rules
-from kcna_etl.storage.pages import Unreadable, read_page, shown_path
+from kcna_etl.storage.pages import Unreadable, shown_path
+from kcna_etl.storage.pages import read_page as read_file
 from kcna_etl.transforms import PIPELINE_VERSION
-from kcna_etl.transforms.article import Rows, rows
-from kcna_etl.transforms.chrome import Cleaned, clean
-from kcna_etl.transforms.decode import page_lines
+from kcna_etl.transforms.article import Rows
 from kcna_etl.transforms.derived import with_check_columns
-from kcna_etl.transforms.reject import PageRejected
+from kcna_etl.transforms.page import Reject, read_page
 from kcna_etl.transforms.schema import ARTICLES, MENTIONS, REJECTS, TEASERS, with_partitions
-from kcna_etl.transforms.sidebar import Split, split
 
 
 
@@ -39,17 +36,12 @@ from kcna_etl.transforms.sidebar import Split, split
 class Page:
     raw_path: str
     raw_sha256: str
-    page_format: str
-    lines: list[str]
-    html_title: str | None = None
-    cleaned: Cleaned | None = None
-    split: Split | None = None
-    rows: Rows | None = None
+    rows: Rows
 
 
 @dataclass
 class Batch:
-    """What moves between the stages of one batch: live pages and refused ones."""
+    """A batch's pages read into rows, and the refused ones."""
     pages: list[Page]
     rejects: list[dict] = field(default_factory=list)
     already_processed: int = 0
@@ -58,19 +50,6 @@ class Batch:
     def reject(self, raw_path: str, raw_sha256: str | None, stage: str, reason: str) -> None:
         self.rejects.append({"raw_path": raw_path, "raw_sha256": raw_sha256, "stage": stage,
                              "reason": reason, "pipeline_version": PIPELINE_VERSION})
-
-    def each(self, stage: str, step: Callable[[Page], None]) -> "Batch":
-        kept = []
-        for page in self.pages:
-            try:
-                step(page)
-                kept.append(page)
-            except PageRejected as e:
-                self.reject(page.raw_path, page.raw_sha256, e.stage, e.reason)
-            except Exception as e:  # a parser bug on one page must not sink the batch
-                self.reject(page.raw_path, page.raw_sha256, stage, f"internal error: {type(e).__name__}: {e}")
-        self.pages = kept
-        return self
 
 
 Pages = str | tuple[str, ...] | None
@@ -96,19 +75,8 @@ def page_set(source: Pages) -> frozenset[str]:
     return frozenset(table.column("raw_sha256").to_pylist())
 
 
-def transient(task, task_run, state) -> bool:
-    """Retry I/O that may pass (a busy disk, a flaky mount), not a page that is simply bad."""
-    try:
-        state.result()
-    except OSError:
-        return True
-    except Exception:
-        return False
-    return False
-
-
 def ingest(input_root: str, paths: list[str], skip: Pages, max_page_bytes: int, only: Pages = None) -> Batch:
-    """Read each page, identify it by SHA-256, decode text or HTML to lines.
+    """Read each page, identify it by SHA-256, and read it into rows (transforms/page.py).
 
     Pages listed in `skip` (the manifest), or missing from `only` (a backfill's
     selection) when it is given, are counted as already processed and go no further.
@@ -119,11 +87,12 @@ def ingest(input_root: str, paths: list[str], skip: Pages, max_page_bytes: int, 
     def done(sha256: str | None) -> bool:
         return sha256 in known or (wanted is not None and sha256 not in wanted)
 
+    r, lex = rules(), lexicon()
     batch = Batch([])
     for rel in paths:
         shown = shown_path(rel)
         try:
-            raw = read_page(root, rel, max_page_bytes)
+            raw = read_file(root, rel, max_page_bytes)
         except Unreadable as e:
             if done(e.sha256):
                 batch.already_processed += 1
@@ -134,39 +103,12 @@ def ingest(input_root: str, paths: list[str], skip: Pages, max_page_bytes: int, 
         if done(raw.sha256):
             batch.already_processed += 1
             continue
-        try:
-            read = page_lines(raw.data, rel, max_page_bytes)
-            batch.pages.append(Page(shown, raw.sha256, read.page_format, read.lines, read.html_title))
-        except PageRejected as e:
-            batch.reject(shown, raw.sha256, e.stage, e.reason)
-        except Exception as e:
-            batch.reject(shown, raw.sha256, "ingest", f"internal error: {type(e).__name__}: {e}")
+        got = read_page(raw.data, rel, r, lex, shown, raw.sha256, max_page_bytes)
+        if isinstance(got, Reject):
+            batch.reject(shown, raw.sha256, got.stage, got.reason)
+        else:
+            batch.pages.append(Page(shown, raw.sha256, got))
     return batch
-
-
-def clean_boilerplate(batch: Batch) -> Batch:
-    r = rules()
-
-    def step(page: Page) -> None:
-        page.cleaned = clean(page.lines, r)
-        page.lines = []
-    return batch.each("clean", step)
-
-
-def split_sidebars(batch: Batch) -> Batch:
-    r = rules()
-
-    def step(page: Page) -> None:
-        page.split = split(page.cleaned.lines, r)
-    return batch.each("split", step)
-
-
-def enrich(batch: Batch) -> Batch:
-    r, lex = rules(), lexicon()
-
-    def step(page: Page) -> None:
-        page.rows = rows(page.raw_path, page.raw_sha256, page.page_format, page.cleaned, page.split, r, lex)
-    return batch.each("enrich", step)
 
 
 STAGED_PAGES = pa.schema([
