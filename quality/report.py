@@ -207,6 +207,7 @@ def text(s: dict) -> str:
     passed = [e["id"] for e in s["expectations"] if e["success"]]
     if passed:
         lines.append(f"passed ({len(passed)}): " + ", ".join(passed))
+    lines += health_lines(s.get("health"))
     if s.get("data_docs"):
         lines.append("Data Docs (pages of this run; the index lists every run):")
         lines += [f"  {t}: {p}" for t, p in s["data_docs"].items() if t != "index"]
@@ -214,12 +215,29 @@ def text(s: dict) -> str:
     return "\n".join(lines)
 
 
+HEALTH_SHOWN = 20  # warnings listed on the terminal; the JSON keeps them all
+
+
+def health_lines(h: dict | None) -> list[str]:
+    """Outlet health (quality/health.py): warnings only, never part of the status."""
+    if not h or not h["warnings"]:
+        return []
+    ws = h["warnings"]
+    lines = [f"outlet health (warnings, not failures; latest publication day {h['as_of']}): {len(ws)}"]
+    lines += [f"  {w['signal']:12} {plain(w['source'] or 'all outlets')} {w['day'] or ''}: {plain(w['message'])}"
+              for w in ws[:HEALTH_SHOWN]]
+    if len(ws) > HEALTH_SHOWN:
+        lines.append(f"  ... {len(ws) - HEALTH_SHOWN} more in the JSON report")
+    return lines
+
+
 def report_run(warehouse: Path, run_id: str, run_date: dt.date, validation: Validation | None,
                data_docs: dict[str, str] | None, quarantined: dict[str, int], max_error_share: float,
-               tables: tuple[str, ...]) -> dict[str, Any]:
-    """The run's JSON summary, written under `<warehouse>/_quality/runs/`."""
+               tables: tuple[str, ...], health: dict | None = None) -> dict[str, Any]:
+    """The run's JSON summary, written under `<warehouse>/_quality/runs/`; `health`: its outlet health."""
     checks, rows = (validation.checks, validation.rows) if validation else ([], {t: 0 for t in tables})
     s = summary(run_id, run_date.isoformat(), checks, rows, quarantined, max_error_share, data_docs)
+    s["health"] = health
     s["path"] = str(write(warehouse, s))
     return s
 

@@ -137,3 +137,15 @@ def test_thresholds_are_the_data_file():
 def test_an_empty_warehouse_has_no_warnings():
     result = assess(articles())
     assert result == {"as_of": None, "warnings": [], "counts": {s: 0 for s in health.SIGNALS}, "outlets": []}
+
+
+def test_the_terminal_report_lists_health_warnings_apart_from_the_status():
+    from kcna_etl.quality import report
+    h = assess(articles(("KCNA", [3] * 28 + [9], 0), ("VOK", [1] * 10, 0)), run_pages=(100, 6))
+    s = report.summary("r1", "2025-02-01", [], {"articles": 0}, {}, 0.05, None)
+    s["health"] = h
+    out = report.text(s)
+    assert s["status"] == "passed" and "PASSED" in out
+    assert "outlet health (warnings, not failures" in out
+    assert "volume_high  KCNA 2025-01-29: 9 articles, 3.0x its norm of 3.0 a day" in out
+    assert "rejects      all outlets : 6 of 100 pages rejected" in out
