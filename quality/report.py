@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from kcna_etl.transforms.escape import markdown_text
 
@@ -240,6 +241,34 @@ def report_run(warehouse: Path, run_id: str, run_date: dt.date, validation: Vali
     s["health"] = health
     s["path"] = str(write(warehouse, s))
     return s
+
+
+def run_health(store: Any, run_id: str) -> dict | None:
+    """Outlet health of the warehouse `store` (a storage.store.Warehouse) after run `run_id`: warnings of the
+    outlet-days the run brought, silences going on, and the run's share of rejected pages."""
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    from kcna_etl.quality import health
+
+    def read(table: str, columns: list[str], where: Any = None):
+        d = store.table(table)
+        return d.to_table(columns=columns, filter=where) if d is not None else None
+
+    manifest = read("_manifest", ["article_id", "outcome"], ds.field("run_id") == run_id)
+    articles = read("articles", ["article_id", *health.ARTICLE_COLUMNS])
+    if manifest is None or articles is None:
+        return None
+    ids = manifest.filter(pc.is_in(manifest["outcome"], pa.array(["article", "quarantined"])))["article_id"]
+    held = read("quarantine/articles", ["article_id", *health.QUARANTINE_COLUMNS])
+    teasers = read("teasers", list(health.TEASER_COLUMNS), ds.field("article_id").isin(ids.drop_null()))
+    days = set()
+    for t in (articles, held):
+        if t is not None:
+            mine = t.filter(pc.is_in(t["article_id"], ids.combine_chunks()))
+            days |= {(r["source"], r["published_date"]) for r in mine.select(["source", "published_date"]).to_pylist()}
+    rejected = pc.sum(pc.equal(manifest["outcome"], "rejected")).as_py() or 0
+    return health.assess(articles, held, teasers, health.thresholds(), days, (manifest.num_rows, rejected))
 
 
 def folder(warehouse: Path) -> Path:
