@@ -121,7 +121,7 @@ def quality_report(store: Warehouse, run_id: str, today: dt.date, validation: qu
     held = {"pages": outcome.quarantined, **{t: (outcome.rows or {}).get(f"quarantine/{t}", 0)
                                              for t in committing.ROW_TABLES}}
     report = quality.report_run(store.root, run_id, today, validation, docs, held, max_error_share,
-                                committing.ROW_TABLES)
+                                committing.ROW_TABLES, health=quality.run_health(store, run_id))
     create_markdown_artifact(key="kcna-etl-quality", markdown=quality.markdown(report),
                              description="kcna-etl validation: Great Expectations results of the run")
     return report

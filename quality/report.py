@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from kcna_etl.transforms.escape import markdown_text
 
@@ -209,6 +210,7 @@ def text(s: dict) -> str:
     passed = [e["id"] for e in s["expectations"] if e["success"]]
     if passed:
         lines.append(f"passed ({len(passed)}): " + ", ".join(passed))
+    lines += health_lines(s.get("health"))
     if s.get("page"):
         lines.append(f"quality page (opens offline): {s['page']}")
     if s.get("data_docs"):
@@ -218,14 +220,59 @@ def text(s: dict) -> str:
     return "\n".join(lines)
 
 
+HEALTH_SHOWN = 20  # warnings listed on the terminal; the JSON keeps them all
+
+
+def health_lines(h: dict | None) -> list[str]:
+    """Outlet health (quality/health.py): warnings only, never part of the status."""
+    if not h or not h["warnings"]:
+        return []
+    ws = h["warnings"]
+    lines = [f"outlet health (warnings, not failures; latest publication day {h['as_of']}): {len(ws)}"]
+    lines += [f"  {w['signal']:12} {plain(w['source'] or 'all outlets')} {w['day'] or ''}: {plain(w['message'])}"
+              for w in ws[:HEALTH_SHOWN]]
+    if len(ws) > HEALTH_SHOWN:
+        lines.append(f"  ... {len(ws) - HEALTH_SHOWN} more in the JSON report")
+    return lines
+
+
 def report_run(warehouse: Path, run_id: str, run_date: dt.date, validation: Validation | None,
                data_docs: dict[str, str] | None, quarantined: dict[str, int], max_error_share: float,
-               tables: tuple[str, ...]) -> dict[str, Any]:
-    """The run's JSON summary, written under `<warehouse>/_quality/runs/`."""
+               tables: tuple[str, ...], health: dict | None = None) -> dict[str, Any]:
+    """The run's JSON summary, written under `<warehouse>/_quality/runs/`; `health`: its outlet health."""
     checks, rows = (validation.checks, validation.rows) if validation else ([], {t: 0 for t in tables})
     s = summary(run_id, run_date.isoformat(), checks, rows, quarantined, max_error_share, data_docs)
+    s["health"] = health
     s["path"] = str(write(warehouse, s))
     return s
+
+
+def run_health(store: Any, run_id: str) -> dict | None:
+    """Outlet health of the warehouse `store` (a storage.store.Warehouse) after run `run_id`: warnings of the
+    outlet-days the run brought, silences going on, and the run's share of rejected pages."""
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    from kcna_etl.quality import health
+
+    def read(table: str, columns: list[str], where: Any = None):
+        d = store.table(table)
+        return d.to_table(columns=columns, filter=where) if d is not None else None
+
+    manifest = read("_manifest", ["article_id", "outcome"], ds.field("run_id") == run_id)
+    articles = read("articles", ["article_id", *health.ARTICLE_COLUMNS])
+    if manifest is None or articles is None:
+        return None
+    ids = manifest.filter(pc.is_in(manifest["outcome"], pa.array(["article", "quarantined"])))["article_id"]
+    held = read("quarantine/articles", ["article_id", *health.QUARANTINE_COLUMNS])
+    teasers = read("teasers", list(health.TEASER_COLUMNS), ds.field("article_id").isin(ids.drop_null()))
+    days = set()
+    for t in (articles, held):
+        if t is not None:
+            mine = t.filter(pc.is_in(t["article_id"], ids.combine_chunks()))
+            days |= {(r["source"], r["published_date"]) for r in mine.select(["source", "published_date"]).to_pylist()}
+    rejected = pc.sum(pc.equal(manifest["outcome"], "rejected")).as_py() or 0
+    return health.assess(articles, held, teasers, health.thresholds(), days, (manifest.num_rows, rejected))
 
 
 def folder(warehouse: Path) -> Path:
