@@ -505,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(max(1, args.startup_runs)):
             wh = work / f"wh-startup-{i}"
             shutil.rmtree(wh, ignore_errors=True)
-            startups.append(run_cli(["run", "--input", str(empty), "--warehouse", str(wh), *extra], api))
+            startups.append(run_cli(["run", "--input", str(empty), "--warehouse", str(wh), "--allow-empty", *extra], api))
         fixed = sorted(s["wall_seconds"] for s in startups)[len(startups) // 2]
         results["startup"] = {"running_server_seconds": fixed, "runs": [s["wall_seconds"] for s in startups],
                               "peak_rss_mb": max(s["peak_rss_mb"] for s in startups)}
@@ -520,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_temporary_server:
             wh = work / "wh-startup-temp"
             shutil.rmtree(wh, ignore_errors=True)
-            temp = run_cli(["run", "--input", str(empty), "--warehouse", str(wh), *extra], None,
+            temp = run_cli(["run", "--input", str(empty), "--warehouse", str(wh), "--allow-empty", *extra], None,
                            {"PREFECT_HOME": str(work / "prefect-home-temp")})
             results["startup"]["temporary_server_seconds"] = temp["wall_seconds"]
             results["startup"]["temporary_server_peak_rss_mb"] = temp["peak_rss_mb"]

@@ -264,12 +264,13 @@ def run_health(store: Any, run_id: str) -> dict | None:
     if manifest is None or articles is None:
         return None
     ids = manifest.filter(pc.is_in(manifest["outcome"], pa.array(["article", "quarantined"])))["article_id"]
+    ids = ids.drop_null().combine_chunks()  # an Array: `isin` reads an empty ChunkedArray as null-typed
     held = read("quarantine/articles", ["article_id", *health.QUARANTINE_COLUMNS])
-    teasers = read("teasers", list(health.TEASER_COLUMNS), ds.field("article_id").isin(ids.drop_null()))
+    teasers = read("teasers", list(health.TEASER_COLUMNS), ds.field("article_id").isin(ids))
     days = set()
     for t in (articles, held):
         if t is not None:
-            mine = t.filter(pc.is_in(t["article_id"], ids.combine_chunks()))
+            mine = t.filter(pc.is_in(t["article_id"], ids))
             days |= {(r["source"], r["published_date"]) for r in mine.select(["source", "published_date"]).to_pylist()}
     rejected = pc.sum(pc.equal(manifest["outcome"], "rejected")).as_py() or 0
     return health.assess(articles, held, teasers, health.thresholds(), days, (manifest.num_rows, rejected))

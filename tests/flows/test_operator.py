@@ -29,6 +29,14 @@ def test_an_empty_folder_asks_whether_the_volume_is_mounted(tmp_path):
     assert p.returncode == 66 and "holds no files at all (is the volume mounted?)" in p.stderr
 
 
+def test_an_empty_folder_with_allow_empty_is_a_passing_run_that_writes_no_rows(tmp_path):
+    (tmp_path / "in").mkdir()
+    p = cli("run", "--input", str(tmp_path / "in"), "--warehouse", str(tmp_path / "wh"), "--allow-empty")
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert "pages seen 0" in p.stdout and "quality: passed" in p.stdout
+    assert "Traceback" not in p.stderr
+
+
 def test_a_file_given_as_the_input_is_told_so(tmp_path):
     page = tmp_path / "page.txt"
     page.write_text("Pyongyang, March 23 (KCNA) -- text")

@@ -103,7 +103,7 @@ CRAFTED: dict[str, Callable[[Rows], None]] = {
     "articles.source_known_outlet": article(source="<b>Bogus</b> Outlet (En)", outlet=None),
     "articles.body_not_null": new_body(None),
     "articles.body_at_least_200_chars": new_body(SHORT),
-    "articles.body_no_site_chrome": add_to_body("\nThe <script>alert(1)</script> NK News is hiring"),
+    "articles.body_no_site_chrome": add_to_body("\nThe <script>alert(1)</script> <b>Bogus</b> NK News is hiring"),
     "articles.body_no_end_mark": add_to_body("\nIt closed the meeting. -0-"),
     "articles.published_date_in_range": article(published_date=dt.date(2090, 1, 1), capture_date=None),
     "articles.capture_date_in_range": article(capture_date=dt.date(2090, 1, 1)),
