@@ -28,6 +28,8 @@ PARAS = [
     (LEAD, Dateline("평양", "조선중앙통신", 8, 21)),
     ("(평양 7월 27일발 조선중앙통신)", Dateline("평양", "조선중앙통신", 7, 27)),
     ("\u00a0(평양 12월 4일발 조선중앙통신) ", Dateline("평양", "조선중앙통신", 12, 4)),  # padded paragraph
+    # run into the text, as the aggregator's teaser snippets show it
+    ("(평양 8월 21일발 조선중앙통신) 미국의 국가채무가 40조US$를 넘어섰다고", Dateline("평양", "조선중앙통신", 8, 21)),
     ("(평양 13월 4일발 조선중앙통신)", None),   # no such month: no guess
     ("(평양 8월 41일발 조선중앙통신)", None),   # no such day
     ("(끝)", None),
