@@ -37,7 +37,7 @@ ARTICLES = pa.schema([
     col("dateline_agency", pa.string(), "Agency of the dateline (`KCNA`); null without one."),
     col("dateline_month", pa.int8(), "Month of the dateline (1-12), known even when the year is not."),
     col("dateline_day", pa.int8(), "Day of the dateline (1-31)."),
-    col("body", pa.string(), "Article text: paragraphs joined by `\\n`, header, chrome, end mark `-0-`, footer and sidebar removed; text otherwise exactly as on the page (curly quotes and spacing kept, so mention offsets index it directly).", False),
+    col("body", pa.string(), "Article text: paragraphs joined by `\\n`, header, chrome, end mark `-0-` (Korean `(끝)`), footer and sidebar removed; text otherwise exactly as on the page (curly quotes and spacing kept, so mention offsets index it directly).", False),
     col("language", pa.string(), "Language of `body`: `ko` when at least half its letters are Hangul (`transforms/lexicon/korean.json`), else `en`. Mentions are read from `en` bodies only."),
     col("paragraph_count", pa.int32(), "Number of paragraphs in `body`.", False),
     col("word_count", pa.int32(), "Number of words in `body` (runs of letters/digits, with inner apostrophes, dots and hyphens).", False),
