@@ -47,6 +47,14 @@ def word_count(body: str) -> int:
     return len(_WORD.findall(body))
 
 
+def language(body: str, rules: Rules) -> str:
+    """`ko` when Hangul makes up at least the lexicon's share of the body's letters, else `en`."""
+    if rules.hangul is None:
+        return "en"
+    letters = sum(ch.isalpha() for ch in body)
+    return "ko" if letters and len(rules.hangul.findall(body)) >= rules.hangul_share * letters else "en"
+
+
 def rows(raw_path: str, raw_sha256: str, page_format: str, cleaned: Cleaned, split: Split,
          rules: Rules, lexicon: Lexicon) -> Rows:
     head = cleaned.header
@@ -61,7 +69,8 @@ def rows(raw_path: str, raw_sha256: str, page_format: str, cleaned: Cleaned, spl
     aid = article_id(source, body)
     published, origin = (head.published_date, "metadata") if head.published_date else (
         (cleaned.footer_date, "footer") if cleaned.footer_date else (None, None))
-    lead = dateline(paragraphs[0], rules.months)
+    lead = dateline(paragraphs[0], rules.months, rules.korean_dateline)
+    lang = language(body, rules)
     slug, year = partition_of(source, published)
     article = {
         "article_id": aid, "source": source, "outlet": (rules.outlet_of or {}).get(source), "title": head.title,
@@ -71,7 +80,7 @@ def rows(raw_path: str, raw_sha256: str, page_format: str, cleaned: Cleaned, spl
         "dateline_agency": lead.agency if lead else None,
         "dateline_month": lead.month if lead else None,
         "dateline_day": lead.day if lead else None,
-        "body": body, "paragraph_count": len(paragraphs), "word_count": word_count(body),
+        "body": body, "language": lang, "paragraph_count": len(paragraphs), "word_count": word_count(body),
         "layout": head.layout, "page_format": page_format,
         "sidebar_source": split.outlet, "teaser_count": len(split.teasers),
         "raw_path": raw_path, "raw_sha256": raw_sha256, "pipeline_version": PIPELINE_VERSION,
@@ -83,10 +92,12 @@ def rows(raw_path: str, raw_sha256: str, page_format: str, cleaned: Cleaned, spl
          "snippet": t.snippet, "teaser_date": t.date, **part}
         for t in split.teasers
     ]
+    # the mention rules read English (KCNA's romanised names, English titles and heads): a Korean body has none
+    found = mentions(body, lexicon) if lang == "en" else []
     mention_rows = [
         {"article_id": aid, "entity_type": m.type, "entity": m.entity, "entity_id": m.entity_id,
          "surface": m.surface, "start": m.start, "end": m.end, "role": m.role,
          "rule": m.rule, **part}
-        for m in mentions(body, lexicon)
+        for m in found
     ]
     return Rows(article, teaser_rows, mention_rows)

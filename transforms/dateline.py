@@ -1,7 +1,7 @@
-"""The dateline that opens a news item: `Pyongyang, March 23 (KCNA) --`.
+"""The dateline that opens a news item: `Pyongyang, March 23 (KCNA) --`, or in Korean `(평양 8월 21일발 조선중앙통신)`.
 
-Takes: the first paragraph of a body. Returns: `Dateline` (place, agency,
-month, day; the year is not printed there) or None.
+Takes: the first paragraph of a body (and the Korean dateline pattern of the lexicon, `korean.json`).
+Returns: `Dateline` (place, agency, month, day; the year is not printed there) or None.
 """
 from __future__ import annotations
 
@@ -25,12 +25,20 @@ class Dateline:
     day: int
 
 
-def dateline(lead: str, months: Mapping[str, int]) -> Dateline | None:
-    m = _DATELINE.match(shaped(lead))
+def dateline(lead: str, months: Mapping[str, int], korean: re.Pattern | None = None) -> Dateline | None:
+    lead = shaped(lead)
+    if korean is not None and (k := korean.match(lead)):
+        month, day = int(k.group("month")), int(k.group("day"))
+        return Dateline(k.group("place"), k.group("agency").strip(), month, day) if valid(month, day) else None
+    m = _DATELINE.match(lead)
     if not m or m.group("month") not in months:
         return None
     day = int(m.group("day"))
-    if not 1 <= day <= 31:
+    if not valid(months[m.group("month")], day):
         return None
     agency = (m.group("agency") or "").strip() or None
     return Dateline(m.group("place").strip(), agency, months[m.group("month")], day)
+
+
+def valid(month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= 31

@@ -65,6 +65,9 @@ class Rules:
     tail_openers: frozenset[str] = frozenset()
     tail_joins: frozenset[str] = frozenset()
     outlet_of: Mapping[str, str] = None  # outlet as shown -> canonical outlet (outlets.json)
+    hangul: re.Pattern | None = None  # korean.json: a Hangul letter, for telling a Korean body
+    hangul_share: float = 0.5  # share of a body's letters that makes it Korean
+    korean_dateline: re.Pattern | None = None  # `(평양 8월 21일발 조선중앙통신)`
 
 
 def nonempty(name: str, values: Any) -> Any:
@@ -79,6 +82,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
     names = docs.get("korean_names", {})
     titles = docs.get("person_titles", {})
     shapes = docs.get("entity_shapes", {})
+    korean = docs.get("korean", {})
     return Rules(
         capture_date=re.compile(chrome["capture_date"]),
         metadata=re.compile(chrome["metadata"]),
@@ -117,4 +121,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         name_particles=frozenset(shapes.get("name_particles", ())),
         tail_openers=frozenset(shapes.get("tail_openers", ())),
         tail_joins=frozenset(shapes.get("tail_joins", ())),
+        hangul=re.compile(korean["letters"]) if "letters" in korean else None,
+        hangul_share=float(korean.get("hangul_share", 0.5)),
+        korean_dateline=re.compile(korean["dateline"]) if "dateline" in korean else None,
     )

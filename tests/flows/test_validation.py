@@ -112,6 +112,7 @@ CRAFTED: dict[str, Callable[[Rows], None]] = {
     "articles.title_not_blank": article(title="  "),
     "articles.title_not_first_paragraph": lambda r: r.article.update(title=r.article["body"].split("\n")[0]),
     "articles.word_count_positive": article(word_count=0),
+    "articles.language_known": article(language="fr"),
     "articles.dateline_month_valid": article(dateline_month=13),
     "articles.dateline_day_valid": article(dateline_day=32),
     "teasers.article_id_not_null": teaser(article_id=None),

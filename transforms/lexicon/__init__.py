@@ -14,7 +14,7 @@ from kcna_etl.transforms.mentions import Lexicon, lexicon_from
 from kcna_etl.transforms.rules import Rules, rules_from
 
 DOCUMENTS = ("chrome", "calendar", "outlets", "entities", "korean_names", "chinese_names", "person_titles",
-             "entity_shapes")
+             "entity_shapes", "korean")
 
 
 def documents() -> dict[str, dict]:
