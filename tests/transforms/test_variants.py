@@ -72,3 +72,31 @@ def test_a_foreign_name_before_a_chair_role_is_a_person(lex, role):
     body = (f"A delegation headed by Yoko Hayashi, {role} of the Shizuoka Society for the Study of the Juche Idea, "
             "visited the museum.")
     assert {m.entity for m in mentions(body, lex) if m.type == "person"} == {"Yoko Hayashi"}
+
+
+WAYBACK = """<html><head><title>A Title | KCNA Watch</title></head><body>
+<!-- BEGIN WAYBACK TOOLBAR INSERT -->
+<script type="text/javascript">var __wm = {};</script>
+<div id="wm-ipp" lang="en" style="display:none;"><div style="position:fixed;left:0;top:0"><table><tr>
+<td><a href="/web/" title="Wayback Machine home page">Wayback Machine</a></td>
+<td><form action="/web/form-submit.jsp"><input type="text" name="url" value="https://kcnawatch.org/newstream/1-2/"></form></td>
+<td id="displayMonthEl">OCT</td><td id="displayDayEl">21</td><td id="displayYearEl">2024</td>
+<td><a class="t" href="/web/20241021093512*/https://kcnawatch.org/newstream/1-2/">2 captures</a></td>
+<td><a href="#close">Close</a><a href="http://faq.web.archive.org/">Help</a></td></tr></table></div></div>
+<!-- END WAYBACK TOOLBAR INSERT -->
+<p><a href="/web/20241021093512/https://kcnawatch.org/">KCNA Watch</a></p>
+<p>Pyongyang, October 20 (KCNA) -- Text of the item. -0-</p>
+</body></html>
+<!--
+     FILE ARCHIVED ON 09:35:12 Oct 21, 2024 AND RETRIEVED FROM THE
+     INTERNET ARCHIVE ON 10:02:44 Nov 12, 2024.
+-->
+"""
+
+
+def test_a_wayback_capture_reads_as_the_page_it_archives(rules):
+    lines, title = html_lines(WAYBACK)
+    # the toolbar is a display:none element and the archive's notes are comments: neither is shown
+    assert lines == ["KCNA Watch", "Pyongyang, October 20 (KCNA) -- Text of the item. -0-"]
+    assert title == "A Title | KCNA Watch"
+    assert clean(lines, rules).lines == ["Pyongyang, October 20 (KCNA) -- Text of the item. -0-"]
