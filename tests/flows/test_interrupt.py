@@ -97,6 +97,15 @@ def test_ctrl_c_mid_run_commits_nothing_and_the_next_run_does_the_work(prefect_s
 
     again = kcna_etl("run", "--input", str(corpus), "--warehouse", str(wh), "--workers", "2", check=False)
     assert again.returncode in (0, 3), again.stderr  # 3: the corpus's broken pages fail warnings
+    # progress from the first second, through the installed CLI: each phase in order, pages done of total
+    # with a rate and the time left, then the phases after parsing until the summary
+    err = again.stderr.splitlines()
+    phases = ["starting Prefect …", f"listing {corpus} …", f"pages 0/{PAGES:,} ", f"pages {PAGES:,}/{PAGES:,} parsed",
+              "resolving duplicates …", "validating …", "writing the snapshot …", "writing the quality report …"]
+    at = [next((i for i, line in enumerate(err) if line.startswith(p)), -1) for p in phases]
+    assert -1 not in at and at == sorted(at), err
+    assert any(re.match(rf"pages [\d,]+/{PAGES:,} \( *[\d.]+%\)  [\d,.]+ pages/s  [\d,]+s left  \[", line)
+               for line in err), err
     [summary] = [json.loads(p.read_text()) for p in (wh / "_runs").glob("*.json")
                  if json.loads(p.read_text())["input"] == str(corpus)]
     assert summary["snapshot"] == "00000002"
