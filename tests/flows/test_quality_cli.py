@@ -223,3 +223,31 @@ def test_the_index_of_every_run_and_the_quality_page_render_offline_in_a_browser
     page = rendered(quality / "runs" / f"{ids[0]}.html")
     assert "ERROR (rows quarantined): <code>articles.body_no_site_chrome</code>" in page
     assert html.escape(str(inp / CHROME)) in page and "Outlet health" in page
+
+
+def test_on_s3_the_index_in_the_bucket_lists_every_run_and_the_page_names_s3_locations(s3_server, prefect_server,
+                                                                                       tmp_path):
+    """Two runs from two working copies (as from two machines) into one bucket: the index there lists both."""
+    from tests.faults.common import finish
+    from tests.faults.s3 import aws, new_bucket, start_s3, upload
+    bucket = new_bucket(s3_server, "index")
+    inp, wh = f"s3://{bucket}/in", f"s3://{bucket}/wh"
+    upload(s3_server, crafted_input(tmp_path / "in"), inp)
+    ids = []
+    for machine, status in (("a", 3), ("b", 0)):  # the second finds every page processed
+        proc = start_s3(prefect_server, s3_server, ["run", "--input", inp, "--warehouse", wh, "--max-error-share", "1"],
+                        tmp_path / machine)
+        out, err = finish(proc)
+        assert proc.returncode == status, out + err
+        ids.append(out.split()[2])
+    with aws(s3_server):
+        from kcna_etl.storage.location import bucket_key, s3_client
+        _, prefix = bucket_key(wh)
+
+        def text(key: str) -> str:
+            return s3_client().get_object(Bucket=bucket, Key=f"{prefix}/_quality/{key}")["Body"].read().decode()
+        index, page = text("runs.html"), text(f"runs/{ids[0]}.html")
+    links = re.findall(r'<a href="([^"]+)"', index)
+    assert links.index(f"runs/{ids[1]}.html") < links.index(f"runs/{ids[0]}.html")
+    assert any(x.startswith(f"validations/articles/{ids[0]}/") for x in links)
+    assert f"<code>{html.escape(f'{inp}/{CHROME}')}</code>" in page
