@@ -90,8 +90,11 @@ def html_page(s: dict[str, Any], warehouse: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def relative(target: str) -> str:
-    """A link from the `_quality` folder to one of its files, given as a local path or an s3:// URI."""
+def relative(target: str, quality: Path) -> str:
+    """A link from the `quality` folder to one of its files, given as a local path or an s3:// URI (or a path
+    of the warehouse before it was moved: the folder is always `_quality`)."""
+    if target.startswith(f"{quality}/"):
+        return target[len(f"{quality}/"):]
     _, sep, tail = target.rpartition("/_quality/")
     return tail if sep else target
 
@@ -106,7 +109,7 @@ def index_page(quality: Path) -> str:
         except (OSError, ValueError):
             continue  # a report being written
         docs = {t: p for t, p in (s.get("data_docs") or {}).items() if t != "index"}
-        links = " ".join(f"<a href=\"{esc(relative(p))}\">{esc(t)}</a>" for t, p in docs.items())
+        links = " ".join(f"<a href=\"{esc(relative(p, quality))}\">{esc(t)}</a>" for t, p in docs.items())
         rows.append(f"<tr><td><code>{esc(s['run_id'])}</code></td><td class={esc(s['status'])}>"
                     f"{esc(s['status'])}</td><td><a href=\"runs/{esc(s['run_id'])}.html\">quality page</a></td>"
                     f"<td>{links or 'no new rows'}</td><td>{esc(s['message'])}</td></tr>")
