@@ -9,17 +9,29 @@ signal this process kills the child's whole process tree, so that nothing is com
 came after the commit point, at the run's), prints one line saying which, and exits 128 + the
 signal's number (130 for SIGINT, 143 for SIGTERM). The next run sweeps what the stopped one staged
 and does its work. A second signal while stopping changes nothing.
+
+Against a Prefect server (`PREFECT_API_URL` set), the killed flow run would stay "Running" there for
+ever: the child writes its flow run's id and the server's URL to the file named by `RUN_FILE` when the
+run starts, and on the way out this process sets that flow run Cancelled, with the same line as its
+message (one HTTP request, within `API_WAIT` seconds; authentication from `PREFECT_API_AUTH_STRING` or
+`PREFECT_API_KEY` in the environment). With no server configured the run's temporary server goes with it.
 """
 from __future__ import annotations
 
+import base64
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 SUPERVISED = ("run", "backfill")
 STOP_WAIT = 5.0  # seconds to wait for the killed processes to be gone
+API_WAIT = 3.0  # seconds for the Prefect server to take the Cancelled state
+RUN_FILE = "KCNA_ETL_FLOW_RUN_FILE"  # where the child says which flow run it is, on which server
 
 
 class Interrupted(Exception):
@@ -66,9 +78,12 @@ def supervise(argv: list[str], warehouse: str) -> int:
     before = child = None
     for s in SIGNALS:
         signal.signal(s, raise_interrupted)
+    told = tempfile.mkdtemp(prefix="kcna-etl-run-")
+    run_file = os.path.join(told, "flow-run.json")
     try:
         before = snapshot_of(warehouse)
-        child = subprocess.Popen([sys.executable, "-m", "kcna_etl.cli.main", *argv], start_new_session=True)
+        child = subprocess.Popen([sys.executable, "-m", "kcna_etl.cli.main", *argv], start_new_session=True,
+                                 env={**os.environ, RUN_FILE: run_file})
         return child.wait()
     except Interrupted as i:
         for s in SIGNALS:
@@ -80,8 +95,46 @@ def supervise(argv: list[str], warehouse: str) -> int:
             before = after
         if sys.stderr.isatty():
             sys.stderr.write("\r\033[K")  # over a progress line
-        print(interrupted_message(before, after), file=sys.stderr, flush=True)
+        said = interrupted_message(before, after)
+        print(said, file=sys.stderr, flush=True)
+        if problem := cancel_flow_run(run_file, f"{signal.Signals(i.signum).name}: {said}"):
+            print(problem, file=sys.stderr, flush=True)
         return 128 + i.signum
+    finally:
+        shutil.rmtree(told, ignore_errors=True)
+
+
+def announce_flow_run(flow, flow_run, state) -> None:
+    """A flow's `on_running` hook, in the child: which flow run this is, on which server (none: temporary)."""
+    from prefect.settings import PREFECT_API_URL
+    if (path := os.environ.get(RUN_FILE)) and (url := PREFECT_API_URL.value()):
+        with open(path + ".tmp", "w", encoding="utf-8") as f:
+            json.dump({"flow_run_id": str(flow_run.id), "api_url": url}, f)
+        os.replace(path + ".tmp", path)
+
+
+def cancel_flow_run(run_file: str, message: str) -> str | None:
+    """Set the killed child's flow run Cancelled on its Prefect server; a line saying why not, if it failed."""
+    try:
+        with open(run_file, encoding="utf-8") as f:
+            run = json.load(f)
+    except (OSError, ValueError):
+        return None  # no flow run yet, or no server but the run's temporary one
+    import httpx
+
+    headers = {}
+    if auth := os.environ.get("PREFECT_API_AUTH_STRING"):
+        headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
+    elif key := os.environ.get("PREFECT_API_KEY"):
+        headers["Authorization"] = f"Bearer {key}"
+    url = f"{run['api_url'].rstrip('/')}/flow_runs/{run['flow_run_id']}/set_state"
+    try:
+        r = httpx.post(url, headers=headers, timeout=API_WAIT, json={
+            "state": {"type": "CANCELLED", "name": "Cancelled", "message": message}, "force": True})
+        r.raise_for_status()
+        return None
+    except httpx.HTTPError as e:
+        return f"the flow run {run['flow_run_id']} stays Running in Prefect: {run['api_url']} refused or is unreachable ({e})"
 
 
 def interrupted_message(before: str | None, after: str | None) -> str:

@@ -49,6 +49,9 @@ def quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    # Without PREFECT_API_URL a run starts a temporary server; on a busy machine that takes more than
+    # Prefect's 20 s default, and the run failed with "Timed out ... ephemeral Prefect API server".
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "CRITICAL")
         os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
@@ -237,7 +240,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         # the state too: a run whose validation failed ends Failed, with its summary
         runner = task_runner(args.runner, args.workers, args.dask_address)
-        state = flow.with_options(task_runner=runner)(**options, return_state=True)
+        from kcna_etl.cli.interrupt import announce_flow_run  # its supervisor cancels it in Prefect on Ctrl-C
+        state = flow.with_options(task_runner=runner, on_running=[announce_flow_run])(**options, return_state=True)
         summary = state.result(raise_on_failure=False)
         summary = getattr(summary, "summary", summary)  # a run that failed validation: its summary all the same
     except Exception as e:  # the flow could not even start (e.g. no Prefect server)

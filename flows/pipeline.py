@@ -116,12 +116,15 @@ def write(store: Warehouse, run_id: str, staging: str, plan: committing.Plan,
 
 @task(name="quality-report", persist_result=False, cache_policy=NO_CACHE)
 def quality_report(store: Warehouse, run_id: str, today: dt.date, validation: quality.Validation | None,
-                   docs: dict | None, outcome: committing.Outcome, max_error_share: float) -> dict[str, Any]:
+                   docs: dict | None, outcome: committing.Outcome, max_error_share: float,
+                   input_root: str | None = None) -> dict[str, Any]:
     """The JSON summary and the Prefect artifact of the run's validation."""
     held = {"pages": outcome.quarantined, **{t: (outcome.rows or {}).get(f"quarantine/{t}", 0)
                                              for t in committing.ROW_TABLES}}
+    store.local_copy("_quality/runs")  # from a bucket: every run's report, for the index of every run
     report = quality.report_run(store.root, run_id, today, validation, docs, held, max_error_share,
-                                committing.ROW_TABLES, health=quality.run_health(store, run_id))
+                                committing.ROW_TABLES, health=quality.run_health(store, run_id),
+                                input_root=input_root)
     create_markdown_artifact(key="kcna-etl-quality", markdown=quality.markdown(report),
                              description="kcna-etl validation: Great Expectations results of the run")
     return report
@@ -254,7 +257,7 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
         outcome = timed(run_seconds, "write", write, store, run_id, staging, quote(plan), quote(validation))
         say("writing the quality report")
         checked = timed(run_seconds, "report", quality_report, store, run_id, today, quote(validation), docs, outcome,
-                        max_error_share)
+                        max_error_share, source)
         extra = report(outcome) if report else {}
     stage_seconds: dict[str, float] = {}
     for b in batches:

@@ -187,8 +187,12 @@ def markdown(s: dict) -> str:
         out += ["", f"Passed ({len(passed)}): " + ", ".join(md(i) for i in passed)]
     if s.get("page"):
         out += ["", f"Quality page (opens offline): `{s['page']}`"]
+    if h := s.get("health"):
+        out += ["", f"Outlet health: {len(h['warnings']):,} warning(s), never failures (listed in the quality page)."]
     if s.get("data_docs"):
-        out += ["", "Data Docs:"] + [f"- {t}: `{p}`" for t, p in s["data_docs"].items()]
+        out += ["", "Data Docs (the index opens offline):"] + [f"- {t}: `{p}`" for t, p in s["data_docs"].items()]
+    elif s.get("index"):
+        out += ["", f"Index of every run (opens offline): `{s['index']}`"]
     return "\n".join(out) + "\n"
 
 
@@ -214,9 +218,11 @@ def text(s: dict) -> str:
     if s.get("page"):
         lines.append(f"quality page (opens offline): {s['page']}")
     if s.get("data_docs"):
-        lines.append("Data Docs (pages of this run; the index lists every run):")
+        lines.append("Data Docs (pages of this run; the index lists every run, opens offline):")
         lines += [f"  {t}: {p}" for t, p in s["data_docs"].items() if t != "index"]
         lines.append(f"  index: {s['data_docs']['index']}")
+    elif s.get("index"):
+        lines.append(f"index of every run (opens offline): {s['index']}")
     return "\n".join(lines)
 
 
@@ -238,11 +244,13 @@ def health_lines(h: dict | None) -> list[str]:
 
 def report_run(warehouse: Path, run_id: str, run_date: dt.date, validation: Validation | None,
                data_docs: dict[str, str] | None, quarantined: dict[str, int], max_error_share: float,
-               tables: tuple[str, ...], health: dict | None = None) -> dict[str, Any]:
-    """The run's JSON summary, written under `<warehouse>/_quality/runs/`; `health`: its outlet health."""
+               tables: tuple[str, ...], health: dict | None = None, input_root: str | None = None) -> dict[str, Any]:
+    """The run's JSON summary, written under `<warehouse>/_quality/runs/`; `health`: its outlet health;
+    `input_root`: the run's input (a folder or s3:// URI), under which its pages' `raw_path`s are."""
     checks, rows = (validation.checks, validation.rows) if validation else ([], {t: 0 for t in tables})
     s = summary(run_id, run_date.isoformat(), checks, rows, quarantined, max_error_share, data_docs)
     s["health"] = health
+    s["input"] = input_root
     s["path"] = str(write(warehouse, s))
     return s
 
@@ -285,16 +293,27 @@ def report_path(warehouse: Path, run_id: str) -> Path:
 
 
 def write(warehouse: Path, s: dict) -> Path:
-    from kcna_etl.quality.page import html_page
+    """The run's JSON report and its page, then the index of every run (both pages open offline: Great
+    Expectations' own index.html lists the runs only with scripts from CDNs)."""
+    from kcna_etl.quality.page import INDEX, html_page, index_page
     path = report_path(warehouse, s["run_id"])
     path.parent.mkdir(parents=True, exist_ok=True)
     page = path.with_suffix(".html")
     s["page"] = str(page)  # one self-contained page of the run, for the person on duty
+    s["index"] = str(folder(warehouse) / INDEX)
+    if s.get("data_docs"):  # the index linked with the Data Docs is ours, beside Great Expectations'
+        s["data_docs"]["index"] = s["data_docs"]["index"].rpartition("/")[0] + "/" + INDEX
     page.write_text(html_page(s, str(warehouse)), encoding="utf-8")
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(s, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
-    tmp.replace(path)
+    publish(path, json.dumps(s, indent=2, ensure_ascii=False, default=str))
+    publish(folder(warehouse) / INDEX, index_page(folder(warehouse)))
     return path
+
+
+def publish(path: Path, text: str) -> None:
+    """Written whole or not at all: a reader never sees half a file."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 def read(warehouse: Path, run_id: str | None = None) -> dict | None:

@@ -370,6 +370,11 @@ class ObjectWarehouse(Warehouse):
         path = super().write_run_summary(run_id, summary)
         self.upload_tree("_runs")
         self.upload_tree("_quality")
+        index = self.root / "_quality" / "runs.html"  # the index of every run's pages: rewritten by each run
+        if index.is_file():
+            with open(index, "rb") as src, self.fs.open_output_stream(self.path("_quality/runs.html"),
+                                                                      compression=None) as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
         return path
 
     def local_copy(self, *folders: str) -> Path:

@@ -14,7 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.conftest import ROOT, SAMPLES, cli_command, cli_env
+from tests.conftest import ROOT, SAMPLES, cli_command, cli_env, prefect_client
 
 PAGES = 2000
 PROGRESS = re.compile(r"\[[\d,]+s\]$")  # a progress line ends with the time since the start
@@ -69,6 +69,14 @@ def published(wh: Path) -> tuple[str, set[str]]:
     return current, {str(p.relative_to(wh / current)) for p in (wh / current).rglob("*") if p.is_file()}
 
 
+def flow_run_of(prefect_server: dict, wh: Path, corpus: Path):
+    """The flow run of the interrupted run, read back from the Prefect server."""
+    with prefect_client(prefect_server) as c:
+        [run] = [r for r in c.read_flow_runs(limit=200) if r.parameters.get("warehouse") == str(wh)
+                 and r.parameters.get("input") == str(corpus)]
+    return run
+
+
 def test_ctrl_c_mid_run_commits_nothing_and_the_next_run_does_the_work(prefect_server, kcna_etl, corpus, tmp_path):
     wh = tmp_path / "wh"
     kcna_etl("run", "--input", str(SAMPLES), "--warehouse", str(wh))
@@ -82,9 +90,22 @@ def test_ctrl_c_mid_run_commits_nothing_and_the_next_run_does_the_work(prefect_s
     assert alive(tree) == []
     assert published(wh) == before
     assert links_nowhere(wh) == []
+    # not "Running" for ever in Prefect: the supervisor cancels the flow run it killed, saying why
+    run = flow_run_of(prefect_server, wh, corpus)
+    assert (run.state.type.value, run.state.name) == ("CANCELLED", "Cancelled")
+    assert run.state.message == "SIGINT: " + said[0]
 
     again = kcna_etl("run", "--input", str(corpus), "--warehouse", str(wh), "--workers", "2", check=False)
     assert again.returncode in (0, 3), again.stderr  # 3: the corpus's broken pages fail warnings
+    # progress from the first second, through the installed CLI: each phase in order, pages done of total
+    # with a rate and the time left, then the phases after parsing until the summary
+    err = again.stderr.splitlines()
+    phases = ["starting Prefect …", f"listing {corpus} …", f"pages 0/{PAGES:,} ", f"pages {PAGES:,}/{PAGES:,} parsed",
+              "resolving duplicates …", "validating …", "writing the snapshot …", "writing the quality report …"]
+    at = [next((i for i, line in enumerate(err) if line.startswith(p)), -1) for p in phases]
+    assert -1 not in at and at == sorted(at), err
+    assert any(re.match(rf"pages [\d,]+/{PAGES:,} \( *[\d.]+%\)  [\d,.]+ pages/s  [\d,]+s left  \[", line)
+               for line in err), err
     [summary] = [json.loads(p.read_text()) for p in (wh / "_runs").glob("*.json")
                  if json.loads(p.read_text())["input"] == str(corpus)]
     assert summary["snapshot"] == "00000002"
@@ -100,3 +121,5 @@ def test_sigterm_on_a_new_warehouse_leaves_no_process_and_no_link_pointing_nowhe
     assert said == ["interrupted: nothing committed; the warehouse is unchanged (no snapshot yet); run again to resume"]
     assert alive(tree) == []
     assert not (wh / "current").exists() and links_nowhere(wh) == []
+    run = flow_run_of(prefect_server, wh, corpus)
+    assert run.state.type.value == "CANCELLED" and run.state.message == "SIGTERM: " + said[0]

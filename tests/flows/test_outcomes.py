@@ -49,6 +49,10 @@ def test_a_served_run_failing_validation_ends_failed_with_its_message_and_no_tra
     assert 5 <= len(lines) <= 10 and lines[0].startswith("kcna-etl run ") and "{" not in summary
     assert any(line.startswith("  quality: failed: ") for line in lines)
     assert {a.key for a in artifacts} >= {"kcna-etl-run-summary", "kcna-etl-quality", "kcna-etl-stage-seconds"}
+    # the artifact links the person on duty to the run's quality page and to the index that opens offline
+    [quality] = [a.data for a in artifacts if a.key == "kcna-etl-quality"]
+    assert f"Quality page (opens offline): `{wh / '_quality' / 'runs'}/" in quality
+    assert f"- index: `{wh / '_quality' / 'runs.html'}`" in quality
 
 
 def test_a_run_with_warnings_ends_completed_under_a_name_that_says_so(kcna_etl, prefect_server, tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -170,17 +171,83 @@ def test_backfill_quarantined_processes_the_quarantined_pages_again_once_the_cau
 def test_one_self_contained_quality_page_per_run_failures_first(failed_run, kcna_etl):
     import duckdb
     import re
-    _, wh, p = failed_run
+    inp, wh, p = failed_run
     s = run_summary(wh, p.stdout)
     page = Path(s["quality"]["page"])
     assert page == wh / "_quality" / "runs" / f"{s['run_id']}.html" and f"quality page: {page}" in p.stdout
     text = page.read_text(encoding="utf-8")
     assert not re.search(r"(src|href)=|<script|https?://", text)  # opens offline: nothing outside the file
-    assert text.index("<h2>Failed") < text.index("ERROR: <code>articles.body_no_site_chrome") < text.index("What to do next") \
-        < text.index("Passed (")
-    assert "<div class=error><h3>ERROR: <code>articles.body_no_site_chrome</code>" in text
-    assert f"<code>{CHROME}</code>" in text and "backfill --quarantined" in text
+    assert text.index("<h2>Failed") < text.index("<code>articles.body_no_site_chrome") < text.index("Outlet health") \
+        < text.index("What to do next") < text.index("Passed (")
+    assert "<div class=error><h3>ERROR (rows quarantined): <code>articles.body_no_site_chrome</code>" in text
+    # the full location of each failing page: the run's input joined with its path under it
+    assert f"<code>{html.escape(str(inp / CHROME))}</code>" in text and "backfill --quarantined" in text
+    report = json.loads((wh / "_quality" / "runs" / f"{s['run_id']}.json").read_text())
+    assert report["input"] == str(inp) and report["health"]["warnings"]
+    rejects = next(w for w in report["health"]["warnings"] if w["signal"] == "rejects")
+    assert "<div class=warning><p>WARNING (not a failure)" in text and html.escape(rejects["message"]) in text
     query = html.unescape(text.split("<pre>")[1].split("</pre>")[0])
     held = duckdb.connect().execute(query).df()
-    assert set(held["raw_path"]) == {CHROME, FUTURE}
-    assert f"quality page (opens offline): {page}" in kcna_etl("report", "--warehouse", str(wh)).stdout
+    assert set(held["raw_path"]) == {CHROME, FUTURE} and set(held["page"]) == {str(inp / CHROME), str(inp / FUTURE)}
+    assert all(Path(x).is_file() for x in held["page"])
+    out = kcna_etl("report", "--warehouse", str(wh), "--run", s["run_id"]).stdout
+    assert f"quality page (opens offline): {page}" in out and f"index: {wh / '_quality' / 'runs.html'}" in out
+
+
+def rendered(page: Path) -> str:
+    """The DOM of `page` once headless Chromium has loaded it, with no network (as on the build machines)."""
+    import subprocess
+    p = subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                        "--disable-background-networking", "--dump-dom", page.as_uri()],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Chromium (Debian package chromium)")
+def test_the_index_of_every_run_and_the_quality_page_render_offline_in_a_browser(failed_run, kcna_etl):
+    inp, wh, first = failed_run
+    second = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))  # nothing new: no Data Docs pages
+    quality = wh / "_quality"
+    ids = [run_summary(wh, x.stdout)["run_id"] for x in (first, second)]
+    report = json.loads((quality / "runs" / f"{ids[0]}.json").read_text())
+    assert report["data_docs"]["index"] == str(quality / "runs.html")
+
+    dom = rendered(quality / "runs.html")
+    links = re.findall(r'<a href="([^"]+)"', dom)
+    assert links.index(f"runs/{ids[1]}.html") < links.index(f"runs/{ids[0]}.html")  # newest first
+    docs = [x for x in links if x.startswith("validations/")]
+    assert {Path(report["data_docs"][t]) for t in ("articles", "teasers", "mentions")} == {quality / x for x in docs}
+    assert all((quality / x).is_file() for x in links)
+
+    page = rendered(quality / "runs" / f"{ids[0]}.html")
+    assert "ERROR (rows quarantined): <code>articles.body_no_site_chrome</code>" in page
+    assert html.escape(str(inp / CHROME)) in page and "Outlet health" in page
+
+
+def test_on_s3_the_index_in_the_bucket_lists_every_run_and_the_page_names_s3_locations(s3_server, prefect_server,
+                                                                                       tmp_path):
+    """Two runs from two working copies (as from two machines) into one bucket: the index there lists both."""
+    from tests.faults.common import finish
+    from tests.faults.s3 import aws, new_bucket, start_s3, upload
+    bucket = new_bucket(s3_server, "index")
+    inp, wh = f"s3://{bucket}/in", f"s3://{bucket}/wh"
+    upload(s3_server, crafted_input(tmp_path / "in"), inp)
+    ids = []
+    for machine, status in (("a", 3), ("b", 0)):  # the second finds every page processed
+        proc = start_s3(prefect_server, s3_server, ["run", "--input", inp, "--warehouse", wh, "--max-error-share", "1"],
+                        tmp_path / machine)
+        out, err = finish(proc)
+        assert proc.returncode == status, out + err
+        ids.append(out.split()[2])
+    with aws(s3_server):
+        from kcna_etl.storage.location import bucket_key, s3_client
+        _, prefix = bucket_key(wh)
+
+        def text(key: str) -> str:
+            return s3_client().get_object(Bucket=bucket, Key=f"{prefix}/_quality/{key}")["Body"].read().decode()
+        index, page = text("runs.html"), text(f"runs/{ids[0]}.html")
+    links = re.findall(r'<a href="([^"]+)"', index)
+    assert links.index(f"runs/{ids[1]}.html") < links.index(f"runs/{ids[0]}.html")
+    assert any(x.startswith(f"validations/articles/{ids[0]}/") for x in links)
+    assert f"<code>{html.escape(f'{inp}/{CHROME}')}</code>" in page
