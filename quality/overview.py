@@ -143,15 +143,14 @@ def frontier(teasers: Any, articles: Any, outlet_of: dict[str, str], shown: int 
     """Teasers whose article is not in the warehouse yet. A teaser is the item (canonical outlet, title, date);
     it is in the warehouse when an article has the same outlet, the same title (case, spacing and curly
     quotes folded) and a publication date equal to the teaser's date. Teasers without a title cannot be
-    matched and are counted apart. Returns the counts, the missing items per outlet and the latest `shown`."""
+    matched: their sidebar rows are counted apart. Returns the counts, the missing items per outlet and the latest `shown`."""
     names = pa.table({"shown": list(outlet_of), "outlet": list(outlet_of.values())},
                      schema=pa.schema([("shown", pa.string()), ("outlet", pa.string())]))
     con = _con(t=teasers, a=articles, names=names)
     con.sql(f"""
         create temp table items as
         select coalesce(names.outlet, t.source, '(no outlet)') as outlet, {TITLE_KEY.format('t.title')} as k,
-               t.teaser_date as day, any_value(t.title) as title, any_value(t.snippet) as snippet,
-               count(*) as sidebars
+               t.teaser_date as day, any_value(t.title) as title, count(*) as sidebars
         from t left join names on t.source = names.shown
         where t.title is not null and trim(t.title) <> '' group by all""")
     con.sql(f"""
@@ -161,12 +160,11 @@ def frontier(teasers: Any, articles: Any, outlet_of: dict[str, str], shown: int 
                           and {TITLE_KEY.format('a.title')} = i.k)""")
     items, untitled = con.sql(
         "select (select count(*) from items), "
-        "(select count(*) from (select distinct source, snippet, teaser_date from t "
-        " where title is null or trim(title) = ''))").fetchall()[0]
+        "(select count(*) from t where title is null or trim(title) = '')").fetchall()[0]
     per_outlet = [{"outlet": o, "missing": n, "latest": d} for o, n, d in con.sql(
         "select outlet, count(*), max(day) from missing group by outlet order by count(*) desc, outlet").fetchall()]
-    latest = [dict(zip(("outlet", "day", "title", "snippet", "sidebars"), r)) for r in con.sql(
-        f"select outlet, day, title, snippet, sidebars from missing order by day desc, outlet, k limit {int(shown)}"
+    latest = [dict(zip(("outlet", "day", "title", "sidebars"), r)) for r in con.sql(
+        f"select outlet, day, title, sidebars from missing order by day desc, outlet, k limit {int(shown)}"
     ).fetchall()]
     missing = sum(o["missing"] for o in per_outlet)
     return {"teasers": items, "in_warehouse": items - missing, "missing": missing, "untitled": untitled,
@@ -206,6 +204,7 @@ def read_reports(folder: Path) -> list[dict]:
 
 
 ARTICLE_COLUMNS = ["article_id", "source", "outlet", "title", "published_date", "capture_date"]
+TEASER_COLUMNS = ["article_id", "source", "position", "title", "teaser_date"]
 
 
 def collect(store: Any, top: int = 10, last_runs: int = 20, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -213,14 +212,16 @@ def collect(store: Any, top: int = 10, last_runs: int = 20, now: dt.datetime | N
     from kcna_etl.storage.store import schema_of
     from kcna_etl.transforms.lexicon import documents
 
-    def table(name: str) -> Any:
+    def table(name: str, columns: list[str] | None = None) -> Any:
+        """The dataset of `name`, or its columns read once into memory when several sections scan them
+        (a scan of the dataset costs its many small files every time)."""
         d = store.table(name)
-        return d if d is not None else schema_of(name).empty_table()
+        if d is None:
+            return schema_of(name).empty_table().select(columns or schema_of(name).names)
+        return d.to_table(columns=columns) if columns else d
 
-    articles = table("articles")
-    articles = articles.to_table(columns=ARTICLE_COLUMNS) if hasattr(articles, "to_table") \
-        else articles.select(ARTICLE_COLUMNS)  # read once: every section scans it
-    teasers, mentions, entities = table("teasers"), table("mentions"), table("entities")
+    articles, teasers = table("articles", ARTICLE_COLUMNS), table("teasers", TEASER_COLUMNS)
+    mentions, entities = table("mentions"), table("entities")
     quarantined = store.table("quarantine/articles")
     outlet_of = {o["name"]: o.get("outlet", o["name"]) for o in documents()["outlets"]["outlets"]}
     first, last, count, undated = span(articles)

@@ -152,15 +152,14 @@ def frontier_section(o: dict) -> list[str]:
     out = [f"<p>{f['teasers']:,} distinct titled teasers in the sidebars; {f['in_warehouse']:,} have their article "
            f"in the warehouse, <b>{f['missing']:,} do not</b> (a teaser is matched to an article of the same "
            f"canonical outlet with the same title, case, spacing and curly quotes folded, published on the teaser's "
-           f"date). {f['untitled']:,} untitled teasers cannot be matched and are not counted.</p>"]
+           f"date). {f['untitled']:,} sidebar rows of untitled teasers cannot be matched and are not counted.</p>"]
     if f["per_outlet"]:
         out += ["<table><tr><th>outlet</th><th class=n>missing</th><th>latest</th></tr>"]
         out += [f"<tr><td>{esc(r['outlet'])}</td><td class=n>{r['missing']:,}</td><td>{_date(r['latest'])}</td></tr>"
                 for r in f["per_outlet"]]
         out += ["</table>", f"<h3>Latest missing ({len(f['latest'])})</h3>",
-                "<table><tr><th>date</th><th>outlet</th><th>title</th><th>snippet</th><th class=n>sidebars</th></tr>"]
-        out += [f"<tr><td>{_date(r['day'])}</td><td>{esc(r['outlet'])}</td><td>{esc(r['title'])}</td>"
-                f"<td>{esc(r['snippet'][:160])}</td><td class=n>{r['sidebars']:,}</td></tr>" for r in f["latest"]]
+                "<table><tr><th>date</th><th>outlet</th><th>title</th><th class=n>sidebars</th></tr>"]
+        out += [f"<tr><td>{_date(r['day'])}</td><td>{esc(r['outlet'])}</td><td>{esc(r['title'])}</td><td class=n>{r['sidebars']:,}</td></tr>" for r in f["latest"]]
         out.append("</table>")
     return out
 
