@@ -134,3 +134,25 @@ def appearances(body: str, mentions: Iterable[Any], rules: ProtocolRules) -> lis
             out.append(Appearance(number, i + 1, _get(m, "entity_id"), _get(m, "entity"), _get(m, "surface"),
                                   _get(m, "start"), _get(m, "end"), role, " ".join(cue.split())))
     return out
+
+
+APPEARANCE_MENTIONS = ["article_id", "entity_type", "entity_id", "entity", "surface", "start", "end"]
+
+
+def appearance_rows(articles: Iterable[Mapping[str, Any]], mentions: Iterable[Mapping[str, Any]],
+                    rules: ProtocolRules) -> list[dict]:
+    """Rows of the `appearances` table for `articles` (`article_id`, `body`, partition keys) and their
+    mentions (`APPEARANCE_MENTIONS`): the article's appearances, with its partition."""
+    by_article: dict[str, list[Mapping[str, Any]]] = {}
+    for m in mentions:
+        if m["entity_type"] == "person":
+            by_article.setdefault(m["article_id"], []).append(m)
+    out = []
+    for a in articles:
+        found = appearances(a["body"], by_article.get(a["article_id"], ()), rules) if a["article_id"] in by_article \
+            else []
+        out += [{"article_id": a["article_id"], "list_number": x.list_number, "position": x.position,
+                 "entity_id": x.entity_id, "entity": x.entity, "surface": x.surface, "start": x.start, "end": x.end,
+                 "role": x.role, "cue": x.cue, "source_slug": a.get("source_slug"), "year": a.get("year")}
+                for x in found]
+    return out
