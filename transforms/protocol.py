@@ -15,6 +15,7 @@ is not in the list, and the positions after it shift).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
@@ -57,7 +58,8 @@ def sentences(body: str, rules: ProtocolRules) -> list[tuple[int, int]]:
     """(start, end) of each sentence: up to a line break or a period not closing an abbreviation."""
     out, start = [], 0
     for m in rules.sentence_end.finditer(body):
-        if m.group() != "\n" and rules.abbreviation.search(body, 0, m.start()):
+        # the word before the period only (a search from 0 would rescan the body at every period)
+        if m.group() != "\n" and rules.abbreviation.search(body, max(0, m.start() - 12), m.start()):
             continue
         if body[start:m.end()].strip():
             out.append((start, m.end()))
@@ -68,7 +70,7 @@ def sentences(body: str, rules: ProtocolRules) -> list[tuple[int, int]]:
 
 
 def _get(m: Any, key: str, default: Any = None) -> Any:
-    return m.get(key, default) if isinstance(m, Mapping) else getattr(m, key, default)
+    return m.get(key, default) if type(m) is dict else getattr(m, key, default)  # rows, or Mention objects
 
 
 def title_before(body: str, lo: int, start: int) -> str | None:
@@ -100,16 +102,25 @@ def appearances(body: str, mentions: Iterable[Any], rules: ProtocolRules) -> lis
     persons = sorted((m for m in mentions if _get(m, "type", _get(m, "entity_type")) == "person"),
                      key=lambda m: _get(m, "start"))
     out: list[Appearance] = []
+    if not persons:
+        return out
+    # the cues of the whole body at once (most articles have none), then the sentence each one is in
+    cues = sorted([(c.start(), 0, c) for c in rules.after.finditer(body)] +
+                  [(c.start(), 1, c) for c in rules.before.finditer(body)], key=lambda x: (x[0], x[1]))
+    if not cues:
+        return out
+    spans = sentences(body, rules)
+    starts = [st for st, _ in spans]
+    first: dict[int, tuple[int, re.Match]] = {}
+    for pos, kind, cue in cues:  # per sentence: its first `after` cue, else its first `before` cue
+        k = bisect.bisect_right(starts, pos) - 1
+        if k >= 0 and cue.end() <= spans[k][1] and (k not in first or (kind, pos) < (first[k][0], first[k][1].start())):
+            first[k] = (kind, cue)
     number = 0
-    for s_start, s_end in sentences(body, rules):
-        after = rules.after.search(body, s_start, s_end)
-        before = None if after else rules.before.search(body, s_start, s_end)
-        if after:
-            lo, hi, cue = after.end(), s_end, after.group()
-        elif before:
-            lo, hi, cue = s_start, before.start(), before.group()
-        else:
-            continue
+    for k in sorted(first):
+        (s_start, s_end), (kind, cue) = spans[k], first[k]
+        lo, hi = (cue.end(), s_end) if kind == 0 else (s_start, cue.start())
+        cue_text = cue.group()
         named = [m for m in persons if lo <= _get(m, "start") and _get(m, "end") <= hi]
         if not named:
             continue
@@ -132,7 +143,7 @@ def appearances(body: str, mentions: Iterable[Any], rules: ProtocolRules) -> lis
                     else _get(following, "start")
             role = titles[i] or role_after(body, _get(m, "end"), stop, rules)
             out.append(Appearance(number, i + 1, _get(m, "entity_id"), _get(m, "entity"), _get(m, "surface"),
-                                  _get(m, "start"), _get(m, "end"), role, " ".join(cue.split())))
+                                  _get(m, "start"), _get(m, "end"), role, " ".join(cue_text.split())))
     return out
 
 
