@@ -190,3 +190,31 @@ def test_page_renders_in_headless_chromium_and_fetches_nothing(built, tmp_path):
     subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--screenshot={shot}", "--window-size=1200,1600", path.as_uri()],
                    capture_output=True, timeout=120, check=True)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_overview_of_an_s3_warehouse_reads_it_through_the_bucket(tmp_path, s3_server, prefect_server):
+    """A run into a bucket (moto's), then the overview from a machine with an empty working copy: the
+    snapshot's tables and the run's quality report come from the bucket."""
+    from tests.faults.s3 import aws, new_bucket, start_s3
+
+    wh = f"s3://{new_bucket(s3_server, 'overview')}/wh"
+    run = start_s3(prefect_server, s3_server, ["run", "--input", str(SAMPLES), "--warehouse", wh, "--workers", "1"],
+                   tmp_path / "writer")
+    out, err = run.communicate(timeout=600)
+    assert run.returncode == 0, out + err
+    page = tmp_path / "overview.html"
+    shown = start_s3(prefect_server, s3_server, ["overview", "--warehouse", wh, "--out", str(page)], tmp_path / "reader")
+    out, err = shown.communicate(timeout=300)
+    assert shown.returncode == 0, out + err
+    html = page.read_text(encoding="utf-8")
+    with aws(s3_server):
+        articles = Warehouse(wh).table("articles").to_table(columns=["outlet", "source"]).to_pylist()
+    assert f"{len(articles):,} articles published" in html and len(articles) == 5
+    tree = lxml_html.fromstring(html)
+    volume = {r.xpath("string(td[1])"): int(r.xpath("string(td[2])")) for r in
+              tree.xpath("//section[@id='outlets']//tr[td]")}
+    expected: dict[str, int] = {}
+    for a in articles:
+        expected[a["outlet"] or a["source"]] = expected.get(a["outlet"] or a["source"], 0) + 1
+    assert volume == expected
+    assert len(tree.xpath("//section[@id='quality']//tr[td/code]")) == 1  # the one run's report, from the bucket
