@@ -8,6 +8,7 @@
     kcna-etl eval-mentions [--errors]                  score the mentions against the labelled text
     kcna-etl synth --pages N --out DIR [--seed S]      write a synthetic corpus of N pages (for benchmarks)
     kcna-etl compact [--warehouse DIR]                 merge each partition's small files into one
+    kcna-etl overview --warehouse DIR --out F.html     the warehouse at a glance, one self-contained page
 
 Exit statuses of run and backfill: `kcna-etl run --help`.
 """
@@ -148,6 +149,12 @@ def parser() -> argparse.ArgumentParser:
                      help="warehouse root (default: ./warehouse)")
     com.add_argument("--lock-timeout", type=float, default=3600.0,
                      help="seconds to wait for a run holding the warehouse lock (default 3600)")
+    ov = sub.add_parser("overview", help="write the warehouse at a glance as one self-contained HTML page")
+    ov.add_argument("--warehouse", default=os.environ.get("KCNA_ETL_WAREHOUSE", "warehouse"),
+                    help="warehouse root, a folder or s3://bucket/prefix (default: ./warehouse)")
+    ov.add_argument("--out", required=True, help="the HTML file to write")
+    ov.add_argument("--top", type=int, default=10, help="persons and organisations listed (default 10 each)")
+    ov.add_argument("--runs", type=int, default=20, help="runs in the quality trend (default the last 20)")
     return p
 
 
@@ -308,6 +315,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "compact":
         from kcna_etl.storage.compact import compact_command
         return compact_command(args.warehouse, args.lock_timeout)
+    if args.command == "overview":
+        from kcna_etl.cli.overview import overview
+        return overview(args.warehouse, args.out, args.top, args.runs)
     if args.command == "schema-doc":
         from kcna_etl.transforms.schema import schema_markdown
         print(schema_markdown())

@@ -9,7 +9,7 @@ instead (with the rest of their page when the article row failed), and
 appends the run's pages to the manifest: all in one snapshot.
 A page the warehouse already holds (a backfill reprocesses it) replaces the
 rows it made before, in the same snapshot, quarantined rows included.
-Derived tables (`entities`) are brought up to date last, from what the new snapshot holds.
+Derived tables (`appearances`, `entities`) are brought up to date last, from what the new snapshot holds.
 """
 from __future__ import annotations
 
@@ -277,6 +277,37 @@ def added_parts(staging: Path, kept: dict[str, pc.Expression | None]) -> Iterato
         yield part(mentions, dated)
 
 
+def write_appearances(staging: str | Path, kept: dict[str, pc.Expression | None], snapshot: Path, run_id: str) -> int:
+    """`appearances` of the articles the run writes (`kept`), from their bodies and person mentions, a staged
+    batch file at a time (a page's rows are all in its batch's files); one file per partition for the run."""
+    from kcna_etl.transforms.lexicon import protocol
+    from kcna_etl.transforms.protocol import APPEARANCE_MENTIONS, appearance_rows
+
+    staged_tables = {t: table_rows(staging, t) for t in ("articles", "mentions")}
+    sources = {t: {Path(f.path).name: f for f in d.get_fragments()} for t, d in staged_tables.items()}
+    persons = pc.field("entity_type") == "person"
+    rows: list[dict] = []
+    for name, fragment in sorted(sources["articles"].items()):
+        if name not in sources["mentions"]:
+            continue
+        wanted = persons if kept["mentions"] is None else persons & kept["mentions"]
+        mentions = sources["mentions"][name].to_table(schema=staged_tables["mentions"].schema,
+                                                      columns=APPEARANCE_MENTIONS, filter=wanted)
+        if not mentions.num_rows:
+            continue
+        ids = pc.field("article_id").isin(pc.unique(mentions["article_id"]))
+        articles = fragment.to_table(schema=staged_tables["articles"].schema,
+                                     columns=["article_id", "body", *PARTITIONING.names],
+                                     filter=ids if kept["articles"] is None else ids & kept["articles"])
+        rows += appearance_rows(articles.to_pylist(), mentions.to_pylist(), protocol())
+    if rows:
+        ds.write_dataset(pa.Table.from_pylist(rows, schema=with_partitions(TABLES["appearances"])),
+                         snapshot / "appearances", format="parquet",
+                         partitioning=ds.partitioning(PARTITIONING, flavor="hive"),
+                         basename_template=f"part-{run_id}-{{i}}.parquet", existing_data_behavior="overwrite_or_ignore")
+    return len(rows)
+
+
 def read_state(snapshot: Path, table: str, schema: pa.Schema) -> pa.Table:
     files = sorted((snapshot / table).glob("part-*.parquet"))
     return ds.dataset(files, format="parquet", schema=schema).to_table() if files else schema.empty_table()
@@ -387,7 +418,8 @@ def commit(store: Warehouse, run_id: str, staging: str | Path, plan: Plan, quara
         (snapshot / "_manifest").mkdir(parents=True, exist_ok=True)
         pq.write_table(pa.Table.from_pylist(manifest, schema=MANIFEST), snapshot / "_manifest" / f"part-{run_id}.parquet")
         release_memory()  # what the partition writes held goes back before the entities are read
-        # last: derived from the final mentions
+        # last: derived from the final articles and mentions
+        counts["appearances"] = write_appearances(staging, kept, snapshot, run_id)
         counts["entities"] = write_entities(snapshot, run_id, added_parts(staging, kept), removed)
 
     snapshot = store.publish(run_id, build)

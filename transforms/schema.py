@@ -71,6 +71,22 @@ MENTIONS = pa.schema([
     col("rule", pa.string(), "The rule that found it: `alias` (the alias table), `korean-name`, `korean-pair`, `chinese-name` (name shapes), `title-before`, `role-after`, `speech-after` (context), `org-head`, `place-head` (organisation and place heads), `dateline`, `coordinated`, `same-name`, `organ-cut-short`, `acronym`, `short-form`. `kcna-etl eval-mentions --errors` groups by it.", False),
 ])
 
+APPEARANCES = pa.schema([
+    col("article_id", pa.string(), "The article whose body holds the list.", False),
+    col("list_number", pa.int32(), "The article's lists numbered 1, 2, … in body order.", False),
+    col("position", pa.int32(), "1-based place of the person in the list, in the order the sentence names them: what NK watchers read rank from.", False),
+    col("entity_id", pa.string(), "The person, as `mentions.entity_id`: follow a person's positions by it."),
+    col("entity", pa.string(), "The person's name, as `mentions.entity`."),
+    col("surface", pa.string(), "The name as written in the list.", False),
+    col("start", pa.int32(), "Offset of the name in `body` (as the mention's).", False),
+    col("end", pa.int32(), "Offset after the name: `body[start:end] == surface`.", False),
+    col("role", pa.string(), "Role as given: the title right before the name (`Vice-Premier`), else the appositive after it (`Minister of Railways`); null when the list gives none."),
+    col("cue", pa.string(), "The words that open or close the list: `Present there were`, `Present at the meeting were`, `Among the audience were`, `was accompanied by`, `were present`, ….", False),
+], metadata={"doc": "Protocol order: one row per person named in a sentence that lists who attended or accompanied an "
+                    "event (`transforms/protocol.py`, cues in `transforms/lexicon/protocol.json`). Derived by the "
+                    "commit from each new article's body and its person mentions (not validated by a suite), "
+                    "in the partition of its article, and replaced with the article's other rows."})
+
 REJECTS = pa.schema([
     col("raw_path", pa.string(), "Path of the page file relative to the input folder.", False),
     col("raw_sha256", pa.string(), "SHA-256 of the raw bytes; null when the file could not be read at all."),
@@ -131,12 +147,13 @@ QUARANTINE_TEASERS = quarantined("teasers", TEASERS, RAW_PATH)
 QUARANTINE_MENTIONS = quarantined("mentions", MENTIONS, RAW_PATH)
 
 TABLES: dict[str, pa.Schema] = {
-    "articles": ARTICLES, "teasers": TEASERS, "mentions": MENTIONS, "entities": ENTITIES, "rejects": REJECTS,
+    "articles": ARTICLES, "teasers": TEASERS, "mentions": MENTIONS, "appearances": APPEARANCES,
+    "entities": ENTITIES, "rejects": REJECTS,
     "_manifest": MANIFEST,
     "quarantine/articles": QUARANTINE_ARTICLES, "quarantine/teasers": QUARANTINE_TEASERS,
     "quarantine/mentions": QUARANTINE_MENTIONS,
 }
-PARTITIONED = ("articles", "teasers", "mentions")
+PARTITIONED = ("articles", "teasers", "mentions", "appearances")
 
 
 def page_key(schema: pa.Schema) -> str | None:

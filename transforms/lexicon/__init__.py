@@ -11,10 +11,11 @@ import json
 from importlib import resources
 
 from kcna_etl.transforms.mentions import Lexicon, lexicon_from
+from kcna_etl.transforms.protocol import ProtocolRules, protocol_rules
 from kcna_etl.transforms.rules import Rules, rules_from
 
 DOCUMENTS = ("chrome", "calendar", "outlets", "entities", "korean_names", "chinese_names", "person_titles",
-             "entity_shapes", "korean")
+             "entity_shapes", "korean", "protocol")
 
 
 def documents() -> dict[str, dict]:
@@ -30,6 +31,12 @@ def documents() -> dict[str, dict]:
 @functools.cache
 def rules() -> Rules:
     return rules_from(documents())
+
+
+@functools.cache
+def protocol() -> ProtocolRules:
+    """The cues of protocol lists (`protocol.json`, read by transforms/protocol.py)."""
+    return protocol_rules(documents()["protocol"])
 
 
 @functools.cache

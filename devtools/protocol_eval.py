@@ -1,0 +1,68 @@
+"""Protocol order scored on real text: `python -m kcna_etl.devtools.protocol_eval`.
+
+Gold: `tests/data/protocol/real_lists.json`, the attendance and entourage lists of the 161 real labelled
+articles (`tests/data/mentions/real/{dev,test}`), each person with its position (how it was made:
+`tests/data/protocol/README.md`). Runs `transforms/protocol.py` over every one of the 161 bodies, with two
+sources of persons: the labelled ones (the list finding and ordering alone) and the pipeline's own mentions
+(end to end). An appearance is right when the gold has the same article and position and its name's span
+overlaps the found one; anything found outside a gold list is wrong. Roles are not scored.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from kcna_etl.transforms.lexicon import lexicon, protocol
+from kcna_etl.transforms.markup import labelled
+from kcna_etl.transforms.mentions import mentions
+from kcna_etl.transforms.protocol import appearances
+from kcna_etl.transforms.scoring import Tally
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "tests" / "data" / "mentions" / "real"
+GOLD = ROOT / "tests" / "data" / "protocol" / "real_lists.json"
+PARTS = ("dev", "test")
+SOURCES = ("labelled", "pipeline")
+
+
+def gold_appearances() -> dict[str, list[tuple[int, int, int]]]:
+    """file -> (position, start, end) of every gold appearance."""
+    out: dict[str, list[tuple[int, int, int]]] = {}
+    for lst in json.loads(GOLD.read_text(encoding="utf-8"))["lists"]:
+        out.setdefault(lst["file"], []).extend((a["position"], a["start"], a["end"]) for a in lst["appearances"])
+    return out
+
+
+def evaluate() -> dict[tuple[str, str], Tally]:
+    gold, lex, rules = gold_appearances(), lexicon(), protocol()
+    scores = {(part, source): Tally() for part in PARTS for source in SOURCES}
+    for part in PARTS:
+        for path in sorted((REAL / part).glob("*.txt")):
+            name = f"{part}/{path.name}"
+            article = labelled(path.read_text(encoding="utf-8"))
+            wanted = gold.get(name, [])
+            persons = {"labelled": [{"type": x.type, "start": x.start, "end": x.end, "surface": x.surface,
+                                     "entity_id": x.canonical, "entity": x.canonical} for x in article.labels],
+                       "pipeline": mentions(article.body, lex)}
+            for source, found_persons in persons.items():
+                s = scores[(part, source)]
+                found = appearances(article.body, found_persons, rules)
+                s.gold += len(wanted)
+                s.found += len(found)
+                s.correct += sum(any(p == a.position and st < a.end and a.start < en for p, st, en in wanted)
+                               for a in found)
+    return scores
+
+
+def main() -> int:
+    scores = evaluate()
+    print("protocol order on real text (gold: tests/data/protocol/real_lists.json)")
+    print(f"{'part':5} {'persons from':9} {'gold':>5} {'found':>6} {'right':>6} {'precision':>10} {'recall':>7}")
+    for (part, source), s in scores.items():
+        print(f"{part:5} {source:9} {s.gold:5} {s.found:6} {s.correct:6} {s.precision:10.3f} {s.recall:7.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
