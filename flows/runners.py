@@ -87,6 +87,15 @@ def worker_pool() -> Iterator[TaskRunner]:
         yield runner
 
 
+@contextlib.contextmanager
+def here() -> Iterator[TaskRunner]:
+    """Tasks in this process, one at a time: for a run of one batch, where a worker process would import
+    Prefect, this package and Great Expectations a second time (~4 s of CPU, measured in docs/benchmarks.md)
+    to do less than a second of work."""
+    with ThreadPoolTaskRunner(max_workers=1) as runner:
+        yield runner
+
+
 def flow_api() -> contextlib.AbstractContextManager:
     """The flow's Prefect API for the workers it starts: with no `PREFECT_API_URL`, the flow's client started
     a temporary server, and each worker, handed the flow's settings, would start one of its own (~3.6 s of
