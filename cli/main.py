@@ -231,7 +231,7 @@ def run(args: argparse.Namespace) -> int:
         return EMPTY
     print("starting Prefect … [0s]", file=sys.stderr, flush=True)  # its start takes seconds: a sign of life at once
     quiet_prefect(args.verbose)
-    from kcna_etl.flows.runners import task_runner
+    from kcna_etl.flows.runners import cli_flow_settings, task_runner
     from kcna_etl.storage.store import Warehouse
 
     options = dict(input=args.input, warehouse=args.warehouse, batch_size=args.batch_size,
@@ -248,7 +248,8 @@ def run(args: argparse.Namespace) -> int:
         # the state too: a run whose validation failed ends Failed, with its summary
         runner = task_runner(args.runner, args.workers, args.dask_address)
         from kcna_etl.cli.interrupt import announce_flow_run  # its supervisor cancels it in Prefect on Ctrl-C
-        state = flow.with_options(task_runner=runner, on_running=[announce_flow_run])(**options, return_state=True)
+        with cli_flow_settings():
+            state = flow.with_options(task_runner=runner, on_running=[announce_flow_run])(**options, return_state=True)
         summary = state.result(raise_on_failure=False)
         summary = getattr(summary, "summary", summary)  # a run that failed validation: its summary all the same
     except Exception as e:  # the flow could not even start (e.g. no Prefect server)

@@ -5,7 +5,7 @@ parsing stages in a worker (a process of the task runner's pool), writing its
 rows to the run's staging location (beside the warehouse: a folder, or a prefix
 in its bucket, which the worker reaches itself). When every batch is done, the run's
 duplicates are resolved, the winners' rows validated with the Great
-Expectations suites (a task per unit, in the workers), and one commit publishes
+Expectations suites (a task per unit, in the workers; here for a run of one batch), and one commit publishes
 the run as the warehouse's next snapshot (failing rows in `quarantine/`), under
 the warehouse lock. The quality report follows, and the flow run ends
 Completed (with a message when expectations failed) or Failed (when an `error`
@@ -39,7 +39,7 @@ from kcna_etl.storage.pages import list_pages, unchanged
 from kcna_etl.cli.progress import Progress
 from kcna_etl.cli.summary import summary_lines
 from kcna_etl.flows.outcome import QualityFailed, stage_table
-from kcna_etl.flows.runners import default_task_runner, reaches, release_memory, worker_pool
+from kcna_etl.flows.runners import default_task_runner, here, reaches, release_memory, worker_pool
 from kcna_etl.storage.staging import Pages, ingest, stage, units_for, write_winners
 from kcna_etl.storage.store import Warehouse, WarehouseLocked
 from kcna_etl.transforms import PIPELINE_VERSION
@@ -92,8 +92,9 @@ def resolve(store: Warehouse, staging: str) -> committing.Plan:
 
 @task(name="validate", persist_result=False, cache_policy=NO_CACHE)
 def validate_unit(staging: str, unit: int, today: dt.date) -> quality.Unit:
-    """One validation unit of the winners' rows through the Great Expectations suites (in a worker)."""
-    from kcna_etl.quality.validation import validate_unit as run  # Great Expectations: in the workers only
+    """One validation unit of the winners' rows through the Great Expectations suites (in a worker, or here
+    for a run of one batch)."""
+    from kcna_etl.quality.validation import validate_unit as run  # Great Expectations: only where it validates
     return run(staging, unit, today)
 
 
@@ -246,9 +247,10 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
         say("resolving duplicates")
         plan = timed(run_seconds, "resolve", resolve, store, staging)
         # Great Expectations' workers (which import it once and build the Data Docs too) end before the
-        # write: they hold no memory while this process writes the snapshot
+        # write: they hold no memory while this process writes the snapshot. A run of one batch validates
+        # here, as it parsed here: its rows are few, and a worker would cost more than it saves.
         say("validating")
-        with worker_pool() as pool:
+        with worker_pool() if len(work) > 1 else here() as pool:
             validation = timed(run_seconds, "validate", validated, pool, staging, plan.winners, units, today)
             docs = timed(run_seconds, "data_docs", lambda: pool.submit(data_docs, parameters=dict(
                 staging=staging, today=today, warehouse=store.location, run_id=run_id,

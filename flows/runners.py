@@ -87,6 +87,24 @@ def worker_pool() -> Iterator[TaskRunner]:
         yield runner
 
 
+@contextlib.contextmanager
+def here() -> Iterator[TaskRunner]:
+    """Tasks in this process, one at a time: for a run of one batch, where a worker process would import
+    Prefect, this package and Great Expectations a second time (~4 s of CPU, measured in docs/benchmarks.md)
+    to do less than a second of work."""
+    with ThreadPoolTaskRunner(max_workers=1) as runner:
+        yield runner
+
+
+def cli_flow_settings() -> contextlib.AbstractContextManager:
+    """Prefect settings for a flow run that the CLI runs in its own process: no heartbeats, unless the operator
+    sets `PREFECT_FLOWS_HEARTBEAT_FREQUENCY` (for an automation that marks silent runs Crashed). The heartbeat
+    thread sleeps in whole seconds and Prefect's engine joins it as the run ends: ~0.9 s of every run spent
+    waiting (docs/benchmarks.md). A served deployment keeps Prefect's default."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    return temporary_settings(set_defaults={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+
+
 def flow_api() -> contextlib.AbstractContextManager:
     """The flow's Prefect API for the workers it starts: with no `PREFECT_API_URL`, the flow's client started
     a temporary server, and each worker, handed the flow's settings, would start one of its own (~3.6 s of

@@ -16,6 +16,7 @@ from tests.faults.common import copy_warehouse, good_page, last_summary, state
 FIRST_PAGES = 12
 SECOND_PAGES = 40
 BATCH = "10"
+ONE_BATCH = "1000"  # more than either input's pages: the run parses and validates in the CLI's own process
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,11 @@ class Scenario:
 
     def second_run(self, wh: Path) -> list[str]:
         return ["run", "--input", str(self.second_input), "--warehouse", str(wh), "--batch-size", BATCH]
+
+    def rerun(self, wh: Path) -> list[str]:
+        """The second run again, to complete a broken one: in one batch, parsed and validated in the CLI's own
+        process (no worker process to start), which must give the rows of the batched reference run."""
+        return ["run", "--input", str(self.second_input), "--warehouse", str(wh), "--batch-size", ONE_BATCH]
 
 
 def write_inputs(first: Path, second: Path) -> None:
@@ -53,7 +59,7 @@ def scenario(kcna_etl, tmp_path_factory) -> Scenario:
     base = tmp_path_factory.mktemp("scenario")
     first, second, before_wh = base / "first", base / "second", base / "before"
     write_inputs(first, second)
-    kcna_etl("run", "--input", str(first), "--warehouse", str(before_wh), "--batch-size", BATCH)
+    kcna_etl("run", "--input", str(first), "--warehouse", str(before_wh), "--batch-size", ONE_BATCH)
     ref = copy_warehouse(before_wh, base / "reference")
     trace = base / "trace.jsonl"
     p = kcna_etl("run", "--input", str(second), "--warehouse", str(ref), "--batch-size", BATCH,

@@ -43,7 +43,7 @@ def test_a_disk_full_before_the_commit_fails_cleanly_and_the_next_run_completes(
 
     filler.unlink()
     rejects_before = rejects_of(wh)
-    proc = start(prefect_server, scenario.second_run(wh))
+    proc = start(prefect_server, scenario.rerun(wh))
     out, err = finish(proc)
     assert proc.returncode == 0, err
     assert same_state(state(wh), scenario.after)

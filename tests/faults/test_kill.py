@@ -48,7 +48,7 @@ POINTS = ["first-touch", "staging-created", "snapshot-started", "snapshot-half-s
 def then_rerun_completes(scenario, wh: Path, prefect_server) -> None:
     """The next run sweeps what the killed one left, and the warehouse equals the uninterrupted run's."""
     rejects_before = rejects_of(wh)
-    proc = start(prefect_server, scenario.second_run(wh))
+    proc = start(prefect_server, scenario.rerun(wh))
     out, err = finish(proc)
     assert proc.returncode == 0, err
     assert same_state(state(wh), scenario.after)

@@ -15,7 +15,7 @@ import pytest
 
 from kcna_etl.cli.main import LOCKED
 from tests.faults.common import assert_same_state, finish
-from tests.faults.conftest import BATCH
+from tests.faults.conftest import BATCH, ONE_BATCH
 from tests.faults.s3 import (aws, copy_prefix, new_bucket, s3_state, staged_objects, start_s3, sweep_now,
                              unnamed_objects, upload, working_copy)
 
@@ -35,6 +35,10 @@ class S3Scenario:
     def second_run(self, wh: str) -> list[str]:
         return ["run", "--input", self.second, "--warehouse", wh, "--batch-size", BATCH]
 
+    def rerun(self, wh: str) -> list[str]:
+        """As `Scenario.rerun`: the second run in one batch, in the CLI's own process."""
+        return ["run", "--input", self.second, "--warehouse", wh, "--batch-size", ONE_BATCH]
+
 
 def run_s3(prefect_server, s3_server, args, cache: Path, inject=None) -> tuple[str, str]:
     proc = start_s3(prefect_server, s3_server, args, cache, inject)
@@ -52,7 +56,7 @@ def s3_scenario(scenario, s3_server, prefect_server, tmp_path_factory) -> S3Scen
     first, second, before_wh = f"s3://{bucket}/first", f"s3://{bucket}/second", f"s3://{bucket}/before"
     upload(s3_server, scenario.first_input, first)
     upload(s3_server, scenario.second_input, second)
-    run_s3(prefect_server, s3_server, ["run", "--input", first, "--warehouse", before_wh, "--batch-size", BATCH],
+    run_s3(prefect_server, s3_server, ["run", "--input", first, "--warehouse", before_wh, "--batch-size", ONE_BATCH],
            base / "cache-first")
     ref = copy_prefix(s3_server, before_wh, f"s3://{bucket}/reference")
     cache, trace = base / "cache-ref", base / "trace.jsonl"
@@ -141,7 +145,7 @@ def test_s3_sigkill_leaves_before_or_after_then_the_next_run_completes(s3_scenar
     if POINTS.index("batches-staged") <= POINTS.index(point) <= POINTS.index("about-to-commit"):
         assert staged_objects(s3_server, wh), "the batches are staged in the bucket"
     # the next run waits out the killed run's lease, sweeps what it left, and completes the work
-    run_s3(prefect_server, s3_server, s3_scenario.second_run(wh), cache)
+    run_s3(prefect_server, s3_server, s3_scenario.rerun(wh), cache)
     assert_same_state(s3_state(s3_server, wh), s3_scenario.after)
     # what the killed run uploaded is swept once old enough; the tables stay as they are
     sweep_now(s3_server, wh)

@@ -1,0 +1,74 @@
+"""Where a run's fixed costs are decided: the settings a CLI run gives its flow; which runs start workers."""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+HEARTBEAT = """
+from prefect.settings import get_current_settings
+from kcna_etl.flows.runners import cli_flow_settings
+with cli_flow_settings():
+    print(get_current_settings().flows.heartbeat_frequency)
+print(get_current_settings().flows.heartbeat_frequency)
+"""
+
+
+@pytest.mark.parametrize("set_by_operator, inside", [(None, "None"), ("60", "60")])
+def test_a_cli_run_sends_no_heartbeats_unless_the_operator_sets_their_frequency(set_by_operator, inside):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"}
+    if set_by_operator:
+        env["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] = set_by_operator
+    out = subprocess.run([sys.executable, "-c", HEARTBEAT], env=env, cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == [inside, set_by_operator or "180"]  # outside the CLI's run: Prefect's own setting, untouched
+
+
+def worker_processes_of(args: list[str], prefect_server: dict) -> tuple[subprocess.CompletedProcess, set[int]]:
+    """A CLI run, and the worker processes (multiprocessing's spawned children) seen in its tree, every 20 ms."""
+    import psutil
+
+    from tests.conftest import cli_command, cli_env
+    proc = subprocess.Popen(cli_command(args), env=cli_env(prefect_server), cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    workers = set()
+    while proc.poll() is None:
+        try:
+            for child in psutil.Process(proc.pid).children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    if "multiprocessing.spawn" in " ".join(child.cmdline()):
+                        workers.add(child.pid)
+        except psutil.NoSuchProcess:
+            pass
+        time.sleep(0.02)
+    out, err = proc.communicate()
+    return subprocess.CompletedProcess(args, proc.returncode, out, err), workers
+
+
+def validated_run(prefect_server: dict, pages: Path, wh: Path, *options: str) -> set[int]:
+    """A run that validated its two pages (every expectation passed, Data Docs written); its worker processes."""
+    from tests.faults.common import last_summary
+    p, workers = worker_processes_of(["run", "--input", str(pages), "--warehouse", str(wh), *options], prefect_server)
+    assert p.returncode == 0, p.stderr
+    summary = last_summary(wh, p.stdout)
+    assert summary["new_articles"] == 2 and summary["quality"]["status"] == "passed", summary
+    assert "validate" in summary["stage_seconds"] and (wh / "_quality" / "index.html").stat().st_size > 0
+    return workers
+
+
+def test_a_run_of_one_batch_validates_in_its_own_process_and_a_larger_run_in_workers(prefect_server, tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for page in sorted((ROOT / "samples" / "pages").glob("*.txt"))[:2]:
+        shutil.copy(page, pages / page.name)
+    assert validated_run(prefect_server, pages, tmp_path / "one") == set()
+    # the same pages in two batches: batches and validation in worker processes, which the sampler sees
+    assert validated_run(prefect_server, pages, tmp_path / "two", "--batch-size", "1")
