@@ -104,6 +104,23 @@ def supervise(argv: list[str], warehouse: str) -> int:
         shutil.rmtree(told, ignore_errors=True)
 
 
+def die_with_supervisor() -> None:
+    """In the child: if the supervising `kcna-etl` is killed outright (SIGKILL, the OOM killer), where it can
+    stop nothing, the run and its session (workers, a temporary server) go too, as an unsupervised run would;
+    else they would run on unseen and commit behind whatever started next."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.1)
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, name="kcna-etl-supervisor-watch", daemon=True).start()
+
+
 def announce_flow_run(flow, flow_run, state) -> None:
     """A flow's `on_running` hook, in the child: which flow run this is, on which server (none: temporary)."""
     from prefect.settings import PREFECT_API_URL

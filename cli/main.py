@@ -326,5 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # the supervised child of `kcna-etl run|backfill` (cli/interrupt.py)
+    from kcna_etl.cli.interrupt import die_with_supervisor
+    die_with_supervisor()
     sys.exit(main())
