@@ -788,11 +788,15 @@ def acronyms(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
 def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) -> list[Candidate]:
     """`Wang Jianguo and Li Hong, businessmen …`: a name joined by `and` to a person is a person; a
     surname alone only to a surname alone (`Presidents Putin and Xi`)."""
-    persons = [c for c in taken if c.type == "person"]
+    persons = [c for c in taken if c.type == "person"]  # in body order, apart: starts and ends both sorted
+    starts, ends = [p.start for p in persons], [p.end for p in persons]
     out = []
     for seg in segments:
         s, e = seg[0].start, seg[-1].end
-        for p in persons:
+        # only a person within a short gap after the segment or before it can be joined by `and`
+        near = sorted({*range(bisect.bisect_left(starts, e + 1), bisect.bisect_left(starts, e + 12)),
+                       *range(bisect.bisect_left(ends, s - 11), bisect.bisect_left(ends, s))})
+        for p in (persons[i] for i in near):
             if len(seg) < 2 and " " in body[p[0]:p[1]]:
                 continue
             gap = body[e:p[0]] if e <= p[0] else body[p[1]:s] if p[1] <= s else None
