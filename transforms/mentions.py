@@ -252,32 +252,48 @@ class Token:
         self.possessive = possessive
 
 
-@functools.lru_cache(maxsize=4096)
 def joined(gap: str, join: re.Pattern) -> str | None:
     """The small words of a gap between two tokens of one run (`of the`), or None if the gap ends the run."""
     m = join.fullmatch(gap)
     return " ".join(gap.split()) if m else None
 
 
+_SHORT_GAPS: dict[re.Pattern, dict[str, str | None]] = {}  # per join pattern: short gaps, as `joined` reads them
+SHORT_GAP = 24  # the few distinct short gaps recur in every body; longer ones are read each time
+
+
 def runs(body: str, lex: Lexicon) -> list[list[Token]]:
     """Maximal runs of capitalised tokens, joined by spaces and small words."""
     out: list[list[Token]] = []
     run: list[Token] = []
+    join_pattern = lex.join
+    known_gaps = _SHORT_GAPS.setdefault(join_pattern, {})
     prev_end, prev_initials = -1, False
     for m in _TOKEN.finditer(body):
-        text, s, e = m.group(), m.start(), m.end()
+        s, end = m.span()
+        text, e = m.group(), end
         possessive = text.endswith(("'s", "\u2019s"))
         if possessive:
             text, e = text[:-2], e - 2
-        gap = body[prev_end:s] if run else None
-        join = joined(gap, lex.join) if gap else ("" if gap == "" and prev_initials else None)  # `V.V.Yakushev`
+        if not run:
+            join = None
+        elif prev_end == s:
+            join = "" if prev_initials else None  # `V.V.Yakushev`
+        else:
+            gap = body[prev_end:s]
+            if len(gap) > SHORT_GAP:
+                join = joined(gap, join_pattern)
+            elif (join := known_gaps.get(gap, False)) is False:
+                join = joined(gap, join_pattern)
+                if len(known_gaps) < 4096:
+                    known_gaps[gap] = join
         if join is None:
             if run:
                 out.append(run)
             run = []
             join = ""
         run.append(Token(text, s, e, join, possessive))
-        prev_end, prev_initials = m.end(), text.endswith(".")
+        prev_end, prev_initials = end, text.endswith(".")
     if run:
         out.append(run)
     return out
@@ -586,13 +602,17 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
 def completed(cands: list[Candidate]) -> list[Candidate]:
     """A shaped name that ends inside a known name runs to its end (`X Department of the C.C., WPK`:
     the shape stops at `C.C.`, the alias `C.C., WPK` goes on)."""
-    known = [k for k in cands if k.trust == Trust.LISTED and k.type != "person"]
+    if not any(c.trust == Trust.HEAD_SHAPE for c in cands):
+        return cands
+    known = sorted((k.start, k.end) for k in cands if k.trust == Trust.LISTED and k.type != "person")
+    starts = [k[0] for k in known]
     out = []
     for c in cands:
         if c.trust == Trust.HEAD_SHAPE:
-            inner = [k for k in known if c.start < k.start < c.end < k.end]
+            inner = [e for _, e in known[bisect.bisect_right(starts, c.start):bisect.bisect_left(starts, c.end)]
+                     if e > c.end]
             if inner:
-                c = c._replace(end=max(k.end for k in inner))
+                c = c._replace(end=max(inner))
         out.append(c)
     return out
 
@@ -827,13 +847,19 @@ def role_after(body: str, end: int, spans: list[tuple[int, int]], lex: Lexicon) 
     return text if 0 < len(text) <= 300 else None
 
 
-def spelt_out(body: str, c: Candidate, cands: list[Candidate], lex: Lexicon) -> Candidate:
-    """A shaped name with the known names that hold an acronym spelt out (`KPA Unit 525` -> `Korean
+def acronym_holders(body: str, cands: list[Candidate]) -> list[Candidate]:
+    """The known organisations and places whose name holds an acronym (`KPA`), not inside a
+    hyphenated word (not in `Nigeria-DPRK …`): what `spelt_out` spells out."""
+    return [k for k in cands if k.trust == Trust.LISTED and k.type in ("organization", "place")
+            and any(_ACRONYM.fullmatch(w) for w in body[k.start:k.end].split())
+            and body[k.start - 1:k.start] != "-" and body[k.end:k.end + 1] != "-"]
+
+
+def spelt_out(body: str, c: Candidate, holders: list[Candidate], lex: Lexicon) -> Candidate:
+    """A shaped name with the known names that hold an acronym (`acronym_holders`) spelt out (`KPA Unit 525` -> `Korean
     People's Army Unit 525`); a party's organ named after it takes the usual order (`LPRP Central Committee` -> `Central
     Committee of the Lao People's Revolutionary Party`). Known by that name if the table has it."""
-    inner = [k for k in cands if c.start <= k.start and k.end <= c.end and k.trust == Trust.LISTED and k.type in ("organization", "place")
-             and (k.start, k.end) != (c.start, c.end) and any(_ACRONYM.fullmatch(w) for w in body[k.start:k.end].split())
-             and body[k.start - 1:k.start] != "-" and body[k.end:k.end + 1] != "-"]  # not in `Nigeria-DPRK …`
+    inner = [k for k in holders if c.start <= k.start and k.end <= c.end and (k.start, k.end) != (c.start, c.end)]
     if not inner:
         return c
     inner = longest_then_most_trusted(inner, len(body))
@@ -878,7 +904,8 @@ def mentions(body: str, lex: Lexicon) -> list[Mention]:
     # full names
     persons = dict(identity(body, c) for c in taken if c.type == "person")
     taken = [in_full(body, c, shorts, persons) for c in taken]
-    taken = [c if c.known is not None or c.type == "person" else spelt_out(body, c, cands, lex)
+    holders = acronym_holders(body, cands) if any(c.known is None and c.type not in ("person", WORK) for c in taken) else []
+    taken = [c if c.known is not None or c.type == "person" else spelt_out(body, c, holders, lex)
              for c in taken if c.type != WORK]
     # roles (and the names of what was kept)
     spans = [(c.start, c.end) for c in taken]
