@@ -631,10 +631,11 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
     kind is not sure (`Pyongyang Medical College of Kim Il Sung University`).
     """
     names = bytearray(size)  # characters inside known names of other kinds
-    for c in cands:
-        if c.trust == Trust.LISTED and c.type != "person":
-            names[c.start:c.end] = b"\x01" * (c.end - c.start)
-    sure = sorted({c[:2] for c in cands if c.type == "person" and c.trust <= Trust.NAME_SHAPE and names.find(0, c.start, c.end) >= 0})
+    for start, end, type_, trust, *_ in cands:
+        if trust == Trust.LISTED and type_ != "person":
+            names[start:end] = b"\x01" * (end - start)
+    sure = sorted({(start, end) for start, end, type_, trust, *_ in cands
+                   if type_ == "person" and trust <= Trust.NAME_SHAPE and names.find(0, start, end) >= 0})
     if sure:
         marks = bytearray(size)
         for p in sure:
@@ -656,11 +657,16 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
         cands = [c for c in cands if c.trust <= Trust.NAME_SHAPE or marks.find(1, c.start, c.end) < 0 or not swallows(c)]
     taken: list[Candidate] = []
     occupied = bytearray(size)
-    for c in sorted(cands, key=lambda c: (c.start - c.end, c.trust, c.start)):
-        if occupied.find(1, c.start, c.end) < 0:
+    for c in sorted(cands, key=longest_first):
+        start, end = c[0], c[1]
+        if occupied.find(1, start, end) < 0:
             taken.append(c)
-            occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
+            occupied[start:end] = b"\x01" * (end - start)
     return sorted(taken)
+
+
+def longest_first(c: Candidate) -> tuple[int, int, int]:
+    return c[0] - c[1], c[3], c[0]  # (start - end, trust, start), by index: called for every candidate
 
 
 def short_names(body: str, taken: list[Candidate], lex: Lexicon) -> dict[str, set[tuple[str, str, str]]]:
@@ -704,10 +710,15 @@ def short_forms(body: str, taken: list[Candidate], tokens: list[list[Token]],
     Street`) is none; after a title (`President Putin`) it is one.
     """
     out = []
+    if not shorts:
+        return out
+    kept = bytearray(len(body))  # characters inside the readings taken
+    for c in taken:
+        kept[c.start:c.end] = b"\x01" * (c.end - c.start)
     for run in tokens:
         for i, t in enumerate(run):
             owners = shorts.get(t.text) or (shorts.get(t.text + SPEAKING) if lex.speech.match(body, t.end) else None)
-            if not owners or len(owners) != 1 or any(overlaps((t.start, t.end), c) for c in taken):
+            if not owners or len(owners) != 1 or kept.find(1, t.start, t.end) >= 0:
                 continue
             prev, nxt = run[i - 1] if i else None, run[i + 1] if i + 1 < len(run) else None
             if (prev and not t.join and prev.text[-1:].islower() and fold(prev.text).lower() not in lex.titles) \
