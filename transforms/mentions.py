@@ -784,29 +784,40 @@ def acronyms(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
     loose = {t.text for run in tokens for t in run if t.text.isupper() and occupied[t.start] == 0}
     if not loose:
         return []  # no acronym left to read
+    # only the acronyms the body has loose are looked for: the names (ids, slugs) of the others are not made
     defined: dict[str, Known] = {}
     initials: dict[str, Known] = {}
+
+    def whole(c: Candidate) -> Known:
+        name, eid = identity(body, c)
+        return Known(eid, c.type, name)
+
     for c in taken:
         if c.type not in ("organization", "place"):
             continue
-        name, eid = identity(body, c)
-        whole = Known(eid, c.type, name)
         m = _BRACKETED.match(body, c.end)
         if m:
-            defined[m.group(1)] = whole  # defined in brackets: before any initials
+            if m.group(1) in loose:
+                defined[m.group(1)] = whole(c)  # defined in brackets: before any initials
             continue
         text = body[c.start:c.end]
         for i, part in enumerate([text] + [text[m.end():] for m in _OF.finditer(text)]):
             words = [w for w in part.split() if w[:1].isupper()]
-            if len(words) >= 2:
-                # the initials of the part after an `of` stand for that part
-                # (`Central Committee of the Communist Party of Vietnam` … `CPV`)
-                part_name = canonical(part)
-                known = whole if i == 0 else (lex.by_name.get((c.type, part_name))
-                                              or Known(entity_id(c.type, part_name), c.type, part_name))
-                initials.setdefault("".join(w[0] for w in words), known)
-                # and of each part of a hyphenated word (`Liberal-Democratic Party` … `LDP`)
-                initials.setdefault("".join(x[0] for w in words for x in w.split("-") if x[:1].isupper()), known)
+            if len(words) < 2:
+                continue
+            # the initials of the part after an `of` stand for that part
+            # (`Central Committee of the Communist Party of Vietnam` … `CPV`), and of each part of a
+            # hyphenated word (`Liberal-Democratic Party` … `LDP`); the first name to give them keeps them
+            keys = [k for k in ("".join(w[0] for w in words),
+                                "".join(x[0] for w in words for x in w.split("-") if x[:1].isupper()))
+                    if k in loose and k not in initials]
+            if not keys:
+                continue
+            part_name = canonical(part)
+            known = whole(c) if i == 0 else (lex.by_name.get((c.type, part_name))
+                                             or Known(entity_id(c.type, part_name), c.type, part_name))
+            for k in keys:
+                initials[k] = known
     out = []
     for run in tokens:
         for t in run:
