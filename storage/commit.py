@@ -9,7 +9,7 @@ instead (with the rest of their page when the article row failed), and
 appends the run's pages to the manifest: all in one snapshot.
 A page the warehouse already holds (a backfill reprocesses it) replaces the
 rows it made before, in the same snapshot, quarantined rows included.
-Derived tables (`appearances`, `entities`) are brought up to date last, from what the new snapshot holds.
+Derived tables (`appearances`, `entities`, `roles`) are brought up to date last, from what the new snapshot holds.
 """
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ from kcna_etl.flows.runners import release_memory
 from kcna_etl.storage.staging import STAGED_PAGES, staged, staged_schema
 from kcna_etl.storage.store import Warehouse, remove_rows
 from kcna_etl.transforms import PIPELINE_VERSION
-from kcna_etl.transforms.entities import Part, fold, part, stored, table_of, without
+from kcna_etl.transforms.entities import Part, fold, part, roles_of, stored, table_of, without
 from kcna_etl.transforms.schema import (
-    ENTITIES, ENTITY_NAMES, MANIFEST, PARTITIONING, REJECTS, TABLES, page_key, with_partitions,
+    ENTITIES, ENTITY_NAMES, MANIFEST, PARTITIONING, REJECTS, ROLES, TABLES, page_key, with_partitions,
 )
 
 ROW_TABLES = ("articles", "teasers", "mentions")
@@ -241,8 +241,8 @@ def write_quarantine(staging: str | Path, pages: pa.Array, q: Quarantine, target
     return written
 
 
-MENTION_COLUMNS = ["entity_id", "entity_type", "entity", "surface", "article_id"]
-DATES = ["article_id", "published_date"]
+MENTION_COLUMNS = ["entity_id", "entity_type", "entity", "surface", "role", "article_id"]
+DATES = ["article_id", "published_date", "capture_date"]
 
 
 def entity_parts(snapshot: Path, only: pa.Array | None = None) -> Iterator[Part]:
@@ -314,18 +314,20 @@ def read_state(snapshot: Path, table: str, schema: pa.Schema) -> pa.Table:
 
 
 def write_entities(snapshot: Path, run_id: str, added: Iterable[Part], removed: set[str]) -> int:
-    """`entities` of the snapshot's mentions as they finally are, and the name counts it is kept up with.
+    """`entities` and `roles` of the snapshot's mentions as they finally are, and the name counts
+    `entities` is kept up with.
 
     Incremental: the stored table's aggregates (`stored`) plus those of the run's new mentions
     (`added`), the same table as a rebuild since aggregates of distinct articles add up; the
     entities that lost mentions (`removed`: pages processed again) are recounted from the
     mentions, as a count cannot be taken back from a minimum. A snapshot without the name
-    counts (the first, or one written before they were kept) is rebuilt a partition at a time
+    counts or the roles (the first, or one written before they were kept) is rebuilt a partition at a time
     (an article and its mentions share one), so memory holds the aggregates only.
     """
-    if (snapshot / "_entity_names").exists():
+    if (snapshot / "_entity_names").exists() and any((snapshot / "roles").glob("part-*.parquet")):
         gone = pa.array(sorted(removed), pa.string())
-        before = stored(read_state(snapshot, "entities", ENTITIES), read_state(snapshot, "_entity_names", ENTITY_NAMES))
+        before = stored(read_state(snapshot, "entities", ENTITIES), read_state(snapshot, "_entity_names", ENTITY_NAMES),
+                        read_state(snapshot, "roles", ROLES))
         recounted = fold(entity_parts(snapshot, gone)) if removed else None
         whole = fold([without(before, gone), *(without(p, gone) for p in added), recounted])
     else:
@@ -333,7 +335,7 @@ def write_entities(snapshot: Path, run_id: str, added: Iterable[Part], removed: 
     table = table_of(whole)
     names = (whole.names if whole else ENTITY_NAMES.empty_table()).sort_by([("entity_id", "ascending"),
                                                                             ("entity", "ascending")])
-    for folder, rows in (("entities", table), ("_entity_names", names.cast(ENTITY_NAMES))):
+    for folder, rows in (("entities", table), ("roles", roles_of(whole)), ("_entity_names", names.cast(ENTITY_NAMES))):
         shutil.rmtree(snapshot / folder, ignore_errors=True)  # links to the previous snapshot's file: it stays there
         (snapshot / folder).mkdir(parents=True)
         pq.write_table(rows, snapshot / folder / f"part-{run_id}.parquet")

@@ -252,32 +252,48 @@ class Token:
         self.possessive = possessive
 
 
-@functools.lru_cache(maxsize=4096)
 def joined(gap: str, join: re.Pattern) -> str | None:
     """The small words of a gap between two tokens of one run (`of the`), or None if the gap ends the run."""
     m = join.fullmatch(gap)
     return " ".join(gap.split()) if m else None
 
 
+_SHORT_GAPS: dict[re.Pattern, dict[str, str | None]] = {}  # per join pattern: short gaps, as `joined` reads them
+SHORT_GAP = 24  # the few distinct short gaps recur in every body; longer ones are read each time
+
+
 def runs(body: str, lex: Lexicon) -> list[list[Token]]:
     """Maximal runs of capitalised tokens, joined by spaces and small words."""
     out: list[list[Token]] = []
     run: list[Token] = []
+    join_pattern = lex.join
+    known_gaps = _SHORT_GAPS.setdefault(join_pattern, {})
     prev_end, prev_initials = -1, False
     for m in _TOKEN.finditer(body):
-        text, s, e = m.group(), m.start(), m.end()
+        s, end = m.span()
+        text, e = m.group(), end
         possessive = text.endswith(("'s", "\u2019s"))
         if possessive:
             text, e = text[:-2], e - 2
-        gap = body[prev_end:s] if run else None
-        join = joined(gap, lex.join) if gap else ("" if gap == "" and prev_initials else None)  # `V.V.Yakushev`
+        if not run:
+            join = None
+        elif prev_end == s:
+            join = "" if prev_initials else None  # `V.V.Yakushev`
+        else:
+            gap = body[prev_end:s]
+            if len(gap) > SHORT_GAP:
+                join = joined(gap, join_pattern)
+            elif (join := known_gaps.get(gap, False)) is False:
+                join = joined(gap, join_pattern)
+                if len(known_gaps) < 4096:
+                    known_gaps[gap] = join
         if join is None:
             if run:
                 out.append(run)
             run = []
             join = ""
         run.append(Token(text, s, e, join, possessive))
-        prev_end, prev_initials = m.end(), text.endswith(".")
+        prev_end, prev_initials = end, text.endswith(".")
     if run:
         out.append(run)
     return out
@@ -586,13 +602,17 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
 def completed(cands: list[Candidate]) -> list[Candidate]:
     """A shaped name that ends inside a known name runs to its end (`X Department of the C.C., WPK`:
     the shape stops at `C.C.`, the alias `C.C., WPK` goes on)."""
-    known = [k for k in cands if k.trust == Trust.LISTED and k.type != "person"]
+    if not any(c.trust == Trust.HEAD_SHAPE for c in cands):
+        return cands
+    known = sorted((k.start, k.end) for k in cands if k.trust == Trust.LISTED and k.type != "person")
+    starts = [k[0] for k in known]
     out = []
     for c in cands:
         if c.trust == Trust.HEAD_SHAPE:
-            inner = [k for k in known if c.start < k.start < c.end < k.end]
+            inner = [e for _, e in known[bisect.bisect_right(starts, c.start):bisect.bisect_left(starts, c.end)]
+                     if e > c.end]
             if inner:
-                c = c._replace(end=max(k.end for k in inner))
+                c = c._replace(end=max(inner))
         out.append(c)
     return out
 
@@ -611,10 +631,11 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
     kind is not sure (`Pyongyang Medical College of Kim Il Sung University`).
     """
     names = bytearray(size)  # characters inside known names of other kinds
-    for c in cands:
-        if c.trust == Trust.LISTED and c.type != "person":
-            names[c.start:c.end] = b"\x01" * (c.end - c.start)
-    sure = sorted({c[:2] for c in cands if c.type == "person" and c.trust <= Trust.NAME_SHAPE and names.find(0, c.start, c.end) >= 0})
+    for start, end, type_, trust, *_ in cands:
+        if trust == Trust.LISTED and type_ != "person":
+            names[start:end] = b"\x01" * (end - start)
+    sure = sorted({(start, end) for start, end, type_, trust, *_ in cands
+                   if type_ == "person" and trust <= Trust.NAME_SHAPE and names.find(0, start, end) >= 0})
     if sure:
         marks = bytearray(size)
         for p in sure:
@@ -636,11 +657,16 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
         cands = [c for c in cands if c.trust <= Trust.NAME_SHAPE or marks.find(1, c.start, c.end) < 0 or not swallows(c)]
     taken: list[Candidate] = []
     occupied = bytearray(size)
-    for c in sorted(cands, key=lambda c: (c.start - c.end, c.trust, c.start)):
-        if occupied.find(1, c.start, c.end) < 0:
+    for c in sorted(cands, key=longest_first):
+        start, end = c[0], c[1]
+        if occupied.find(1, start, end) < 0:
             taken.append(c)
-            occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
+            occupied[start:end] = b"\x01" * (end - start)
     return sorted(taken)
+
+
+def longest_first(c: Candidate) -> tuple[int, int, int]:
+    return c[0] - c[1], c[3], c[0]  # (start - end, trust, start), by index: called for every candidate
 
 
 def short_names(body: str, taken: list[Candidate], lex: Lexicon) -> dict[str, set[tuple[str, str, str]]]:
@@ -684,10 +710,15 @@ def short_forms(body: str, taken: list[Candidate], tokens: list[list[Token]],
     Street`) is none; after a title (`President Putin`) it is one.
     """
     out = []
+    if not shorts:
+        return out
+    kept = bytearray(len(body))  # characters inside the readings taken
+    for c in taken:
+        kept[c.start:c.end] = b"\x01" * (c.end - c.start)
     for run in tokens:
         for i, t in enumerate(run):
             owners = shorts.get(t.text) or (shorts.get(t.text + SPEAKING) if lex.speech.match(body, t.end) else None)
-            if not owners or len(owners) != 1 or any(overlaps((t.start, t.end), c) for c in taken):
+            if not owners or len(owners) != 1 or kept.find(1, t.start, t.end) >= 0:
                 continue
             prev, nxt = run[i - 1] if i else None, run[i + 1] if i + 1 < len(run) else None
             if (prev and not t.join and prev.text[-1:].islower() and fold(prev.text).lower() not in lex.titles) \
@@ -753,29 +784,40 @@ def acronyms(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
     loose = {t.text for run in tokens for t in run if t.text.isupper() and occupied[t.start] == 0}
     if not loose:
         return []  # no acronym left to read
+    # only the acronyms the body has loose are looked for: the names (ids, slugs) of the others are not made
     defined: dict[str, Known] = {}
     initials: dict[str, Known] = {}
+
+    def whole(c: Candidate) -> Known:
+        name, eid = identity(body, c)
+        return Known(eid, c.type, name)
+
     for c in taken:
         if c.type not in ("organization", "place"):
             continue
-        name, eid = identity(body, c)
-        whole = Known(eid, c.type, name)
         m = _BRACKETED.match(body, c.end)
         if m:
-            defined[m.group(1)] = whole  # defined in brackets: before any initials
+            if m.group(1) in loose:
+                defined[m.group(1)] = whole(c)  # defined in brackets: before any initials
             continue
         text = body[c.start:c.end]
         for i, part in enumerate([text] + [text[m.end():] for m in _OF.finditer(text)]):
             words = [w for w in part.split() if w[:1].isupper()]
-            if len(words) >= 2:
-                # the initials of the part after an `of` stand for that part
-                # (`Central Committee of the Communist Party of Vietnam` … `CPV`)
-                part_name = canonical(part)
-                known = whole if i == 0 else (lex.by_name.get((c.type, part_name))
-                                              or Known(entity_id(c.type, part_name), c.type, part_name))
-                initials.setdefault("".join(w[0] for w in words), known)
-                # and of each part of a hyphenated word (`Liberal-Democratic Party` … `LDP`)
-                initials.setdefault("".join(x[0] for w in words for x in w.split("-") if x[:1].isupper()), known)
+            if len(words) < 2:
+                continue
+            # the initials of the part after an `of` stand for that part
+            # (`Central Committee of the Communist Party of Vietnam` … `CPV`), and of each part of a
+            # hyphenated word (`Liberal-Democratic Party` … `LDP`); the first name to give them keeps them
+            keys = [k for k in ("".join(w[0] for w in words),
+                                "".join(x[0] for w in words for x in w.split("-") if x[:1].isupper()))
+                    if k in loose and k not in initials]
+            if not keys:
+                continue
+            part_name = canonical(part)
+            known = whole(c) if i == 0 else (lex.by_name.get((c.type, part_name))
+                                             or Known(entity_id(c.type, part_name), c.type, part_name))
+            for k in keys:
+                initials[k] = known
     out = []
     for run in tokens:
         for t in run:
@@ -788,11 +830,15 @@ def acronyms(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
 def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) -> list[Candidate]:
     """`Wang Jianguo and Li Hong, businessmen …`: a name joined by `and` to a person is a person; a
     surname alone only to a surname alone (`Presidents Putin and Xi`)."""
-    persons = [c for c in taken if c.type == "person"]
+    persons = [c for c in taken if c.type == "person"]  # in body order, apart: starts and ends both sorted
+    starts, ends = [p.start for p in persons], [p.end for p in persons]
     out = []
     for seg in segments:
         s, e = seg[0].start, seg[-1].end
-        for p in persons:
+        # only a person within a short gap after the segment or before it can be joined by `and`
+        near = sorted({*range(bisect.bisect_left(starts, e + 1), bisect.bisect_left(starts, e + 12)),
+                       *range(bisect.bisect_left(ends, s - 11), bisect.bisect_left(ends, s))})
+        for p in (persons[i] for i in near):
             if len(seg) < 2 and " " in body[p[0]:p[1]]:
                 continue
             gap = body[e:p[0]] if e <= p[0] else body[p[1]:s] if p[1] <= s else None
@@ -823,13 +869,19 @@ def role_after(body: str, end: int, spans: list[tuple[int, int]], lex: Lexicon) 
     return text if 0 < len(text) <= 300 else None
 
 
-def spelt_out(body: str, c: Candidate, cands: list[Candidate], lex: Lexicon) -> Candidate:
-    """A shaped name with the known names that hold an acronym spelt out (`KPA Unit 525` -> `Korean
+def acronym_holders(body: str, cands: list[Candidate]) -> list[Candidate]:
+    """The known organisations and places whose name holds an acronym (`KPA`), not inside a
+    hyphenated word (not in `Nigeria-DPRK …`): what `spelt_out` spells out."""
+    return [k for k in cands if k.trust == Trust.LISTED and k.type in ("organization", "place")
+            and any(_ACRONYM.fullmatch(w) for w in body[k.start:k.end].split())
+            and body[k.start - 1:k.start] != "-" and body[k.end:k.end + 1] != "-"]
+
+
+def spelt_out(body: str, c: Candidate, holders: list[Candidate], lex: Lexicon) -> Candidate:
+    """A shaped name with the known names that hold an acronym (`acronym_holders`) spelt out (`KPA Unit 525` -> `Korean
     People's Army Unit 525`); a party's organ named after it takes the usual order (`LPRP Central Committee` -> `Central
     Committee of the Lao People's Revolutionary Party`). Known by that name if the table has it."""
-    inner = [k for k in cands if c.start <= k.start and k.end <= c.end and k.trust == Trust.LISTED and k.type in ("organization", "place")
-             and (k.start, k.end) != (c.start, c.end) and any(_ACRONYM.fullmatch(w) for w in body[k.start:k.end].split())
-             and body[k.start - 1:k.start] != "-" and body[k.end:k.end + 1] != "-"]  # not in `Nigeria-DPRK …`
+    inner = [k for k in holders if c.start <= k.start and k.end <= c.end and (k.start, k.end) != (c.start, c.end)]
     if not inner:
         return c
     inner = longest_then_most_trusted(inner, len(body))
@@ -874,7 +926,8 @@ def mentions(body: str, lex: Lexicon) -> list[Mention]:
     # full names
     persons = dict(identity(body, c) for c in taken if c.type == "person")
     taken = [in_full(body, c, shorts, persons) for c in taken]
-    taken = [c if c.known is not None or c.type == "person" else spelt_out(body, c, cands, lex)
+    holders = acronym_holders(body, cands) if any(c.known is None and c.type not in ("person", WORK) for c in taken) else []
+    taken = [c if c.known is not None or c.type == "person" else spelt_out(body, c, holders, lex)
              for c in taken if c.type != WORK]
     # roles (and the names of what was kept)
     spans = [(c.start, c.end) for c in taken]

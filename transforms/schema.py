@@ -110,6 +110,18 @@ ENTITIES = pa.schema([
                     "mentions it removed (pages processed again). Beside it, `_entity_names/` keeps how often each "
                     "entity carries each name (what picks the canonical name), for the next run."})
 
+ROLES = pa.schema([
+    col("entity_id", pa.string(), "The person (`entity_id` of `entities` and `mentions`).", False),
+    col("role", pa.string(), "A role the person was given: `mentions.role` (the appositive title after the name), typography folded as in `aliases` and without a closing `.`, `,`, `;` or `:`.", False),
+    col("first_seen", pa.date32(), "Earliest date of an article giving the person that role: its `published_date`, else its `capture_date`; null when none has either."),
+    col("last_seen", pa.date32(), "Latest such date; null when none has one."),
+    col("mention_count", pa.int64(), "Number of `mentions` rows of the person with that role.", False),
+    col("article_count", pa.int64(), "Number of distinct articles giving the person that role.", False),
+], metadata={"doc": "The role history: one row per (`entity_id`, `role`), derived from `mentions` (and `articles` "
+                    "for the dates) in every snapshot a run publishes, kept up like `entities` (a run adds its new "
+                    "mentions' aggregates, and recounts the persons whose mentions it removed), so it always equals "
+                    "a group-by of the snapshot's mentions with a role by `entity_id` and `role`."})
+
 ENTITY_NAMES = pa.schema([
     col("entity_id", pa.string(), "The entity."),
     col("entity", pa.string(), "A name its mentions carry."),
@@ -148,7 +160,7 @@ QUARANTINE_MENTIONS = quarantined("mentions", MENTIONS, RAW_PATH)
 
 TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES, "teasers": TEASERS, "mentions": MENTIONS, "appearances": APPEARANCES,
-    "entities": ENTITIES, "rejects": REJECTS,
+    "entities": ENTITIES, "roles": ROLES, "rejects": REJECTS,
     "_manifest": MANIFEST,
     "quarantine/articles": QUARANTINE_ARTICLES, "quarantine/teasers": QUARANTINE_TEASERS,
     "quarantine/mentions": QUARANTINE_MENTIONS,

@@ -1,7 +1,7 @@
-"""The entities table stays a group-by of the mentions, whatever the sequence of runs.
+"""The entities and roles tables stay group-bys of the mentions, whatever the sequence of runs.
 
-A run updates the table from its own mentions' aggregates (and recounts the entities whose mentions
-a backfill removed); after every kind of run it equals a full rebuild.
+A run updates the tables from its own mentions' aggregates (and recounts the entities whose mentions
+a backfill removed); after every kind of run they equal a full rebuild.
 
 The installed CLI against a real Prefect server; the warehouse read back with DuckDB, the expected
 table computed by an independent DuckDB query over the mentions and articles of the same snapshot.
@@ -16,7 +16,7 @@ from kcna_etl.storage.commit import entity_parts, write_entities
 from kcna_etl.storage.store import Warehouse
 from tests.conftest import SAMPLES, labelled_pages
 from tests.flows.test_pipeline import changed_copy
-from kcna_etl.transforms.entities import from_parts
+from kcna_etl.transforms.entities import fold, from_parts, roles_of
 
 HIVE = "hive_partitioning = true, hive_types = {'year': INTEGER, 'source_slug': VARCHAR}"
 
@@ -36,21 +36,38 @@ def rebuilt(wh) -> list[tuple]:
         group by m.entity_id order by m.entity_id""").fetchall()
 
 
-def stored(wh) -> list[tuple]:
+def rebuilt_roles(wh) -> list[tuple]:
+    return duckdb.connect().execute(f"""
+        with m as (select * from read_parquet('{wh}/mentions/**/*.parquet', {HIVE}) where role is not null),
+             a as (select article_id, coalesce(published_date, capture_date) as day
+                   from read_parquet('{wh}/articles/**/*.parquet', {HIVE})),
+             r as (select entity_id, article_id, rtrim(regexp_replace(replace(role, chr(8217), ''''),
+                                                                      '[ ' || chr(160) || ']+', ' ', 'g'), ' .,;:') as role
+                   from m)
+        select r.entity_id, r.role, min(a.day), max(a.day), count(*), count(distinct r.article_id)
+        from r left join a using (article_id) where r.role <> ''
+        group by r.entity_id, r.role order by r.entity_id, r.role""").fetchall()
+
+
+def stored(wh, table="entities") -> list[tuple]:
+    order = "entity_id, role" if table == "roles" else "entity_id"
     return duckdb.connect().execute(
-        f"select * from read_parquet('{wh}/entities/*.parquet') order by entity_id").fetchall()
+        f"select * from read_parquet('{wh}/{table}/*.parquet') order by {order}").fetchall()
 
 
-def full_rebuild(wh) -> list[tuple]:
-    """The table rebuilt from the whole snapshot (what the commit does without stored aggregates)."""
-    table = from_parts(entity_parts(Warehouse(wh).current()))
-    return [tuple(r.values()) for r in table.to_pylist()]
+def full_rebuild(wh) -> tuple[list[tuple], list[tuple]]:
+    """The tables rebuilt from the whole snapshot (what the commit does without stored aggregates)."""
+    whole = fold(entity_parts(Warehouse(wh).current()))
+    return ([tuple(r.values()) for r in from_parts([whole]).to_pylist()],
+            [tuple(r.values()) for r in roles_of(whole).to_pylist()])
 
 
 def assert_current(wh) -> list[tuple]:
-    got = stored(wh)
+    got, roles = stored(wh), stored(wh, "roles")
     assert got == rebuilt(wh)
-    assert [tuple(r) for r in got] == full_rebuild(wh)
+    assert roles == rebuilt_roles(wh)
+    assert ([tuple(r) for r in got], [tuple(r) for r in roles]) == full_rebuild(wh)
+    assert len(roles) > 10
     return got
 
 
@@ -92,5 +109,10 @@ def test_entities_equal_a_rebuild_from_the_mentions_after_every_incremental_run(
     before = assert_current(wh)
     kcna_etl("backfill", "--full", "--input", str(inp), "--warehouse", str(wh))
     assert assert_current(wh) == before  # every mention removed and written again: the same table
+    # a warehouse written before roles were kept: the next run rebuilds both tables in full
+    shutil.rmtree(Warehouse(wh).current() / "roles")
+    changed_copy(SAMPLES / "000_e310ae4d5a904c70.txt", inp / "changed.txt", "once more")
+    kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))
+    assert_current(wh)
     putin = next(r for r in got if r[0] == "person:vladimir-vladimirovich-putin")
     assert putin[2] == "Vladimir Vladimirovich Putin" and {"Putin", "Vladimir Vladimirovich Putin"} <= set(putin[3])
