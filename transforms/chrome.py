@@ -62,7 +62,7 @@ def distinct(lines: list[str]) -> list[str]:
 
 def capture_of(line: str, rules: Rules) -> dt.date | None:
     m = rules.capture_date.match(line)
-    return dates.month_day_year(m.group("date"), rules.months) if m else None
+    return dates.shown_date(m.group("date"), rules.months, rules.juche_offset) if m else None
 
 
 def header_shaped(pre: list[str], rules: Rules) -> bool:

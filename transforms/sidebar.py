@@ -32,7 +32,7 @@ class Split:
 
 def teaser_date(line: str, rules: Rules) -> dt.date | None:
     m = rules.teaser_date.match(shaped(line))
-    return dates.month_day_year(m.group("date"), rules.months) if m else None
+    return dates.shown_date(m.group("date"), rules.months, rules.juche_offset) if m else None
 
 
 def opens_sidebar(ahead: list[str], rules: Rules) -> bool:

@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from tests.conftest import labelled_pages
 from kcna_etl.transforms.article import language
 from kcna_etl.transforms.chrome import body_paragraphs
 from kcna_etl.transforms.dateline import Dateline, dateline
@@ -96,3 +97,54 @@ def test_an_english_page_still_gets_its_mentions(rules, lex):
     got = read_page(page.encode(), "p.txt", rules, lex)
     assert got.article["language"] == "en"
     assert {m["entity"] for m in got.mentions if m["entity_type"] == "person"} >= {"Kim Jong Un", "Xi Jinping"}
+
+
+# --- dates written the Korean way ---
+
+@pytest.mark.parametrize("text, want", [
+    ("2025년 12월 4일", dt.date(2025, 12, 4)),
+    ("주체114(2025)년 12월 4일", dt.date(2025, 12, 4)),
+    ("주체114년 12월 4일", dt.date(2025, 12, 4)),
+    ("주체 114 (2025)년 12월 4일 목요일", dt.date(2025, 12, 4)),
+    ("주체86(1997)년 6월 5일", dt.date(1997, 6, 5)),
+    ("주체114(2024)년 12월 4일", None),   # the two years disagree: no guess
+    ("2025년 2월 30일", None),             # no such day
+    ("2025년 12월", None),                  # no day
+    ("2025년 12월 4일에 진행되였다", None),  # a sentence, not a date
+])
+def test_korean_date(rules, text, want):
+    from kcna_etl.transforms.dates import korean_date
+    assert korean_date(text, rules.juche_offset) == want
+
+
+def test_a_kcna_footer_in_the_juche_calendar_written_in_korean(rules):
+    from kcna_etl.transforms.dates import footer_date
+    assert footer_date("주체114.12.4.", rules.juche_offset) == footer_date("Juche114.12.4.", rules.juche_offset) \
+        == dt.date(2025, 12, 4)
+
+
+def korean_forms(d: dt.date) -> list[str]:
+    juche = d.year - 1911
+    return [f"{d.year}년 {d.month}월 {d.day}일", f"주체{juche}({d.year})년 {d.month}월 {d.day}일", f"주체{juche}년 {d.month}월 {d.day}일"]
+
+
+KOREAN_PAGES = [p for p, _ in labelled_pages() if "_ko" in p.name or "euckr" in p.name]
+
+
+@pytest.mark.parametrize("form", [0, 1, 2], ids=["gregorian", "juche-and-gregorian", "juche"])
+@pytest.mark.parametrize("path", KOREAN_PAGES, ids=[p.name for p in KOREAN_PAGES])
+def test_a_korean_page_with_its_capture_and_teaser_dates_written_the_korean_way_reads_the_same(rules, path, form):
+    """The aggregator's date lines (the capture date, each teaser's date) rewritten in a Korean form."""
+    from kcna_etl.transforms.dates import month_day_year
+    from kcna_etl.transforms.rules import shaped
+    from tests.transforms.test_presentation import reading, shown_lines, text
+    lines = shown_lines(path)
+    rewritten, changed = [], 0
+    for line in lines:
+        m = rules.capture_date.match(shaped(line)) or rules.teaser_date.match(shaped(line))
+        d = month_day_year(m["date"], rules.months) if m else None
+        rewritten.append(korean_forms(d)[form] if d else line)
+        changed += d is not None
+    assert changed >= 2 and KOREAN_PAGES
+    want = reading(*text(lines))
+    assert reading(*text(rewritten)) == want
