@@ -257,31 +257,38 @@ def report_run(warehouse: Path, run_id: str, run_date: dt.date, validation: Vali
 
 def run_health(store: Any, run_id: str) -> dict | None:
     """Outlet health of the warehouse `store` (a storage.store.Warehouse) after run `run_id`: warnings of the
-    outlet-days the run brought, silences going on, and the run's share of rejected pages."""
+    outlet-days the run brought, silences going on, and the run's share of rejected pages; by canonical
+    outlet, as the overview judges them (one outlet's spellings together)."""
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
     from kcna_etl.quality import health
+    from kcna_etl.quality.overview import OUTLET, _con, canonical_sources, outlet_names
 
     def read(table: str, columns: list[str], where: Any = None):
         d = store.table(table)
-        return d.to_table(columns=columns, filter=where) if d is not None else None
+        if d is None:
+            return None
+        return d.to_table(columns=[c for c in columns if c in d.schema.names], filter=where)
 
     manifest = read("_manifest", ["article_id", "outcome"], ds.field("run_id") == run_id)
-    articles = read("articles", ["article_id", *health.ARTICLE_COLUMNS])
+    articles = read("articles", ["article_id", "outlet", *health.ARTICLE_COLUMNS])
     if manifest is None or articles is None:
         return None
     ids = manifest.filter(pc.is_in(manifest["outcome"], pa.array(["article", "quarantined"])))["article_id"]
     ids = ids.drop_null().combine_chunks()  # an Array: `isin` reads an empty ChunkedArray as null-typed
-    held = read("quarantine/articles", ["article_id", *health.QUARANTINE_COLUMNS])
+    held = read("quarantine/articles", ["article_id", "outlet", *health.QUARANTINE_COLUMNS])
     teasers = read("teasers", list(health.TEASER_COLUMNS), ds.field("article_id").isin(ids))
     days = set()
     for t in (articles, held):
         if t is not None:
             mine = t.filter(pc.is_in(t["article_id"], ids))
-            days |= {(r["source"], r["published_date"]) for r in mine.select(["source", "published_date"]).to_pylist()}
+            outlet = OUTLET if "outlet" in mine.schema.names else "coalesce(source, '(no outlet)')"
+            days |= set(_con(mine=mine).sql(f"select distinct {outlet}, published_date from mine").fetchall())
+    c = canonical_sources(articles, teasers, held, outlet_names())
     rejected = pc.sum(pc.equal(manifest["outcome"], "rejected")).as_py() or 0
-    return health.assess(articles, held, teasers, health.thresholds(), days, (manifest.num_rows, rejected))
+    return health.assess(c["articles"], c["quarantined"], c["teasers"], health.thresholds(), days,
+                         (manifest.num_rows, rejected))
 
 
 def folder(warehouse: Path) -> Path:

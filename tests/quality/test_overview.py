@@ -143,6 +143,18 @@ def test_health_is_the_quality_module_on_canonical_outlets(built):
     assert o["health"]["as_of"] == max(d for (d,) in duck(wh, "select max(published_date) from articles")).isoformat()
 
 
+def test_each_runs_health_in_its_report_is_by_canonical_outlet_too(built):
+    """The run's quality report judges one outlet's spellings together, as the overview does: the second run
+    brought `Voice of Korea` and `Voice of Korea (En)` articles, which count as one outlet there."""
+    import json
+    wh = built["warehouse"]
+    last = json.loads(sorted((wh / "_quality" / "runs").glob("*.json"))[-1].read_text())["health"]
+    assert {r["source"] for r in last["outlets"]} == {r["source"] for r in built["o"]["health"]["outlets"]}
+    shown = {s for (s,) in duck(wh, "select distinct source from articles where source like 'Voice of Korea%'")}
+    assert shown == {"Voice of Korea", "Voice of Korea (En)"}
+    assert "Voice of Korea (En)" not in {r["source"] for r in last["outlets"]}
+
+
 def test_quality_trend_lists_each_run_with_its_pages(built):
     o, wh = built["o"], built["warehouse"]
     reports = sorted((wh / "_quality" / "runs").glob("*.json"))
