@@ -652,11 +652,11 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
     kind is not sure (`Pyongyang Medical College of Kim Il Sung University`).
     """
     names = bytearray(size)  # characters inside known names of other kinds
-    for start, end, type_, trust, *_ in cands:
+    for start, end, type_, trust, _, _ in cands:
         if trust == LISTED and type_ != "person":
             names[start:end] = b"\x01" * (end - start)
-    sure = sorted({(start, end) for start, end, type_, trust, *_ in cands
-                   if type_ == "person" and trust <= NAME_SHAPE and names.find(0, start, end) >= 0})
+    sure = sorted({(start, end) for start, end, type_, trust, _, _ in cands
+                   if trust <= NAME_SHAPE and type_ == "person" and names.find(0, start, end) >= 0})
     if sure:
         marks = bytearray(size)
         for p in sure:
@@ -678,16 +678,13 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
         cands = [c for c in cands if c.trust <= NAME_SHAPE or marks.find(1, c.start, c.end) < 0 or not swallows(c)]
     taken: list[Candidate] = []
     occupied = bytearray(size)
-    for c in sorted(cands, key=longest_first):
-        start, end = c[0], c[1]
+    # longest first, then most trusted, then leftmost, then in the given order (the index)
+    for _, _, start, i in sorted([(c[0] - c[1], c[3], c[0], i) for i, c in enumerate(cands)]):
+        end = cands[i][1]
         if occupied.find(1, start, end) < 0:
-            taken.append(c)
+            taken.append(cands[i])
             occupied[start:end] = b"\x01" * (end - start)
     return sorted(taken)
-
-
-def longest_first(c: Candidate) -> tuple[int, int, int]:
-    return c[0] - c[1], c[3], c[0]  # (start - end, trust, start), by index: called for every candidate
 
 
 def short_names(body: str, taken: list[Candidate], lex: Lexicon) -> dict[str, set[tuple[str, str, str]]]:
