@@ -420,13 +420,14 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
             out.append(seg[:])
         seg.clear()
 
+    particles, not_person = lex.particles, lex.not_person
     for t in run:
-        if t.join and not all(w in lex.particles for w in t.join.split()):
+        if t.join and not all(w in particles for w in t.join.split()):
             close()
-        name_like = _NAME_WORD.fullmatch(t.text) or _INITIALS.fullmatch(t.text)
-        if t.text in lex.not_person or not name_like:
+        text = t.text
+        if text in not_person or not (_NAME_WORD.fullmatch(text) or _INITIALS.fullmatch(text)):
             close()
-        elif seg or not (t.text in lex.title_words or (t.text in lex.openers and sentence_start(body, t.start))
+        elif seg or not (text in lex.title_words or (text in lex.openers and sentence_start(body, t.start))
                          or (t.start and _WORD_CHAR.match(body, t.start - 1))):
             seg.append(t)
             if t.possessive:
@@ -466,9 +467,10 @@ def context_candidates(body: str, seg: list[Token], lex: Lexicon) -> list[Candid
     tail = seg[-MAX_NAME_WORDS:]
     end = tail[-1].end
     comma = _COMMA.match(body, end)
-    if (comma and lex.role_cue.match(body, comma.end())) or lex.speech.match(body, end):
-        out.append(Candidate(tail[0].start, end, "person", CONTEXT, None,
-                             "speech-after" if comma is None or not lex.role_cue.match(body, comma.end()) else "role-after"))
+    if comma and lex.role_cue.match(body, comma.end()):
+        out.append(Candidate(tail[0].start, end, "person", CONTEXT, None, "role-after"))
+    elif lex.speech.match(body, end):
+        out.append(Candidate(tail[0].start, end, "person", CONTEXT, None, "speech-after"))
     return out
 
 
