@@ -46,6 +46,7 @@ _NAME_WORD = re.compile(rf"(?:Mc|Mac|O['\u2019])?[{_UP}][{_LOW}]+(?:-[{_UP}]?[{_
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}")
 _SHAPE_WORD = re.compile(rf"[{_UP}][{_LOW}][\w'\u2019\-]*")
 _ACRONYM = re.compile(r"[A-Z]{2,6}(?:-[A-Z][A-Za-z]+)?|(?:[A-Z]\.){2,4}")
+_ACRONYM_WORD = re.compile(rf"(?<!\S)(?:{_ACRONYM.pattern})(?!\S)")  # a whitespace-separated word that is an acronym
 _NUMBER = re.compile(r"[ \u00a0]+\d+(?![\w.,\-]\d)")  # `Unit 525`
 _NUMBERED = re.compile(r"[ \u00a0]+No\.[ \u00a0]?\d+(?![\w.,\-]\d)")  # `Kindergarten No. 2`
 _COORDINATED = re.compile(rf"{GAP}and{GAP}(?:[a-z][a-z\-]*{GAP}){{1,4}}of{GAP}(?:the{GAP})?")
@@ -677,7 +678,7 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
                 i -= 1
             return False
 
-        cands = [c for c in cands if c.trust <= NAME_SHAPE or marks.find(1, c.start, c.end) < 0 or not swallows(c)]
+        cands = [c for c in cands if c[3] <= NAME_SHAPE or marks.find(1, c[0], c[1]) < 0 or not swallows(c)]
     taken: list[Candidate] = []
     occupied = bytearray(size)
     # longest first, then most trusted, then leftmost, then in the given order (the index)
@@ -737,7 +738,11 @@ def short_forms(body: str, taken: list[Candidate], tokens: list[list[Token]],
         kept[c.start:c.end] = b"\x01" * (c.end - c.start)
     for run in tokens:
         for i, t in enumerate(run):
-            owners = shorts.get(t.text) or (shorts.get(t.text + SPEAKING) if lex.speech.match(body, t.end) else None)
+            owners = shorts.get(t.text)
+            if not owners:  # a surname that counts only before a verb of speech (the verb looked for only then)
+                owners = shorts.get(t.text + SPEAKING)
+                if owners and not lex.speech.match(body, t.end):
+                    owners = None
             if not owners or len(owners) != 1 or kept.find(1, t.start, t.end) >= 0:
                 continue
             prev, nxt = run[i - 1] if i else None, run[i + 1] if i + 1 < len(run) else None
@@ -893,7 +898,7 @@ def acronym_holders(body: str, cands: list[Candidate]) -> list[Candidate]:
     """The known organisations and places whose name holds an acronym (`KPA`), not inside a
     hyphenated word (not in `Nigeria-DPRK …`): what `spelt_out` spells out."""
     return [k for k in cands if k.trust == LISTED and k.type in ("organization", "place")
-            and any(_ACRONYM.fullmatch(w) for w in body[k.start:k.end].split())
+            and _ACRONYM_WORD.search(body[k.start:k.end])
             and body[k.start - 1:k.start] != "-" and body[k.end:k.end + 1] != "-"]
 
 
