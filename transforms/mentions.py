@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Mapping, NamedTuple
 
@@ -125,6 +125,9 @@ class Lexicon:
     role: re.Pattern
     months: Mapping[str, int]  # for the dateline
     by_name: Mapping[tuple[str, str], Known]  # (type, name or alias, typography folded) -> the alias table's entity
+    # short gaps between tokens as `joined` reads them (a memo of this lexicon's join pattern, filled by `runs`;
+    # the few distinct short gaps recur in every body)
+    gaps: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
 
 def alternation(words) -> str:
@@ -268,7 +271,6 @@ def joined(gap: str, join: re.Pattern) -> str | None:
     return " ".join(gap.split()) if m else None
 
 
-_SHORT_GAPS: dict[re.Pattern, dict[str, str | None]] = {}  # per join pattern: short gaps, as `joined` reads them
 SHORT_GAP = 24  # the few distinct short gaps recur in every body; longer ones are read each time
 
 
@@ -277,7 +279,7 @@ def runs(body: str, lex: Lexicon) -> list[list[Token]]:
     out: list[list[Token]] = []
     run: list[Token] = []
     join_pattern = lex.join
-    known_gaps = _SHORT_GAPS.setdefault(join_pattern, {})
+    known_gaps = lex.gaps
     prev_end, prev_initials = -1, False
     for m in _TOKEN.finditer(body):
         s, end = m.span()
