@@ -1,9 +1,11 @@
 """Mention extraction, this checkout against an earlier commit: CPU ms per body, and the same outputs.
 
     python bench/mentions_versus.py <corpus folder> <pages> [--against COMMIT] [--rounds N]
+    python bench/mentions_versus.py --labelled [--against COMMIT] [--rounds N]
 
 Reads the bodies of the first `pages` pages of a corpus (e.g. `kcna-etl synth --pages 2000 --seed 2026`)
-with `read_page`, loads `transforms/mentions.py` as it was at COMMIT (default HEAD) beside the checkout's
+with `read_page` (or, with `--labelled`, the bodies `bench/mentions_speed.py` times: the labelled articles and
+pages), loads `transforms/mentions.py` as it was at COMMIT (default HEAD) beside the checkout's
 own, checks that both give the same mentions on every body, and times them in turns in this one process
 (the best of N rounds each, `process_time`), so that other load on the machine weighs on both alike.
 Recorded in docs/benchmarks.md. Not a test: timings are noisy.
@@ -47,12 +49,20 @@ def bodies(corpus: Path, limit: int) -> list[str]:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("corpus", type=Path)
-    p.add_argument("pages", type=int)
+    p.add_argument("corpus", type=Path, nargs="?")
+    p.add_argument("pages", type=int, nargs="?")
+    p.add_argument("--labelled", action="store_true", help="the bodies of bench/mentions_speed.py instead of a corpus")
     p.add_argument("--against", default="HEAD")
     p.add_argument("--rounds", type=int, default=5)
     args = p.parse_args()
-    texts = bodies(args.corpus, args.pages)
+    if args.labelled:
+        sys.path.insert(0, str(ROOT / "bench"))
+        import mentions_speed
+        texts = mentions_speed.bodies()
+    elif args.corpus is None or args.pages is None:
+        p.error("give a corpus folder and a number of pages, or --labelled")
+    else:
+        texts = bodies(args.corpus, args.pages)
     then = module_at(args.against)
     sides = {args.against: (then, then.lexicon_from(rules())), "checkout": (current, current.lexicon_from(rules()))}
     rows = {name: [[dataclasses.astuple(m) for m in mod.mentions(b, lex)] for b in texts]

@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Mapping, NamedTuple
 
@@ -46,6 +46,7 @@ _NAME_WORD = re.compile(rf"(?:Mc|Mac|O['\u2019])?[{_UP}][{_LOW}]+(?:-[{_UP}]?[{_
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}")
 _SHAPE_WORD = re.compile(rf"[{_UP}][{_LOW}][\w'\u2019\-]*")
 _ACRONYM = re.compile(r"[A-Z]{2,6}(?:-[A-Z][A-Za-z]+)?|(?:[A-Z]\.){2,4}")
+_ACRONYM_WORD = re.compile(rf"(?<!\S)(?:{_ACRONYM.pattern})(?!\S)")  # a whitespace-separated word that is an acronym
 _NUMBER = re.compile(r"[ \u00a0]+\d+(?![\w.,\-]\d)")  # `Unit 525`
 _NUMBERED = re.compile(r"[ \u00a0]+No\.[ \u00a0]?\d+(?![\w.,\-]\d)")  # `Kindergarten No. 2`
 _COORDINATED = re.compile(rf"{GAP}and{GAP}(?:[a-z][a-z\-]*{GAP}){{1,4}}of{GAP}(?:the{GAP})?")
@@ -105,6 +106,8 @@ class Lexicon:
     place_heads: frozenset[str]  # one or two words (`Station`, `Railway Station`)
     org_heads: frozenset[str]    # one or two words (`Complex`, `Power Station`)
     award_heads: frozenset[str]  # `Prize`, `Order`: awards are no mentions, nor the names inside them
+    work_heads: frozenset[str]  # award and document heads: a run with none holds no award or work (but after `title of`)
+    head_words: frozenset[str]  # the last words of the place and organisation heads: a run with none holds no shaped name
     document_heads: frozenset[str]  # `Treaty`, `Declaration`: titles of documents, like titles of works
     common: frozenset[str]       # words of common organ names (`Political Bureau`): no name alone
     sub_organs: frozenset[str]   # words of the organs of a committee (`Presidium of the Political Bureau`)
@@ -122,6 +125,9 @@ class Lexicon:
     role: re.Pattern
     months: Mapping[str, int]  # for the dateline
     by_name: Mapping[tuple[str, str], Known]  # (type, name or alias, typography folded) -> the alias table's entity
+    # short gaps between tokens as `joined` reads them (a memo of this lexicon's join pattern, filled by `runs`;
+    # the few distinct short gaps recur in every body)
+    gaps: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
 
 def alternation(words) -> str:
@@ -164,6 +170,7 @@ def lexicon_from(rules: Rules) -> Lexicon:
                    | {r[:1].upper() + r[1:] for r in rules.roles if " " not in r})
     not_person = (rules.not_person_words | set(rules.organization_heads) | set(rules.place_heads)
                   | rules.award_heads)
+    place_heads, org_heads = rules.place_heads or ["County"], rules.organization_heads or ["University"]
     by_name = {(e["type"], canonical(a)): Known(e["id"], e["type"], e["name"])
                for e in rules.entities for a in (e["name"], *e.get("aliases", ()))}
     return Lexicon(
@@ -177,8 +184,9 @@ def lexicon_from(rules: Rules) -> Lexicon:
         title_ends=frozenset(t.split()[-1] for t in titles),
         role_cue=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,4}}?(?:{alternation(roles)})(?![\w\-])", re.I),
         speech=re.compile(rf"{GAP}(?:{alternation(rules.speech_verbs or ['said'])})(?![\w\-])"),
-        place_heads=frozenset(rules.place_heads or ["County"]),
-        org_heads=frozenset(rules.organization_heads or ["University"]),
+        place_heads=frozenset(place_heads), org_heads=frozenset(org_heads),
+        work_heads=frozenset(rules.award_heads | rules.document_heads),
+        head_words=frozenset(h.rsplit(" ", 1)[-1] for h in (*place_heads, *org_heads)),
         award_heads=rules.award_heads, document_heads=rules.document_heads, common=rules.common_organ_words, sub_organs=rules.sub_organ_words,
         not_person=frozenset(not_person), title_words=frozenset(title_words), openers=rules.leading_words,
         surnames=frozenset(rules.surnames), south_surnames=frozenset(rules.south_surnames - rules.surnames),
@@ -220,6 +228,11 @@ class Trust(IntEnum):
     SHORT_FORM = 4  # a short form of a name given earlier
 
 
+# The members by plain names: a member looked up on its Enum class costs ~0.4 µs in Python 3.11, and the passes
+# name one for every candidate they make or weigh
+LISTED, NAME_SHAPE, CONTEXT, HEAD_SHAPE, SHORT_FORM = Trust
+
+
 class Candidate(NamedTuple):
     """A reading of `body[start:end]`; `known` is the alias table's entity (or, for a short form, the
     person it stands for), None for a name in no list; `rule` names what found it (`mentions.rule`)."""
@@ -258,7 +271,6 @@ def joined(gap: str, join: re.Pattern) -> str | None:
     return " ".join(gap.split()) if m else None
 
 
-_SHORT_GAPS: dict[re.Pattern, dict[str, str | None]] = {}  # per join pattern: short gaps, as `joined` reads them
 SHORT_GAP = 24  # the few distinct short gaps recur in every body; longer ones are read each time
 
 
@@ -267,7 +279,7 @@ def runs(body: str, lex: Lexicon) -> list[list[Token]]:
     out: list[list[Token]] = []
     run: list[Token] = []
     join_pattern = lex.join
-    known_gaps = _SHORT_GAPS.setdefault(join_pattern, {})
+    known_gaps = lex.gaps
     prev_end, prev_initials = -1, False
     for m in _TOKEN.finditer(body):
         s, end = m.span()
@@ -360,7 +372,7 @@ def matched(body: str, s: int, first: str, second: str, aliases) -> Candidate | 
     if not hit:
         return None
     known = entry[1][hit.lastindex - 1]
-    return Candidate(s, hit.end(), known.type, Trust.LISTED, known, "alias")
+    return Candidate(s, hit.end(), known.type, LISTED, known, "alias")
 
 
 def korean_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
@@ -372,13 +384,13 @@ def korean_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candida
         if (a.text in lex.pair_surnames and b.text in lex.syllables and not b.join
                 and not a.possessive and not (i and not a.join) and not (i + 2 < len(run) and not run[i + 2].join)
                 and not (a.start and _WORD_CHAR.match(body, a.start - 1))):
-            out.append(Candidate(a.start, b.end, "person", Trust.CONTEXT, None, "korean-pair"))
+            out.append(Candidate(a.start, b.end, "person", CONTEXT, None, "korean-pair"))
     for i in range(len(run) - 2):
         a, b, c = run[i], run[i + 1], run[i + 2]
         if (a.text in lex.surnames_all and b.text in lex.middle_syllables and c.text in lex.syllables
                 and not (b.join or c.join or a.possessive or b.possessive)
                 and not (a.start and _WORD_CHAR.match(body, a.start - 1))):
-            out.append(Candidate(a.start, c.end, "person", Trust.NAME_SHAPE, None, "korean-name"))
+            out.append(Candidate(a.start, c.end, "person", NAME_SHAPE, None, "korean-name"))
     return out
 
 
@@ -390,7 +402,7 @@ def chinese_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candid
         if (a.text in lex.chinese_surnames and not b.join and not a.possessive and _PINYIN2.fullmatch(b.text.lower())
                 and b.text[:1].isupper() and b.text[1:].islower()
                 and not (i and not a.join) and not (i + 2 < len(run) and not run[i + 2].join)):
-            out.append(Candidate(a.start, b.end, "person", Trust.CONTEXT, None, "chinese-name"))
+            out.append(Candidate(a.start, b.end, "person", CONTEXT, None, "chinese-name"))
     return out
 
 
@@ -411,13 +423,14 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
             out.append(seg[:])
         seg.clear()
 
+    particles, not_person = lex.particles, lex.not_person
     for t in run:
-        if t.join and not all(w in lex.particles for w in t.join.split()):
+        if t.join and not all(w in particles for w in t.join.split()):
             close()
-        name_like = _NAME_WORD.fullmatch(t.text) or _INITIALS.fullmatch(t.text)
-        if t.text in lex.not_person or not name_like:
+        text = t.text
+        if text in not_person or not (_NAME_WORD.fullmatch(text) or _INITIALS.fullmatch(text)):
             close()
-        elif seg or not (t.text in lex.title_words or (t.text in lex.openers and sentence_start(body, t.start))
+        elif seg or not (text in lex.title_words or (text in lex.openers and sentence_start(body, t.start))
                          or (t.start and _WORD_CHAR.match(body, t.start - 1))):
             seg.append(t)
             if t.possessive:
@@ -451,15 +464,16 @@ def context_candidates(body: str, seg: list[Token], lex: Lexicon) -> list[Candid
     out = []
     head = seg[:MAX_NAME_WORDS]
     if (len(seg) > 1 or seg[0].text not in lex.surnames_all) and titled(body, head[0].start, lex):
-        out.append(Candidate(head[0].start, head[-1].end, "person", Trust.CONTEXT, None, "title-before"))
+        out.append(Candidate(head[0].start, head[-1].end, "person", CONTEXT, None, "title-before"))
     if len(seg) < 2:
         return out
     tail = seg[-MAX_NAME_WORDS:]
     end = tail[-1].end
     comma = _COMMA.match(body, end)
-    if (comma and lex.role_cue.match(body, comma.end())) or lex.speech.match(body, end):
-        out.append(Candidate(tail[0].start, end, "person", Trust.CONTEXT, None,
-                             "speech-after" if comma is None or not lex.role_cue.match(body, comma.end()) else "role-after"))
+    if comma and lex.role_cue.match(body, comma.end()):
+        out.append(Candidate(tail[0].start, end, "person", CONTEXT, None, "role-after"))
+    elif lex.speech.match(body, end):
+        out.append(Candidate(tail[0].start, end, "person", CONTEXT, None, "speech-after"))
     return out
 
 
@@ -530,7 +544,7 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             if all(t.text in lex.common for t in run[first:last + 1]):
                 continue  # `Political Bureau`, `Party Central Committee`: a common noun
             end = number.end() if number and last == h else run[last].end
-            out.append(Candidate(run[first].start, end, kind, Trust.HEAD_SHAPE, None, f"{ID_PREFIX[kind]}-head"))
+            out.append(Candidate(run[first].start, end, kind, HEAD_SHAPE, None, f"{ID_PREFIX[kind]}-head"))
     return out
 
 
@@ -542,7 +556,7 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
     out = []
     if body[max(0, run[0].start - 9):run[0].start] == "title of ":
         last = next((i - 1 for i, t in enumerate(run) if i and t.join == "and"), len(run) - 1)
-        out.append(Candidate(run[0].start, run[last].end, WORK, Trust.LISTED, None, "title-of"))
+        out.append(Candidate(run[0].start, run[last].end, WORK, LISTED, None, "title-of"))
     for h, head in enumerate(run):
         document = head.text in lex.document_heads
         if head.text not in lex.award_heads and not document:
@@ -556,7 +570,7 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
             m = _DOCUMENT_TAIL.match(body, head.end)
             end = max(end, m.end() if m else end)
         if first < last or end > head.end:
-            out.append(Candidate(run[first].start, end, WORK, Trust.LISTED, None, "award-head"))
+            out.append(Candidate(run[first].start, end, WORK, LISTED, None, "award-head"))
     return out
 
 
@@ -566,7 +580,7 @@ def quoted_titles(body: str) -> list[Candidate]:
     for m in _QUOTED.finditer(body):
         words = m.group(1).split()
         if len(words) <= 10 and all(w[:1].isupper() or len(w) <= 3 for w in words):
-            out.append(Candidate(m.start(1), m.end(1), WORK, Trust.LISTED, None, "quoted-title"))
+            out.append(Candidate(m.start(1), m.end(1), WORK, LISTED, None, "quoted-title"))
     return out
 
 
@@ -575,9 +589,9 @@ def dateline_candidates(body: str, lex: Lexicon) -> list[Candidate]:
     lead = dateline(body[:body.find("\n")] if "\n" in body else body, lex.months)
     if lead is None:
         return []
-    out = [Candidate(0, len(lead.place), "place", Trust.HEAD_SHAPE, None, "dateline")]
+    out = [Candidate(0, len(lead.place), "place", HEAD_SHAPE, None, "dateline")]
     if lead.agency and (at := body.find(f"({lead.agency})", len(lead.place))) >= 0:
-        out.append(Candidate(at + 1, at + 1 + len(lead.agency), "organization", Trust.HEAD_SHAPE, None, "dateline"))
+        out.append(Candidate(at + 1, at + 1 + len(lead.agency), "organization", HEAD_SHAPE, None, "dateline"))
     return out
 
 
@@ -585,16 +599,28 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
     """Every reading of the body, and the parts of runs that can be personal names."""
     out = known_candidates(body, tokens, lex) + dateline_candidates(body, lex) + quoted_titles(body)
     segments = []
+    # a reading by shape is looked for only in the runs holding a word it needs (a head, a surname)
+    work_heads, head_words, surnames, chinese = lex.work_heads, lex.head_words, lex.surnames_all, lex.chinese_surnames
     for run in tokens:
-        out += work_candidates(body, run, lex)
-        if len(run) == 1 and titled(body, run[0].start, lex):  # `Mr. Smith`: one word after a title
-            for seg in name_segments(body, run, lex):
-                out += context_candidates(body, seg, lex)
-        elif len(run) >= 2:
-            out += korean_candidates(body, run, lex) + chinese_candidates(body, run, lex)
-            for seg in name_segments(body, run, lex):
-                segments.append(seg)
-                out += context_candidates(body, seg, lex)
+        if len(run) == 1:
+            t = run[0]
+            if t.text in work_heads or body.endswith("title of ", 0, t.start):
+                out += work_candidates(body, run, lex)
+            if titled(body, t.start, lex):  # `Mr. Smith`: one word after a title
+                for seg in name_segments(body, run, lex):
+                    out += context_candidates(body, seg, lex)
+            continue
+        texts = {t.text for t in run}
+        if not texts.isdisjoint(work_heads) or body.endswith("title of ", 0, run[0].start):
+            out += work_candidates(body, run, lex)
+        if not texts.isdisjoint(surnames):
+            out += korean_candidates(body, run, lex)
+        if not texts.isdisjoint(chinese):
+            out += chinese_candidates(body, run, lex)
+        for seg in name_segments(body, run, lex):
+            segments.append(seg)
+            out += context_candidates(body, seg, lex)
+        if not texts.isdisjoint(head_words):
             out += shape_candidates(body, run, lex)
     return out, segments
 
@@ -602,13 +628,13 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
 def completed(cands: list[Candidate]) -> list[Candidate]:
     """A shaped name that ends inside a known name runs to its end (`X Department of the C.C., WPK`:
     the shape stops at `C.C.`, the alias `C.C., WPK` goes on)."""
-    if not any(c.trust == Trust.HEAD_SHAPE for c in cands):
+    if not any(c.trust == HEAD_SHAPE for c in cands):
         return cands
-    known = sorted((k.start, k.end) for k in cands if k.trust == Trust.LISTED and k.type != "person")
+    known = sorted((k.start, k.end) for k in cands if k.trust == LISTED and k.type != "person")
     starts = [k[0] for k in known]
     out = []
     for c in cands:
-        if c.trust == Trust.HEAD_SHAPE:
+        if c.trust == HEAD_SHAPE:
             inner = [e for _, e in known[bisect.bisect_right(starts, c.start):bisect.bisect_left(starts, c.end)]
                      if e > c.end]
             if inner:
@@ -631,11 +657,11 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
     kind is not sure (`Pyongyang Medical College of Kim Il Sung University`).
     """
     names = bytearray(size)  # characters inside known names of other kinds
-    for start, end, type_, trust, *_ in cands:
-        if trust == Trust.LISTED and type_ != "person":
+    for start, end, type_, trust, _, _ in cands:
+        if trust == LISTED and type_ != "person":
             names[start:end] = b"\x01" * (end - start)
-    sure = sorted({(start, end) for start, end, type_, trust, *_ in cands
-                   if type_ == "person" and trust <= Trust.NAME_SHAPE and names.find(0, start, end) >= 0})
+    sure = sorted({(start, end) for start, end, type_, trust, _, _ in cands
+                   if trust <= NAME_SHAPE and type_ == "person" and names.find(0, start, end) >= 0})
     if sure:
         marks = bytearray(size)
         for p in sure:
@@ -654,19 +680,16 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
                 i -= 1
             return False
 
-        cands = [c for c in cands if c.trust <= Trust.NAME_SHAPE or marks.find(1, c.start, c.end) < 0 or not swallows(c)]
+        cands = [c for c in cands if c[3] <= NAME_SHAPE or marks.find(1, c[0], c[1]) < 0 or not swallows(c)]
     taken: list[Candidate] = []
     occupied = bytearray(size)
-    for c in sorted(cands, key=longest_first):
-        start, end = c[0], c[1]
+    # longest first, then most trusted, then leftmost, then in the given order (the index)
+    for _, _, start, i in sorted([(c[0] - c[1], c[3], c[0], i) for i, c in enumerate(cands)]):
+        end = cands[i][1]
         if occupied.find(1, start, end) < 0:
-            taken.append(c)
+            taken.append(cands[i])
             occupied[start:end] = b"\x01" * (end - start)
     return sorted(taken)
-
-
-def longest_first(c: Candidate) -> tuple[int, int, int]:
-    return c[0] - c[1], c[3], c[0]  # (start - end, trust, start), by index: called for every candidate
 
 
 def short_names(body: str, taken: list[Candidate], lex: Lexicon) -> dict[str, set[tuple[str, str, str]]]:
@@ -717,7 +740,11 @@ def short_forms(body: str, taken: list[Candidate], tokens: list[list[Token]],
         kept[c.start:c.end] = b"\x01" * (c.end - c.start)
     for run in tokens:
         for i, t in enumerate(run):
-            owners = shorts.get(t.text) or (shorts.get(t.text + SPEAKING) if lex.speech.match(body, t.end) else None)
+            owners = shorts.get(t.text)
+            if not owners:  # a surname that counts only before a verb of speech (the verb looked for only then)
+                owners = shorts.get(t.text + SPEAKING)
+                if owners and not lex.speech.match(body, t.end):
+                    owners = None
             if not owners or len(owners) != 1 or kept.find(1, t.start, t.end) >= 0:
                 continue
             prev, nxt = run[i - 1] if i else None, run[i + 1] if i + 1 < len(run) else None
@@ -726,7 +753,7 @@ def short_forms(body: str, taken: list[Candidate], tokens: list[list[Token]],
                     or (t.start and _WORD_CHAR.match(body, t.start - 1)):
                 continue  # part of another name, not the short form
             (type_, name, eid), = owners
-            out.append(Candidate(t.start, t.end, type_, Trust.SHORT_FORM, Known(eid, type_, name), "short-form"))
+            out.append(Candidate(t.start, t.end, type_, SHORT_FORM, Known(eid, type_, name), "short-form"))
     return out
 
 
@@ -738,7 +765,7 @@ def same_names(body: str, taken: list[Candidate], segments: list[list[Token]]) -
     out = []
     for seg in segments:
         if len(seg) >= 2 and canonical(body[seg[0].start:seg[-1].end]) in names:
-            out.append(Candidate(seg[0].start, seg[-1].end, "person", Trust.CONTEXT, None, "same-name"))
+            out.append(Candidate(seg[0].start, seg[-1].end, "person", CONTEXT, None, "same-name"))
     return out
 
 
@@ -771,7 +798,7 @@ def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Le
             name = f"{canonical(body[run[0].start:run[-1].end])} of the {identity(body, org)[0]}"
             known = lex.by_name.get(("organization", name)) or Known(entity_id("organization", name), "organization",
                                                                      name)
-            out.append(Candidate(run[0].start, run[-1].end, "organization", Trust.CONTEXT, known, "organ-cut-short"))
+            out.append(Candidate(run[0].start, run[-1].end, "organization", CONTEXT, known, "organ-cut-short"))
     return out
 
 
@@ -823,7 +850,7 @@ def acronyms(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
         for t in run:
             known = (defined.get(t.text) or initials.get(t.text)) if t.text in loose else None
             if known and occupied.find(1, t.start, t.end) < 0:
-                out.append(Candidate(t.start, t.end, known.type, Trust.CONTEXT, known, "acronym"))
+                out.append(Candidate(t.start, t.end, known.type, CONTEXT, known, "acronym"))
     return out
 
 
@@ -844,7 +871,7 @@ def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) 
             gap = body[e:p[0]] if e <= p[0] else body[p[1]:s] if p[1] <= s else None
             if gap and len(gap) < 12 and _AND.fullmatch(gap):
                 part = seg[:MAX_NAME_WORDS] if e <= p[0] else seg[-MAX_NAME_WORDS:]
-                out.append(Candidate(part[0].start, part[-1].end, "person", Trust.CONTEXT, None, "coordinated"))
+                out.append(Candidate(part[0].start, part[-1].end, "person", CONTEXT, None, "coordinated"))
                 break
     return out
 
@@ -872,8 +899,8 @@ def role_after(body: str, end: int, spans: list[tuple[int, int]], lex: Lexicon) 
 def acronym_holders(body: str, cands: list[Candidate]) -> list[Candidate]:
     """The known organisations and places whose name holds an acronym (`KPA`), not inside a
     hyphenated word (not in `Nigeria-DPRK …`): what `spelt_out` spells out."""
-    return [k for k in cands if k.trust == Trust.LISTED and k.type in ("organization", "place")
-            and any(_ACRONYM.fullmatch(w) for w in body[k.start:k.end].split())
+    return [k for k in cands if k.trust == LISTED and k.type in ("organization", "place")
+            and _ACRONYM_WORD.search(body[k.start:k.end])
             and body[k.start - 1:k.start] != "-" and body[k.end:k.end + 1] != "-"]
 
 

@@ -4,7 +4,9 @@ The corpus is synthetic pages (seed `SEED`: the first `SYNTH_PAGES`, and every b
 duplicate among the first `SCANNED`, so that each kind of reject is read) plus the pages of
 `samples/pages` and `tests/pages`. `tests/transforms/test_page.py` reads the same corpus
 again and compares its rows with these, row for row: what lets the page path be rebuilt with the
-promise "same tables as before". Regenerate (only when a reading is meant to change, and say why in
+promise "same tables as before". `labelled_mentions.parquet` is the same promise for the mention extractor
+alone on the labelled articles of the `own` and `dev` parts (every `Mention` field, `rule` and `role` too;
+the sealed test part is left out), compared by `tests/transforms/test_mentions_reading.py`. Regenerate (only when a reading is meant to change, and say why in
 the commit): `.venv/bin/python -m tests.data.reading.make`.
 """
 from __future__ import annotations
@@ -77,6 +79,21 @@ def reading(synth: Path) -> dict[str, list[dict]]:
     return ordered(out)
 
 
+LABELLED_PARTS = ("own", "dev")  # not the sealed test part: its outputs are not to be read while rules are written
+
+
+def labelled_mentions() -> list[dict]:
+    """Every mention the extractor finds in the labelled articles of `LABELLED_PARTS`, in article and body order."""
+    import dataclasses
+    from kcna_etl.devtools.evaluation import PARTS, labelled_articles
+    from kcna_etl.transforms.lexicon import lexicon
+    from kcna_etl.transforms.mentions import mentions
+    lex = lexicon()
+    return [dict(dataclasses.asdict(m), article=f"{part}/{name}")
+            for part in LABELLED_PARTS for name, a in labelled_articles(PARTS[part]).items()
+            for m in mentions(a.body, lex)]
+
+
 def load() -> dict[str, list[dict]]:
     return {t: ordered({t: pq.read_table(HERE / f"{t}.parquet").to_pylist()})[t] for t in TABLES}
 
@@ -87,6 +104,10 @@ def main() -> int:
     for t, rows in tables.items():
         pq.write_table(pa.Table.from_pylist(rows), HERE / f"{t}.parquet", compression="zstd", compression_level=19)
         print(f"{t}: {len(rows)} rows", file=sys.stderr)
+    rows = labelled_mentions()
+    pq.write_table(pa.Table.from_pylist(rows), HERE / "labelled_mentions.parquet", compression="zstd",
+                   compression_level=19)
+    print(f"labelled_mentions: {len(rows)} rows", file=sys.stderr)
     return 0
 
 
