@@ -106,3 +106,13 @@ def test_stories_in_one_run_two_runs_and_a_backfill(pages, tmp_path, kcna_etl):
     for _, story in rows.groupby("story_id"):
         assert len(story) == story["outlets"].iloc[0] >= 2  # a row per outlet
         assert story["lag_days"].min() == 0 and (story["lag_days"] > 0).sum() == len(story) - 1  # forms came later
+
+    # and its query of what each outlet left out: the cut form's dropped paragraph, nothing of the retyped or added
+    query = next(q for q in re.findall(r"```sql\n(.*?)```", readme, re.S) if "left_out" in q)
+    left = duckdb.connect().execute(query.replace("'warehouse/", f"'{one}/")).df()
+    for key in KEYS:
+        paragraphs = DATA.texts[key].split("\n")
+        mine = left[left["story_id"] == got[f"Item {key}"]]
+        by_outlet = {o: sorted(rows["paragraph"]) for o, rows in mine.groupby("outlet")}
+        assert by_outlet.get("The Pyongyang Times") == [len(paragraphs) // 2 + 1]  # `cut` (1-based)
+        assert "Rodong Sinmun" not in by_outlet and "Uriminzokkiri (En)" not in by_outlet  # `retyped`, `added`
