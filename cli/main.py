@@ -6,6 +6,7 @@
     kcna-etl report [--warehouse DIR] [--run ID]       a run's quality report (default the latest), failures first
     kcna-etl schema-doc                                print docs/tables.md from the schemas
     kcna-etl eval-mentions [--errors]                  score the mentions against the labelled text
+    kcna-etl eval-stories DIR                          precision and recall of story_id on labelled pairs
     kcna-etl synth --pages N --out DIR [--seed S]      write a synthetic corpus of N pages (for benchmarks)
     kcna-etl compact [--warehouse DIR]                 merge each partition's small files into one
     kcna-etl overview --warehouse DIR --out F.html     the warehouse at a glance, one self-contained page
@@ -137,6 +138,9 @@ def parser() -> argparse.ArgumentParser:
                          "(own and dev parts only: the test part's errors are never printed)")
     ev.add_argument("--write-labels", action="store_true",
                     help="first regenerate <labels>/labels.json (bodies and offsets) from the articles")
+    es = sub.add_parser("eval-stories", help="precision and recall of story_id on labelled pairs of texts")
+    es.add_argument("folder", type=Path,
+                    help="texts/<id>.txt, texts.json (id -> outlet, date, title) and labels.jsonl ({a, b, same} a line)")
     syn = sub.add_parser("synth", help="write a synthetic corpus shaped like the scraped pages (for benchmarks)")
     syn.add_argument("--pages", type=int, required=True, help="number of pages to write")
     syn.add_argument("--out", required=True, help="folder to write them into (created if missing)")
@@ -299,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
         return evaluation.main(args.labels,
                                tuple(map(tuple, args.pages)) if args.pages else evaluation.PAGES,
                                args.errors, args.write_labels)
+    if args.command == "eval-stories":
+        from kcna_etl.devtools import stories_eval
+        return stories_eval.main(args.folder)
     if args.command == "report":
         from kcna_etl.cli.report import report
         from kcna_etl.storage.store import Warehouse

@@ -10,7 +10,8 @@ warehouse; `quality/overview_html.py` renders what it returns.
   per period (mentions joined to their article's publication date);
 - outlet health: `quality/health.py` on the outlet-canonical columns;
 - `runs`: the quality trend of the last runs (`_quality/runs/*.json` and the manifest's outcomes);
-- `frontier`: teasers whose article is not in the warehouse yet, matched on outlet + title + date.
+- `frontier`: teasers whose article is not in the warehouse yet, matched on outlet + title + date;
+- `largest_stories`: the stories (`articles.story_id`) carried by the most outlets.
 """
 from __future__ import annotations
 
@@ -27,8 +28,6 @@ from kcna_etl.quality import health
 PERIODS = ("day", "week", "month", "year")
 MAX_PERIODS = 120  # the finest period that keeps a chart at or under this many bars
 ENTITY_TYPES = ("person", "organization")
-STORIES_NOTE = ("Stories across outlets are not computed yet: the articles table has no story_id "
-                "(issue 18, point 1), so this page does not group republished items.")
 
 
 def _con(**tables: Any) -> duckdb.DuckDBPyConnection:
@@ -171,6 +170,34 @@ def frontier(teasers: Any, articles: Any, outlet_of: dict[str, str], shown: int 
             "per_outlet": per_outlet, "latest": latest}
 
 
+def largest_stories(articles: Any, shown: int = 10) -> dict[str, Any]:
+    """The stories carried by more than one canonical outlet, the most outlets first (then the most articles,
+    the latest): each with its title (of its earliest article), first and last date, and per outlet its
+    first date. Also how many articles have a story and how many stories span outlets."""
+    con = _con(a=articles)
+    con.sql(f"""
+        create temp table s as
+        select story_id, count(distinct {OUTLET}) as outlets, count(*) as articles,
+               min(published_date) as first, max(published_date) as last,
+               arg_min(title, coalesce(published_date, date '9999-12-31')) as title
+        from a where story_id is not null group by story_id""")
+    with_story, across = con.sql(
+        "select (select count(*) from a where story_id is not null), (select count(*) from s where outlets > 1)"
+    ).fetchall()[0]
+    top = con.sql(f"select story_id, outlets, articles, first, last, title from s where outlets > 1 "
+                  f"order by outlets desc, articles desc, last desc nulls last, story_id limit {int(shown)}").fetchall()
+    per_outlet: dict[str, list[dict]] = {}
+    if top:
+        con.register("top", pa.table({"story_id": [r[0] for r in top]}, schema=pa.schema([("story_id", pa.string())])))
+        for story, outlet, first in con.sql(f"""
+                select story_id, {OUTLET} as outlet, min(published_date) as first from a join top using (story_id)
+                group by all order by story_id, first nulls last, outlet""").fetchall():
+            per_outlet.setdefault(story, []).append({"outlet": outlet, "first": first})
+    largest = [{"story_id": sid, "outlets": per_outlet.get(sid, []), "articles": n, "first": first, "last": last,
+                "title": title} for sid, _, n, first, last, title in top]
+    return {"articles_with_story": with_story, "across_outlets": across, "largest": largest}
+
+
 def runs(reports: list[dict], manifest: Any, last: int = 20) -> list[dict]:
     """The quality trend, oldest first: per run of the `last` quality reports, its status, rows validated,
     quarantined pages, failed expectations, health warnings, and its pages by outcome in the manifest
@@ -203,7 +230,7 @@ def read_reports(folder: Path) -> list[dict]:
     return out
 
 
-ARTICLE_COLUMNS = ["article_id", "source", "outlet", "title", "published_date", "capture_date"]
+ARTICLE_COLUMNS = ["article_id", "source", "outlet", "title", "published_date", "capture_date", "story_id"]
 TEASER_COLUMNS = ["article_id", "source", "position", "title", "teaser_date"]
 
 
@@ -242,5 +269,5 @@ def collect(store: Any, top: int = 10, last_runs: int = 20, now: dt.datetime | N
         "health": outlet_health(articles, teasers, quarantined, outlet_of),
         "runs": runs(reports, store.table("_manifest"), last_runs),
         "frontier": frontier(teasers, articles, outlet_of),
-        "stories": {"computed": False, "note": STORIES_NOTE},
+        "stories": largest_stories(articles),
     }

@@ -164,10 +164,29 @@ def frontier_section(o: dict) -> list[str]:
     return out
 
 
+def stories_section(o: dict) -> list[str]:
+    s = o["stories"]
+    if not s["articles_with_story"]:
+        return ["<p class=note>No article has a story_id yet: the warehouse was written before stories were kept "
+                "(<code>kcna-etl backfill --full</code> assigns them).</p>"]
+    out = [f"<p>{s['articles_with_story']:,} of {o['articles']:,} articles have a story; <b>{s['across_outlets']:,} "
+           f"stories are carried by more than one outlet</b> (the same item republished: docs/stories.md). "
+           f"The largest, by the number of outlets:</p>"]
+    if s["largest"]:
+        out += ["<table><tr><th>title</th><th class=n>outlets</th><th class=n>articles</th><th>first</th>"
+                "<th>last</th><th>outlets, each with its first date</th></tr>"]
+        out += [f"<tr><td>{esc(r['title'] or '(untitled)')}</td><td class=n>{len(r['outlets'])}</td>"
+                f"<td class=n>{r['articles']:,}</td><td>{_date(r['first'])}</td><td>{_date(r['last'])}</td><td>"
+                + "; ".join(f"{esc(x['outlet'])} {_date(x['first'])}" for x in r["outlets"]) + "</td></tr>"
+                for r in s["largest"]]
+        out.append("</table>")
+    return out
+
+
 def html_page(o: dict[str, Any]) -> str:
     """The page for `overview.collect`'s result."""
     body = {"outlets": outlets_section(o), "entities": entities_section(o),
-            "stories": [f"<p class=note>{esc(o['stories']['note'])}</p>"], "health": health_section(o),
+            "stories": stories_section(o), "health": health_section(o),
             "quality": quality_section(o), "frontier": frontier_section(o)}
     out = ["<!doctype html><html lang=en><meta charset=utf-8>",
            f"<title>kcna-etl overview: {esc(o['warehouse'])}</title>", f"<style>{STYLE}</style>",

@@ -9,7 +9,8 @@ instead (with the rest of their page when the article row failed), and
 appends the run's pages to the manifest: all in one snapshot.
 A page the warehouse already holds (a backfill reprocesses it) replaces the
 rows it made before, in the same snapshot, quarantined rows included.
-Derived tables (`appearances`, `entities`, `roles`) are brought up to date last, from what the new snapshot holds.
+Each new article gets its `story_id` as it is written (`storage/stories.py`, which appends to `story_bands`
+and `story_signatures`). Derived tables (`appearances`, `entities`, `roles`) are brought up to date last, from what the new snapshot holds.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Callable, Iterable, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -28,6 +29,7 @@ import pyarrow.parquet as pq
 from kcna_etl.flows.runners import release_memory
 from kcna_etl.storage.staging import STAGED_PAGES, staged, staged_schema
 from kcna_etl.storage.store import Warehouse, remove_rows
+from kcna_etl.storage.stories import assign_stories, with_story
 from kcna_etl.transforms import PIPELINE_VERSION
 from kcna_etl.transforms.entities import Part, fold, part, roles_of, stored, table_of, without
 from kcna_etl.transforms.schema import (
@@ -169,14 +171,16 @@ def passes(sizes: dict[str, int], limit: int) -> list[list[str]]:
 
 
 def write_partitioned(source: ds.Dataset, kept: pc.Expression | None, target: Path, table: str, run_id: str,
-                      pass_bytes: int = PASS_BYTES) -> int:
+                      pass_bytes: int = PASS_BYTES,
+                      add: Callable[[pa.RecordBatch], pa.RecordBatch] | None = None) -> int:
     """Stream the staged rows that `kept` selects (all when None) into Hive folders: one file per partition for the run.
 
     Outlet by outlet (the staged files hold a row group per validation unit and outlet, so a
     pass reads only its own), a few outlets a pass: the writer holds a pass's partitions in
     memory, not the run's. It gathers a partition's rows into large row groups
     (`GROUP_ROWS`): the staged row groups are small, and written as they come they would
-    reach the partitions as many tiny row groups.
+    reach the partitions as many tiny row groups. `add` fills in columns the staged rows leave null
+    (the articles' `story_id`).
     """
     columns = TABLES[table].names + PARTITIONING.names
     rows = 0
@@ -193,10 +197,13 @@ def write_partitioned(source: ds.Dataset, kept: pc.Expression | None, target: Pa
             wanted = pc.field("source_slug") >= starts[n]
         if n + 1 < len(starts):
             wanted = wanted & ((pc.field("source_slug") < starts[n + 1]) | pc.field("source_slug").is_null())
+        # little read-ahead: the pass's rows, not the staged files, should be what is in memory
+        scanner = source.scanner(columns=columns, filter=wanted if kept is None else wanted & kept,
+                                 batch_readahead=2, fragment_readahead=1)
+        data = scanner if add is None else pa.RecordBatchReader.from_batches(
+            scanner.projected_schema, (add(b) for b in scanner.to_batches()))
         ds.write_dataset(
-            # little read-ahead: the pass's rows, not the staged files, should be what is in memory
-            source.scanner(columns=columns, filter=wanted if kept is None else wanted & kept,
-                           batch_readahead=2, fragment_readahead=1), target / table,
+            data, target / table,
             format="parquet", partitioning=ds.partitioning(PARTITIONING, flavor="hive"),
             basename_template=f"part-{run_id}-{n}-{{i}}.parquet",
             min_rows_per_group=GROUP_ROWS, max_rows_per_group=GROUP_ROWS,
@@ -405,7 +412,11 @@ def commit(store: Warehouse, run_id: str, staging: str | Path, plan: Plan, quara
             if len(bad := quarantine.bad_rows(table)):
                 drop = ~pc.field("staged_row").isin(bad)
                 kept[table] = drop if kept[table] is None else kept[table] & drop
-            counts[table] = write_partitioned(table_rows(staging, table), kept[table], snapshot, table, run_id)
+            add = None
+            if table == "articles":  # each new article's story, against the stored ones (after drop_pages)
+                from kcna_etl.transforms.lexicon import stories
+                add = with_story(assign_stories(table_rows(staging, table), kept[table], snapshot, run_id, stories()))
+            counts[table] = write_partitioned(table_rows(staging, table), kept[table], snapshot, table, run_id, add=add)
         counts["rejects"] = len(plan.rejects)
         if plan.rejects:
             (snapshot / "rejects").mkdir(parents=True, exist_ok=True)

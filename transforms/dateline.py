@@ -40,5 +40,14 @@ def dateline(lead: str, months: Mapping[str, int], korean: re.Pattern | None = N
     return Dateline(m.group("place").strip(), agency, months[m.group("month")], day)
 
 
+def without_dateline(lead: str, months: Mapping[str, int], korean: re.Pattern | None = None) -> str:
+    """The lead without the dateline opening it (the lead itself when it opens with none)."""
+    shaped_lead = shaped(lead)
+    if dateline(shaped_lead, months, korean) is None:
+        return lead
+    m = (korean.match(shaped_lead) if korean is not None else None) or _DATELINE.match(shaped_lead)
+    return shaped_lead[m.end():]
+
+
 def valid(month: int, day: int) -> bool:
     return 1 <= month <= 12 and 1 <= day <= 31

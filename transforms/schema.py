@@ -48,6 +48,7 @@ ARTICLES = pa.schema([
     col("raw_path", pa.string(), "Path of the page file relative to the input folder.", False),
     col("raw_sha256", pa.string(), "SHA-256 of the raw file bytes (before gzip): the page's identity for incremental runs.", False),
     col("pipeline_version", pa.string(), "Version of the transforms that produced the row."),
+    col("story_id", pa.string(), "The news item this article tells: one id for the same item republished by several outlets (another title, a paragraph dropped or added, typography changed, the dateline removed). The `article_id` of the story's first article; assigned once, at the commit that writes the article, by shingled MinHash of the body against the stored articles (`story_bands`, docs/stories.md), never rewritten. Null in a warehouse written before stories were kept, until `backfill --full`."),
 ])
 
 TEASERS = pa.schema([
@@ -86,6 +87,23 @@ APPEARANCES = pa.schema([
                     "event (`transforms/protocol.py`, cues in `transforms/lexicon/protocol.json`). Derived by the "
                     "commit from each new article's body and its person mentions (not validated by a suite), "
                     "in the partition of its article, and replaced with the article's other rows."})
+
+STORY_BANDS = pa.schema([
+    col("band_key", pa.int64(), "A band key of the article's MinHash signature (`transforms/stories.py`: the band's number and values hashed): articles sharing a key are compared.", False),
+    col("article_id", pa.string(), "The article.", False),
+    col("story_id", pa.string(), "Its story (as `articles.story_id`).", False),
+], metadata={"doc": "The band index of the stories (not partitioned): one row per article and band, sorted by `band_key` "
+                    "in each file. A run reads the rows of its new articles' keys to find the stored articles to compare "
+                    "them with, and appends one file; rows are never rewritten, except those of an article processed again "
+                    "(removed with its other rows, then assigned anew)."})
+
+STORY_SIGNATURES = pa.schema([
+    col("article_id", pa.string(), "The article.", False),
+    col("story_id", pa.string(), "Its story (as `articles.story_id`).", False),
+    col("shingles", pa.int32(), "Number of distinct word shingles of its body (what containment is estimated from).", False),
+    col("signature", pa.binary(), "Its MinHash signature: `permutations` little-endian uint32 values (`transforms/lexicon/stories.json`).", False),
+], metadata={"doc": "The MinHash signature of every article with a story (not partitioned), read for the articles a run's "
+                    "band keys hit; one file appended per run, kept like `story_bands`."})
 
 REJECTS = pa.schema([
     col("raw_path", pa.string(), "Path of the page file relative to the input folder.", False),
@@ -160,7 +178,8 @@ QUARANTINE_MENTIONS = quarantined("mentions", MENTIONS, RAW_PATH)
 
 TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES, "teasers": TEASERS, "mentions": MENTIONS, "appearances": APPEARANCES,
-    "entities": ENTITIES, "roles": ROLES, "rejects": REJECTS,
+    "entities": ENTITIES, "roles": ROLES, "story_bands": STORY_BANDS, "story_signatures": STORY_SIGNATURES,
+    "rejects": REJECTS,
     "_manifest": MANIFEST,
     "quarantine/articles": QUARANTINE_ARTICLES, "quarantine/teasers": QUARANTINE_TEASERS,
     "quarantine/mentions": QUARANTINE_MENTIONS,

@@ -45,3 +45,13 @@ def test_benchmark_reports_every_figure(prefect_server, tmp_path):
     assert all(x["rows"] == r["runners"][0]["rows"] and x["pages_per_second"] > 0 and x["cpu_seconds"] > 0
                for x in r["runners"])
     assert "trafil/s" in p.stdout and "incremental: 8 new pages on 30" in p.stdout
+
+
+def test_stories_cost_reports_its_figures():
+    """`bench/stories_cost.py` end to end on the five sample pages (no timing asserted)."""
+    p = subprocess.run([sys.executable, "bench/stories_cost.py", "samples/pages", "5", "--rounds", "1"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert "5 articles of 5 pages" in p.stdout
+    for figure in ("parse (read_page", "signatures", "run 1 (empty index)", "run 2 (2 stored)", "joined"):
+        assert figure in p.stdout

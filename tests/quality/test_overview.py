@@ -56,6 +56,9 @@ CRAFTED = {
                   [("Concert Given", "Pyongyang, November 29 (KCNA) -- A concert", D - dt.timedelta(4))]),
     "e.txt": page("Report Issued", HOSTILE_OUTLET, D,
                   "Pyongyang, December 3 (KCNA) -- A report on the harvest was issued by the ministry.", []),
+    # a.txt's item republished a day later by another outlet, dateline dropped: one story across two outlets
+    "f.txt": page("Delegations Hold Talks", "Rodong Sinmun (En)", D,
+                  "Talks between the delegations were held on Thursday.", []),
 }
 
 
@@ -171,9 +174,26 @@ def test_page_escapes_hostile_page_text(built):
     assert "&lt;img src=x onerror=alert(1)&gt; News" in page
 
 
-def test_stories_are_said_not_computed(built):
-    assert built["o"]["stories"]["computed"] is False
-    assert "not computed yet" in built["html"]
+def test_largest_stories_agree_with_duckdb(built):
+    o, wh = built["o"], built["warehouse"]
+    s = o["stories"]
+    assert s["articles_with_story"] == o["articles"]  # every article written since stories are kept has one
+    expected = duck(wh, """select story_id, count(distinct coalesce(outlet, source, '(no outlet)')) as n, count(*)
+                           from articles group by story_id having n > 1
+                           order by n desc, count(*) desc, max(published_date) desc nulls last, story_id""")
+    assert s["across_outlets"] == len(expected) >= 1
+    assert [(r["story_id"], len(r["outlets"]), r["articles"]) for r in s["largest"]] == expected[:10]
+    [(talks,)] = duck(wh, "select story_id from articles where title = 'Talks Held in Pyongyang'")
+    assert duck(wh, f"select title, outlet, published_date from articles where story_id = '{talks}' order by all") == [
+        ("Delegations Hold Talks", "Rodong Sinmun", D), ("Talks Held in Pyongyang", "KCNA.kp (En)", D - dt.timedelta(1))]
+    shown = {r["story_id"]: r for r in s["largest"]}
+    if talks in shown:  # among the ten largest: titled by its earliest article, outlets by first date
+        assert shown[talks]["title"] == "Talks Held in Pyongyang"
+        assert [(x["outlet"], x["first"]) for x in shown[talks]["outlets"]] == [
+            ("KCNA.kp (En)", D - dt.timedelta(1)), ("Rodong Sinmun", D)]
+    assert "stories are carried by more than one outlet" in built["html"]
+    assert all(f"{x['outlet']} " in lxml_html.fromstring(built["html"]).get_element_by_id("stories").text_content()
+               for r in s["largest"] for x in r["outlets"] if "<" not in x["outlet"])
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Chromium")

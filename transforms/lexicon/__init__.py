@@ -13,9 +13,10 @@ from importlib import resources
 from kcna_etl.transforms.mentions import Lexicon, lexicon_from
 from kcna_etl.transforms.protocol import ProtocolRules, protocol_rules
 from kcna_etl.transforms.rules import Rules, rules_from
+from kcna_etl.transforms.stories import StoryRules, story_rules
 
 DOCUMENTS = ("chrome", "calendar", "outlets", "entities", "korean_names", "chinese_names", "person_titles",
-             "entity_shapes", "korean", "protocol")
+             "entity_shapes", "korean", "protocol", "stories")
 
 
 def documents() -> dict[str, dict]:
@@ -37,6 +38,13 @@ def rules() -> Rules:
 def protocol() -> ProtocolRules:
     """The cues of protocol lists (`protocol.json`, read by transforms/protocol.py)."""
     return protocol_rules(documents()["protocol"])
+
+
+@functools.cache
+def stories() -> StoryRules:
+    """The story method's parameters (`stories.json`, read by transforms/stories.py)."""
+    r = rules()
+    return story_rules(documents()["stories"], r.months, r.korean_dateline)
 
 
 @functools.cache

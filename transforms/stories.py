@@ -1,0 +1,187 @@
+"""Stories: the same news item across outlets, found by shingled MinHash with banding (docs/stories.md).
+
+Takes: article bodies (and, to assign, the articles already stored whose band keys they hit).
+Returns: a body's `Signature` (its MinHash values, shingle count and band keys), and the story of each
+new article, in order of arrival.
+
+A body is read as its canonical text (`article.canonical_text`: curly quotes and spacing folded),
+without the dateline opening it, lower-cased, as words; its shingles are the runs of `shingle_words`
+words. Every number here is derived from fixed seeds with SHA-256 and numpy's wrapping uint64
+arithmetic (never Python's `hash()`), so a body has the same signature on every run and machine.
+Two bodies are alike by the estimated Jaccard similarity of their shingle sets (the share of equal
+MinHash values), or, with `measure: containment`, by the estimated share of the smaller set in the
+larger (robust to a dropped or added paragraph); the parameters are data (`lexicon/stories.json`).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kcna_etl.transforms.article import canonical_text
+from kcna_etl.transforms.dateline import without_dateline
+
+_WORD = re.compile(r"\w+")
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+@dataclass(frozen=True)
+class StoryRules:
+    shingle_words: int
+    permutations: int
+    band_rows: int
+    threshold: float
+    measure: str  # `jaccard` or `containment`
+    mul: np.ndarray  # odd uint64 multipliers of the multiply-shift hash functions, one per permutation
+    add: np.ndarray  # their uint64 offsets
+    word_mul: np.ndarray  # uint64 multiplier of each word position in a shingle
+    months: Mapping[str, int]
+    korean: re.Pattern | None
+
+    @property
+    def bands(self) -> int:
+        return self.permutations // self.band_rows
+
+
+def _seeded(seed: str, label: str, n: int) -> np.ndarray:
+    """`n` uint64 values from SHA-256 of the seed: the same on every machine and numpy version."""
+    out = bytearray()
+    counter = 0
+    while len(out) < 8 * n:
+        out += hashlib.sha256(f"{seed}/{label}/{counter}".encode()).digest()
+        counter += 1
+    return np.frombuffer(bytes(out[:8 * n]), dtype="<u8").astype(np.uint64)
+
+
+def story_rules(doc: Mapping, months: Mapping[str, int], korean: re.Pattern | None = None) -> StoryRules:
+    perms, rows = int(doc["permutations"]), int(doc["band_rows"])
+    if perms % rows:
+        raise ValueError(f"stories.json: permutations ({perms}) must be a multiple of band_rows ({rows})")
+    if doc["measure"] not in ("jaccard", "containment"):
+        raise ValueError(f"stories.json: measure must be jaccard or containment, not {doc['measure']!r}")
+    seed, words = doc["seed"], int(doc["shingle_words"])
+    return StoryRules(words, perms, rows, float(doc["threshold"]), doc["measure"],
+                      _seeded(seed, "mul", perms) | np.uint64(1), _seeded(seed, "add", perms),
+                      _seeded(seed, "word", words) | np.uint64(1), months, korean)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser, elementwise (uint64, wrapping)."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def words(body: str, rules: StoryRules) -> list[str]:
+    """The body's words as shingled: dateline dropped, typography folded, lower case."""
+    first, _, rest = body.partition("\n")
+    text = canonical_text(without_dateline(first, rules.months, rules.korean) + "\n" + rest)
+    return _WORD.findall(text.lower())
+
+
+def shingles(body: str, rules: StoryRules) -> np.ndarray:
+    """The distinct uint64 hashes of the body's runs of `shingle_words` words (a shorter body: one run of all)."""
+    found = words(body, rules)
+    if not found:
+        return np.empty(0, np.uint64)
+    ids = {w: zlib.crc32(w.encode("utf-8")) for w in set(found)}
+    h = np.fromiter((ids[w] for w in found), np.uint64, len(found))
+    n = min(rules.shingle_words, len(h))
+    acc = np.zeros(len(h) - n + 1, np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(n):
+            acc = _mix(acc + h[k:len(h) - n + 1 + k] * rules.word_mul[k])
+    return np.unique(acc)
+
+
+@dataclass(frozen=True)
+class Signature:
+    values: np.ndarray  # uint32, one per permutation: the MinHash of the shingle set
+    size: int  # number of distinct shingles
+    bands: np.ndarray  # int64 band keys, one per band (empty for a body without words)
+
+
+def signature(body: str, rules: StoryRules) -> Signature:
+    s = shingles(body, rules)
+    if not len(s):
+        return Signature(np.full(rules.permutations, 0xFFFFFFFF, np.uint32), 0, np.empty(0, np.int64))
+    with np.errstate(over="ignore"):
+        hashed = (s[:, None] * rules.mul[None, :] + rules.add[None, :]) >> np.uint64(32)  # multiply-shift
+    values = hashed.min(axis=0).astype(np.uint32)
+    return Signature(values, len(s), band_keys(values, rules))
+
+
+def band_keys(values: np.ndarray, rules: StoryRules) -> np.ndarray:
+    """One int64 key per band of `band_rows` values, the band's number mixed in (a key names one band)."""
+    rows = values.astype(np.uint64).reshape(rules.bands, rules.band_rows)
+    with np.errstate(over="ignore"):
+        key = _mix(np.arange(1, rules.bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+        for r in range(rules.band_rows):
+            key = _mix(key ^ rows[:, r])
+    return key.view(np.int64)
+
+
+def similarity(a: np.ndarray, size_a: int, b: np.ndarray, size_b: int, measure: str) -> float:
+    """Estimated Jaccard similarity of two shingle sets from their signatures, or the estimated
+    containment of the smaller in the larger (from that Jaccard and the two set sizes)."""
+    if not size_a or not size_b:
+        return 0.0
+    j = float(np.count_nonzero(a == b)) / len(a)
+    if measure == "jaccard":
+        return j
+    common = j * (size_a + size_b) / (1 + j)
+    return min(1.0, common / min(size_a, size_b))
+
+
+@dataclass(frozen=True)
+class Member:
+    """An article already in a story: what a new one is compared with."""
+    article_id: str
+    story_id: str
+    values: np.ndarray
+    size: int
+
+
+def assign(new: Sequence[tuple[str, Signature]], stored: Iterable[tuple[int, Member]],
+           rules: StoryRules) -> dict[str, str]:
+    """The story of each new article (article_id, signature), taken in the given order (of arrival).
+
+    `stored`: (band key, member) of the stored articles sharing a band key with a new one. A new article
+    is compared with every stored or earlier new article sharing one of its band keys; it joins the story
+    of the most similar one at or above the threshold (ties: the smallest story id), else starts its own
+    story, named by its article_id. Stories are never merged: an article like two stories joins one.
+    """
+    index: dict[int, list[Member]] = {}
+    for key, member in stored:
+        index.setdefault(int(key), []).append(member)
+    out: dict[str, str] = {}
+    for article_id, sig in new:
+        best: tuple[float, str] | None = None
+        seen: set[str] = set()
+        for key in sig.bands.tolist():
+            for m in index.get(key, ()):
+                if m.article_id in seen:
+                    continue
+                seen.add(m.article_id)
+                score = similarity(sig.values, sig.size, m.values, m.size, rules.measure)
+                if score >= rules.threshold and (best is None or (-score, m.story_id) < (-best[0], best[1])):
+                    best = (score, m.story_id)
+        story = best[1] if best else article_id
+        out[article_id] = story
+        member = Member(article_id, story, sig.values, sig.size)
+        for key in sig.bands.tolist():
+            index.setdefault(key, []).append(member)
+    return out
+
+
+def arrival_key(article_id: str, published, captured) -> tuple:
+    """The order in which a run assigns its new articles: publication date, else capture date (undated last),
+    then article_id."""
+    day = published or captured
+    return (day is None, day.toordinal() if day else 0, article_id)
