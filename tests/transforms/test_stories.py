@@ -130,6 +130,10 @@ def test_eval_stories_splits_sweeps_and_scores(data, rules):
     high = next(s for s in result["sweep"] if s["measure"] == "jaccard" and s["threshold"] == 0.95)
     assert low["recall"] > high["recall"]  # the sweep moves: a higher threshold finds fewer
     assert result["test"]["tp"] + result["test"]["fn"] == halves["test"]["same"]
+    # precision first: of the settings with no false join on dev, the one that finds the most
+    chosen = next(s for s in result["sweep"] if (s["measure"], s["threshold"]) == tuple(result["chosen"].values()))
+    exact = [s for s in result["sweep"] if s["fp"] == 0 and s["tp"] > 0]
+    assert exact and chosen["fp"] == 0 and chosen["recall"] == max(s["recall"] for s in exact)
     text = stories_eval.render(result)
     assert "chosen on dev" in text and "test at stories.json" in text
 
