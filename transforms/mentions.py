@@ -97,7 +97,10 @@ class Lexicon:
     pair_surnames: frozenset[str]  # North Korean surnames that are no English words: `Pak Chol` alone is a name
     syllables: frozenset[str]
     middle_syllables: frozenset[str]  # also the syllables that are English words: inside a three-word name only
-    titles: frozenset[str]  # titles before a name, lower case, typography folded
+    titles: frozenset[str]  # titles before a name, lower case, typography folded (plural ones too)
+    plural_titles: frozenset[str]  # titles a list of names shares (`members`, `vice-chairmen`), lower case
+    misspelt: re.Pattern | None  # a misspelt syllable after a capitalised word (`Kim Jong ll`)
+    misspelt_syllables: Mapping[str, str]  # as misspelt -> as spelt
     title_length: int  # most words in a title
     title_ends: frozenset[str]  # their last words
     role_cue: re.Pattern  # an appositive role, right after `Name, `
@@ -108,6 +111,7 @@ class Lexicon:
     document_heads: frozenset[str]  # `Treaty`, `Declaration`: titles of documents, like titles of works
     common: frozenset[str]       # words of common organ names (`Political Bureau`): no name alone
     sub_organs: frozenset[str]   # words of the organs of a committee (`Presidium of the Political Bureau`)
+    lower_organ: re.Pattern | None  # an organ in lower case, ending where `of the <organisation>` starts
     not_person: frozenset[str]
     title_words: frozenset[str]  # one-word titles, dropped from the front of a person's name (`Madame`)
     openers: frozenset[str]  # function words, dropped from the front of a name that opens a sentence
@@ -122,6 +126,21 @@ class Lexicon:
     role: re.Pattern
     months: Mapping[str, int]  # for the dateline
     by_name: Mapping[tuple[str, str], Known]  # (type, name or alias, typography folded) -> the alias table's entity
+
+
+def plural(title: str) -> str:
+    """The plural of a title (`Vice-Chairman` -> `Vice-Chairmen`, `Secretary` -> `Secretaries`); "" for an
+    abbreviation or a word that is plural already."""
+    head, _, last = title.rpartition(" ")
+    if len(last) < 4 or not last.replace("-", "").isalpha() or last.endswith("s"):
+        return ""
+    if last.endswith("man"):
+        last = last[:-3] + "men"
+    elif last.endswith("y") and last[-2] not in "aeiou":
+        last = last[:-1] + "ies"
+    else:
+        last += "s"
+    return f"{head} {last}" if head else last
 
 
 def alternation(words) -> str:
@@ -159,8 +178,10 @@ def lexicon_from(rules: Rules) -> Lexicon:
         aliases[first, second] = (pattern, tuple(k for _, k in group))
     lower = {first for first, _ in aliases if not first[:1].isupper()}
     roles = rules.roles or ["secretary"]
-    titles = {fold(t).lower() for t in rules.titles_before}
-    title_words = ({t for t in rules.titles_before if " " not in t}
+    plurals = {fold(t).lower() for t in (*rules.plural_titles_before, *map(plural, rules.titles_before)) if t}
+    titles = {fold(t).lower() for t in rules.titles_before} | plurals
+    title_words = ({t for t in (*rules.titles_before, *rules.plural_titles_before, *map(plural, rules.titles_before))
+                    if t and " " not in t}
                    | {r[:1].upper() + r[1:] for r in rules.roles if " " not in r})
     not_person = (rules.not_person_words | set(rules.organization_heads) | set(rules.place_heads)
                   | rules.award_heads)
@@ -173,13 +194,19 @@ def lexicon_from(rules: Rules) -> Lexicon:
         pair_surnames=frozenset(rules.surnames - rules.surnames_also_words),
         syllables=frozenset(rules.syllables - rules.not_given_names),
         middle_syllables=frozenset(rules.syllables | rules.not_given_names),
-        titles=frozenset(titles), title_length=max((len(t.split()) for t in titles), default=1),
+        titles=frozenset(titles), plural_titles=frozenset(plurals),
+        misspelt=re.compile(rf"(?<=[{_LOW}]) (?:{alternation(rules.misspelt_syllables)})(?![\w'\u2019])")
+        if rules.misspelt_syllables else None,
+        misspelt_syllables=rules.misspelt_syllables, title_length=max((len(t.split()) for t in titles), default=1),
         title_ends=frozenset(t.split()[-1] for t in titles),
         role_cue=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,4}}?(?:{alternation(roles)})(?![\w\-])", re.I),
         speech=re.compile(rf"{GAP}(?:{alternation(rules.speech_verbs or ['said'])})(?![\w\-])"),
         place_heads=frozenset(rules.place_heads or ["County"]),
         org_heads=frozenset(rules.organization_heads or ["University"]),
         award_heads=rules.award_heads, document_heads=rules.document_heads, common=rules.common_organ_words, sub_organs=rules.sub_organ_words,
+        lower_organ=re.compile(rf"(?<![\w\-])(?:(?:{alternation(rules.lower_organ_modifiers)}){GAP}){{1,3}}"
+                               rf"(?:{alternation(rules.lower_organ_heads)}){GAP}of{GAP}the{GAP}$")
+        if rules.lower_organ_heads else None,
         not_person=frozenset(not_person), title_words=frozenset(title_words), openers=rules.leading_words,
         surnames=frozenset(rules.surnames), south_surnames=frozenset(rules.south_surnames - rules.surnames),
         short_place_heads=rules.short_place_heads, numbered_heads=rules.numbered_heads,
@@ -208,7 +235,7 @@ def entity_id(type_: str, name: str) -> str:
 # Every rule a candidate can name (`Candidate.rule`, the `mentions.rule` column)
 RULES = ("alias", "korean-name", "korean-pair", "chinese-name", "title-before", "role-after", "speech-after",
          "org-head", "place-head", "dateline", "coordinated", "same-name", "organ-cut-short", "acronym", "short-form",
-         "title-of", "award-head", "quoted-title")
+         "title-of", "award-head", "quoted-title", "title-list", "korean-misspelt", "organ-of")
 
 
 class Trust(IntEnum):
@@ -407,6 +434,7 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
     def close() -> None:
         while seg and seg[-1].text.endswith("."):
             seg.pop()
+        del seg[:title_initials(seg, lex)]
         if seg and not seg[-1].text.endswith("."):
             out.append(seg[:])
         seg.clear()
@@ -414,7 +442,9 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
     for t in run:
         if t.join and not all(w in lex.particles for w in t.join.split()):
             close()
-        name_like = _NAME_WORD.fullmatch(t.text) or _INITIALS.fullmatch(t.text)
+        # a one-letter Korean syllable is a word of a name (`Ri Nung O`, `U Tong Chuk`), not an initial
+        name_like = _NAME_WORD.fullmatch(t.text) or _INITIALS.fullmatch(t.text) or (
+            len(t.text) == 1 and seg and t.text in lex.middle_syllables) or (len(t.text) == 1 and t.text in lex.surnames)
         if t.text in lex.not_person or not name_like:
             close()
         elif seg or not (t.text in lex.title_words or (t.text in lex.openers and sentence_start(body, t.start))
@@ -426,6 +456,19 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
     return out
 
 
+def title_initials(seg: list[Token], lex: Lexicon) -> int:
+    """How many initials open `seg` that spell a title, not a name (`E. P.` for Ambassador Extraordinary and
+    Plenipotentiary, before `E. P. Jose Garcia`)."""
+    spelt = ""
+    for i, t in enumerate(seg):
+        if not _INITIALS.fullmatch(t.text):
+            break
+        spelt += t.text.lower()
+        if spelt in lex.titles or " ".join(spelt.replace(".", ". ").split()) in lex.titles:
+            return i + 1
+    return 0
+
+
 def sentence_start(body: str, pos: int) -> bool:
     """Whether `pos` opens a sentence, a paragraph, a quotation or a bracket."""
     i = pos - 1
@@ -434,15 +477,17 @@ def sentence_start(body: str, pos: int) -> bool:
     return i < 0 or body[i] in "\n.!?:;\"\u201c(\u2014-"
 
 
-def titled(body: str, start: int, lex: Lexicon) -> bool:
-    """A title right before `start` (`General Secretary `, `its chairman `, `People's Scientist `)."""
+def titled(body: str, start: int, lex: Lexicon, titles: frozenset[str] | None = None) -> bool:
+    """A title right before `start` (`General Secretary `, `its chairman `, `People's Scientist `); of
+    `titles` if given (`lex.plural_titles`), else of any title."""
     if not start or body[start - 1] not in " \u00a0":
         return False
     before = body[max(0, start - 30):start].split()
     if not before or fold(before[-1]).lower() not in lex.title_ends:
         return False  # the word before is the last word of no title
     words = fold(body[max(0, start - 60):start]).lower().split()
-    return any(" ".join(words[-k:]) in lex.titles for k in range(1, min(lex.title_length, len(words)) + 1))
+    titles = lex.titles if titles is None else titles
+    return any(" ".join(words[-k:]) in titles for k in range(1, min(lex.title_length, len(words)) + 1))
 
 
 def context_candidates(body: str, seg: list[Token], lex: Lexicon) -> list[Candidate]:
@@ -485,7 +530,8 @@ def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
     if run[h].possessive or h + 1 >= len(run) or run[h + 1].join not in lex.tail_openers:
         return []
     ends, k = [], h + 1
-    while k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in lex.tail_joins) and shape_word(run[k]):
+    while (k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in lex.tail_joins) and shape_word(run[k])
+           and not (run[k].join in ("and", "&") and run[k].text in lex.title_words)):  # `… of Korea and President of …`
         if run[k].join in ("and", "&") and k > h + 1:
             ends.append(k - 1)
         k += 1
@@ -583,7 +629,8 @@ def dateline_candidates(body: str, lex: Lexicon) -> list[Candidate]:
 
 def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list[Candidate], list[list[Token]]]:
     """Every reading of the body, and the parts of runs that can be personal names."""
-    out = known_candidates(body, tokens, lex) + dateline_candidates(body, lex) + quoted_titles(body)
+    out = (known_candidates(body, tokens, lex) + dateline_candidates(body, lex) + quoted_titles(body)
+           + misspelt_names(body, lex))
     segments = []
     for run in tokens:
         out += work_candidates(body, run, lex)
@@ -768,10 +815,54 @@ def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Le
         m = _COORDINATED.match(body, run[-1].end)
         org = orgs.get(m.end()) if m else None
         if org and "Committee" in identity(body, org)[0]:  # organs of a committee (not `the Cabinet and …`)
-            name = f"{canonical(body[run[0].start:run[-1].end])} of the {identity(body, org)[0]}"
+            name = organ_name(canonical(body[run[0].start:run[-1].end]), identity(body, org)[0])
             known = lex.by_name.get(("organization", name)) or Known(entity_id("organization", name), "organization",
                                                                      name)
             out.append(Candidate(run[0].start, run[-1].end, "organization", Trust.CONTEXT, known, "organ-cut-short"))
+    return out
+
+
+def organ_name(organ: str, whole: str) -> str:
+    """`organ` of the organisation named `whole`, its shared words once: `Presidium of the Political Bureau`
+    of `Political Bureau of the Central Committee of …` -> `Presidium of the Political Bureau of the Central
+    Committee of …`, not `… of the Political Bureau of the Political Bureau of …`."""
+    parts = organ.split(" of the ")
+    for i in range(1, len(parts)):
+        if whole.startswith(" of the ".join(parts[i:]) + " of the "):
+            return f"{' of the '.join(parts[:i])} of the {whole}"
+    return f"{organ} of the {whole}"
+
+
+def organ_of(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
+    """An organ before `of the` and an organisation found is one organisation with it: `Presidium of the DPRK
+    Supreme People's Assembly`, `Presidium of the Political Bureau of the Central Committee of …`, and in lower
+    case `the general political department of the KPA`."""
+    orgs = [c for c in taken if c.type == "organization"]
+    by_start = {c.start: c for c in orgs}
+    out = []
+
+    def read(start: int, org: Candidate) -> None:
+        organ = canonical(body[start:org.start]).rsplit(" of", 1)[0].rstrip()
+        if organ.islower():  # named as the texts spell it out: `General Political Department of …`
+            organ = " ".join(w if w == "and" else w[:1].upper() + w[1:] for w in organ.split())
+        name = organ_name(organ, identity(body, org)[0])
+        known = lex.by_name.get(("organization", name)) or Known(entity_id("organization", name), "organization", name)
+        out.append(Candidate(start, org.end, "organization", Trust.CONTEXT, known, "organ-of"))
+
+    for run in tokens:
+        for i, t in enumerate(run):
+            if t.text not in lex.sub_organs or (i and not run[i].join and run[i - 1].text in lex.common):
+                continue
+            j = i
+            while j + 1 < len(run) and not run[j + 1].join and run[j + 1].text in lex.common:
+                j += 1
+            if j + 1 < len(run) and run[j + 1].join == "of the" and (org := by_start.get(run[j + 1].start)):
+                read(t.start, org)
+    if lex.lower_organ is not None:
+        for org in orgs:
+            m = lex.lower_organ.search(body, max(0, org.start - 90), org.start)
+            if m:
+                read(m.start(), org)
     return out
 
 
@@ -849,6 +940,53 @@ def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) 
     return out
 
 
+_LIST_GAP = re.compile(rf"(?:{APOS}s)?(?:,{GAP}(?:and{GAP})?|{GAP}and{GAP})")
+
+
+def title_list(body: str, taken: list[Candidate], segments: list[list[Token]], lex: Lexicon) -> list[Candidate]:
+    """The names of a list after a title they share (`Members A, B, C and D of the …`, `Vice-Chairmen X and
+    Y`): each name after the first person of the list, up to the first item that is no name, is a person.
+    A word alone only if it is no Korean surname (these texts never name a Korean by surname in a list)."""
+    at = {seg[0].start: seg for seg in segments}
+    out = []
+    for c in taken:
+        if c.type != "person" or not titled(body, c.start, lex, lex.plural_titles):
+            continue
+        end = c.end
+        while (gap := _LIST_GAP.match(body, end)) and (seg := at.get(gap.end())):
+            if len(seg) < 2 and seg[0].text in lex.surnames_all:
+                break
+            part = seg[:MAX_NAME_WORDS]
+            out.append(Candidate(part[0].start, part[-1].end, "person", Trust.CONTEXT, None, "title-list"))
+            end = part[-1].end
+    return out
+
+
+def misspelt_names(body: str, lex: Lexicon) -> list[Candidate]:
+    """A Korean name with a syllable the source misspelt (`Kim Jong ll`, a lower-case L for the I): read
+    with the syllable as spelt (`Kim Jong Il`, the alias table's if it has it)."""
+    if lex.misspelt is None:
+        return []
+    out = []
+    for m in lex.misspelt.finditer(body):
+        words = body[max(0, m.start() - 24):m.start()].split(" ")[-2:]
+        after = re.match(r" ([A-Z][a-z]*)(?![\w'\u2019])", body[m.end():m.end() + 12])
+        fixed = lex.misspelt_syllables[m.group().strip()]
+        # surname, syllable, misspelt (`Kim Jong ll`), or surname, misspelt, syllable (`Kim ll Sung`)
+        if len(words) == 2 and words[0] in lex.surnames_all and words[1] in lex.middle_syllables:
+            start, end, name = m.start() - len(words[0]) - len(words[1]) - 1, m.end(), [*words, fixed]
+        elif words[-1] in lex.surnames_all and after and after.group(1) in lex.syllables:
+            start, end, name = m.start() - len(words[-1]), m.end() + after.end(), [words[-1], fixed, after.group(1)]
+        else:
+            continue
+        if start and _WORD_CHAR.match(body, start - 1):
+            continue
+        full = " ".join(name)
+        known = lex.by_name.get(("person", full)) or Known(entity_id("person", full), "person", full)
+        out.append(Candidate(start, end, "person", Trust.NAME_SHAPE, known, "korean-misspelt"))
+    return out
+
+
 def role_after(body: str, end: int, spans: list[tuple[int, int]], lex: Lexicon) -> str | None:
     """`Kim Song Nam, department director of the C.C., WPK, made…` -> the appositive title."""
     m = _COMMA.match(body, end)
@@ -917,7 +1055,8 @@ def mentions(body: str, lex: Lexicon) -> list[Mention]:
     taken = longest_then_most_trusted(cands, len(body), body)
     # relations: readings that lean on what was found
     more = coordinated(body, taken, segments) + organs(body, tokens, taken, lex) + acronyms(body, tokens, taken, lex)
-    more += same_names(body, taken, segments)
+    more += same_names(body, taken, segments) + title_list(body, taken, segments, lex)
+    more += organ_of(body, tokens, taken, lex)
     # conflicts
     taken = longest_then_most_trusted(cands + more, len(body), body)
     # short forms
@@ -936,15 +1075,15 @@ def mentions(body: str, lex: Lexicon) -> list[Mention]:
     # `Vladimir Vladimirovich Putin` there; a surname alone is no full form: the alias table's
     # name stands); `entity_id` is what stays the same across articles.
     fullest: dict[str, str] = {}
-    for (s, e, type_, *_), (_, eid) in zip(taken, named):
-        if type_ == "person":
+    for (s, e, type_, _, _, rule), (_, eid) in zip(taken, named):
+        if type_ == "person" and rule != "korean-misspelt":  # a misspelt name is no fuller form
             name = canonical(body[s:e])
             full = " " in name or "." in name
             fullest[eid] = max(fullest.get(eid, ""), name if full else "", key=len)
     out = []
     for (s, e, type_, _, _, rule), (entity, eid) in zip(taken, named):
         if type_ == "person":
-            out.append(Mention(type_, fullest[eid] or entity, eid, body[s:e], s, e, role_after(body, e, spans, lex),
+            out.append(Mention(type_, fullest.get(eid) or entity, eid, body[s:e], s, e, role_after(body, e, spans, lex),
                                rule))
         else:
             out.append(Mention(type_, entity, eid, body[s:e], s, e, rule=rule))

@@ -47,7 +47,9 @@ class Rules:
     surnames_also_words: frozenset[str]
     syllables: frozenset[str]
     not_given_names: frozenset[str]
+    misspelt_syllables: Mapping[str, str]  # a syllable as sources misspell it -> as spelt (`ll` -> `Il`)
     titles_before: tuple[str, ...]
+    plural_titles_before: tuple[str, ...]  # titles shared by a list of names (`Members`); each title's plural too
     roles: tuple[str, ...]
     speech_verbs: tuple[str, ...]
     place_heads: tuple[str, ...]
@@ -58,6 +60,8 @@ class Rules:
     document_heads: frozenset[str] = frozenset()
     common_organ_words: frozenset[str] = frozenset()
     sub_organ_words: frozenset[str] = frozenset()
+    lower_organ_heads: frozenset[str] = frozenset()
+    lower_organ_modifiers: frozenset[str] = frozenset()
     short_place_heads: frozenset[str] = frozenset()
     numbered_heads: frozenset[str] = frozenset()
     run_joins: tuple[str, ...] = ()
@@ -104,7 +108,9 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         surnames_also_words=frozenset(names.get("surnames_also_words", ())),
         syllables=frozenset(names.get("syllables", ())),
         not_given_names=frozenset(names.get("not_given_names", ())),
+        misspelt_syllables=dict(names.get("misspelt_syllables", {})),
         titles_before=tuple(titles.get("before", ())),
+        plural_titles_before=tuple(titles.get("plural_before", ())),
         roles=tuple(titles.get("roles", ())),
         speech_verbs=tuple(titles.get("speech_verbs", ())),
         place_heads=tuple(shapes.get("place_heads", ())),
@@ -115,6 +121,8 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         document_heads=frozenset(shapes.get("document_heads", ())),
         common_organ_words=frozenset(shapes.get("common_organ_words", ())),
         sub_organ_words=frozenset(shapes.get("sub_organ_words", ())),
+        lower_organ_heads=frozenset(shapes.get("lower_organ_heads", ())),
+        lower_organ_modifiers=frozenset(shapes.get("lower_organ_modifiers", ())),
         short_place_heads=frozenset(shapes.get("short_place_heads", ())),
         numbered_heads=frozenset(shapes.get("numbered_heads", ())),
         run_joins=tuple(shapes.get("run_joins", ())),

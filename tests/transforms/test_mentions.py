@@ -224,3 +224,62 @@ def test_a_shaped_city_is_named_without_city_and_an_acronym_in_brackets_wins(lex
         "the KFA said", lex)}
     assert got["Ryongnam City"] == "Ryongnam"
     assert got["KFA"] == "Korean Friendship Association"
+
+
+# Kinds of error seen on unseen text (issue 15): each test is a kind, not a name added for a case.
+
+def test_names_in_a_list_after_a_shared_plural_title_are_persons(lex):
+    body = ("Present there were Members Marco Antonio Silva, Pedro Gomez Ruiz, Ana Maria Torres and Luis Fernando "
+            "Diaz of the Central Committee, and Vice-Presidents Jorge Alberto Lopez and Maria Elena Rodriguez.")
+    assert [s for _, _, s in found(body, lex, "person")] == [
+        "Marco Antonio Silva", "Pedro Gomez Ruiz", "Ana Maria Torres", "Luis Fernando Diaz",
+        "Jorge Alberto Lopez", "Maria Elena Rodriguez"]
+
+
+def test_a_list_after_a_plural_title_stops_at_what_is_no_name(lex):
+    body = "He met Members Pedro Gomez Ruiz, Ana Maria Torres, the Cuban Embassy and Kim, a driver."
+    assert [s for _, _, s in found(body, lex, "person")] == ["Pedro Gomez Ruiz", "Ana Maria Torres"]
+
+
+def test_korean_names_with_one_letter_syllables_are_whole(lex):
+    body = "Present there were Members Ri Nung O, Kim Ae Kyong and O Jin of the Political Bureau."
+    assert [s for _, _, s in found(body, lex, "person")] == ["Ri Nung O", "Kim Ae Kyong", "O Jin"]
+
+
+def test_title_words_are_no_names_and_stay_outside_a_name(lex):
+    body = ("Ambassador Extraordinary and Plenipotentiary Sabri Ahmad of Syria and Ambassador E. P. Jose Luis Garcia "
+            "met Military Attache Colonel Juan Perez and Deputy Director Hans Weber. The newly appointed Ambassador "
+            "Extraordinary and Plenipotentiary of Cuba arrived.")
+    assert [s for _, _, s in found(body, lex, "person")] == [
+        "Sabri Ahmad", "Jose Luis Garcia", "Juan Perez", "Hans Weber"]
+
+
+def test_a_syllable_misspelt_by_the_source_is_read_as_spelt(lex):
+    body = "Kim Jong ll inspected the unit with Kim Song Nam. Kim ll Sung founded it."
+    assert found(body, lex, "person") == [
+        ("person", "Kim Jong Il", "Kim Jong ll"), ("person", "Kim Song Nam", "Kim Song Nam"),
+        ("person", "Kim Il Sung", "Kim ll Sung")]
+
+
+def test_an_organ_cut_short_does_not_double_the_shared_words(lex):
+    body = ("Choe Ryong Hae, member of the Presidium of the Political Bureau and member of the Political Bureau of the "
+            "Central Committee of the Workers' Party of Korea, attended.")
+    orgs = found(body, lex, "organization")
+    assert orgs[0] == ("organization", "Presidium of the Political Bureau of the Central Committee of the Workers' "
+                                       "Party of Korea", "Presidium of the Political Bureau")
+
+
+def test_an_organ_of_an_organisation_is_one_organisation_also_in_lower_case(lex):
+    body = ("Kim Yong Nam, president of the Presidium of the DPRK Supreme People's Assembly, Jo Myong Rok, director "
+            "of the general political department of the KPA, and officials of the relevant department of the KPA.")
+    assert [s for _, _, s in found(body, lex, "organization")] == [
+        "Presidium of the DPRK Supreme People's Assembly", "general political department of the KPA", "KPA"]
+    assert ("organization", "General Political Department of the Korean People's Army",
+            "general political department of the KPA") in found(body, lex)
+
+
+def test_a_head_tail_stops_at_a_coordinated_title(lex):
+    body = ("Kim Jong Un, General Secretary of the Workers' Party of Korea and President of the State Affairs of the "
+            "Democratic People's Republic of Korea, received it.")
+    assert [(t, s) for t, _, s in found(body, lex) if t != "person"] == [
+        ("organization", "Workers' Party of Korea"), ("place", "Democratic People's Republic of Korea")]
