@@ -112,6 +112,9 @@ class Lexicon:
     common: frozenset[str]       # words of common organ names (`Political Bureau`): no name alone
     sub_organs: frozenset[str]   # words of the organs of a committee (`Presidium of the Political Bureau`)
     lower_organ: re.Pattern | None  # an organ in lower case, ending where `of the <organisation>` starts
+    organ_abbreviation: re.Pattern | None  # an abbreviated organ, ending where its organisation starts (`C.C., the `)
+    organ_abbreviations: Mapping[str, str]  # `C.C.` -> `Central Committee`
+    body_tails: frozenset[str]  # `House of Representatives`: a place head with this tail is an organisation
     not_person: frozenset[str]
     title_words: frozenset[str]  # one-word titles, dropped from the front of a person's name (`Madame`)
     openers: frozenset[str]  # function words, dropped from the front of a name that opens a sentence
@@ -207,6 +210,9 @@ def lexicon_from(rules: Rules) -> Lexicon:
         lower_organ=re.compile(rf"(?<![\w\-])(?:(?:{alternation(rules.lower_organ_modifiers)}){GAP}){{1,3}}"
                                rf"(?:{alternation(rules.lower_organ_heads)}){GAP}of{GAP}the{GAP}$")
         if rules.lower_organ_heads else None,
+        organ_abbreviation=re.compile(rf"(?<![\w.])({alternation(rules.organ_abbreviations)}),{GAP}(?:the{GAP})?$")
+        if rules.organ_abbreviations else None,
+        organ_abbreviations=rules.organ_abbreviations or {}, body_tails=rules.body_tails,
         not_person=frozenset(not_person), title_words=frozenset(title_words), openers=rules.leading_words,
         surnames=frozenset(rules.surnames), south_surnames=frozenset(rules.south_surnames - rules.surnames),
         short_place_heads=rules.short_place_heads, numbered_heads=rules.numbered_heads,
@@ -551,16 +557,21 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         kind = head_type(run, h, lex)
         if kind is None:
             continue
+        if kind == "place" and h + 1 < len(run) and run[h + 1].join == "of" and run[h + 1].text in lex.body_tails:
+            kind = "organization"  # `House of Representatives`
         first, limit, crossed = h, 3 if kind == "place" else 5, False
         while first > 0 and h - first < limit + crossed:
             join, before = run[first].join, run[first - 1]
-            if not join and shape_word(before):
+            if not join and (shape_word(before) or before.text in lex.middle_syllables):  # `Yun I Sang Music Institute`
                 first -= 1
             elif (join in ("and", "&") and not crossed and _SHAPE_WORD.fullmatch(before.text)
                   and head_type(run, first - 1, lex) is None and not before.possessive):
                 first, crossed = first - 1, True  # `Song and Dance Ensemble`, `Research and Production Centre`
             else:
                 break
+        if (first > 0 and h - first == limit and not run[first].join and shape_word(run[first - 1])
+                and run[first - 1].text not in lex.surnames_all and run[first].text in lex.surnames_all and run[first + 1].text in lex.middle_syllables):
+            first -= 1  # a place before the person a name is after: `Hamhung Choe Hui Suk Teacher Training College`
         if first == 0 and run[0].start and _WORD_CHAR.match(body, run[0].start - 1):
             first = 1  # the run starts inside a word (`anti-Japanese`)
         while first < h and run[first].text in lex.openers:
@@ -678,9 +689,12 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
     kind is not sure (`Pyongyang Medical College of Kim Il Sung University`).
     """
     names = bytearray(size)  # characters inside known names of other kinds
+    places: dict[int, int] = {}  # known places, end by start
     for start, end, type_, trust, *_ in cands:
         if trust == Trust.LISTED and type_ != "person":
             names[start:end] = b"\x01" * (end - start)
+            if type_ == "place":
+                places[start] = max(end, places.get(start, end))
     sure = sorted({(start, end) for start, end, type_, trust, *_ in cands
                    if type_ == "person" and trust <= Trust.NAME_SHAPE and names.find(0, start, end) >= 0})
     if sure:
@@ -695,6 +709,7 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
             while i >= 0 and sure[i][0] > c.start - longest:
                 p = sure[i]
                 if (overlaps(c, p) and (c.start, c.end) != p and not (c.type != "person" and c.start == p[0])
+                        and not named_after(c, p, places, body)
                         and not (c.type == "person" and c.end == p[1] and " " not in body[p[0]:p[1]]  # `A.R. Belousov`
                                  and names.find(1, c.start, p[0]) < 0)):  # (not `the U.S. Lavrov`)
                     return True
@@ -710,6 +725,13 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
             taken.append(c)
             occupied[start:end] = b"\x01" * (end - start)
     return sorted(taken)
+
+
+def named_after(c: Candidate, p: tuple[int, int], places: dict[int, int], body: str) -> bool:
+    """An institution named after a person, its place before the name (`Sariwon Ri Kye Sun University of
+    Education`): an organisation or place that opens with a known place right before the person."""
+    end = places.get(c.start)
+    return c.type != "person" and end is not None and c.end > p[1] and body[end:p[0]] == " "
 
 
 def longest_first(c: Candidate) -> tuple[int, int, int]:
@@ -841,8 +863,8 @@ def organ_of(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
     by_start = {c.start: c for c in orgs}
     out = []
 
-    def read(start: int, org: Candidate) -> None:
-        organ = canonical(body[start:org.start]).rsplit(" of", 1)[0].rstrip()
+    def read(start: int, org: Candidate, organ: str = "") -> None:
+        organ = organ or canonical(body[start:org.start]).rsplit(" of", 1)[0].rstrip()
         if organ.islower():  # named as the texts spell it out: `General Political Department of …`
             organ = " ".join(w if w == "and" else w[:1].upper() + w[1:] for w in organ.split())
         name = organ_name(organ, identity(body, org)[0])
@@ -863,6 +885,11 @@ def organ_of(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
             m = lex.lower_organ.search(body, max(0, org.start - 90), org.start)
             if m:
                 read(m.start(), org)
+    if lex.organ_abbreviation is not None:
+        for org in orgs:
+            m = lex.organ_abbreviation.search(body, max(0, org.start - 16), org.start)
+            if m:
+                read(m.start(), org, lex.organ_abbreviations[m.group(1)])
     return out
 
 

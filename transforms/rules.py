@@ -62,6 +62,8 @@ class Rules:
     sub_organ_words: frozenset[str] = frozenset()
     lower_organ_heads: frozenset[str] = frozenset()
     lower_organ_modifiers: frozenset[str] = frozenset()
+    body_tails: frozenset[str] = frozenset()
+    organ_abbreviations: Mapping[str, str] = None
     short_place_heads: frozenset[str] = frozenset()
     numbered_heads: frozenset[str] = frozenset()
     run_joins: tuple[str, ...] = ()
@@ -123,6 +125,8 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         sub_organ_words=frozenset(shapes.get("sub_organ_words", ())),
         lower_organ_heads=frozenset(shapes.get("lower_organ_heads", ())),
         lower_organ_modifiers=frozenset(shapes.get("lower_organ_modifiers", ())),
+        body_tails=frozenset(shapes.get("body_tails", ())),
+        organ_abbreviations=dict(shapes.get("organ_abbreviations", {})),
         short_place_heads=frozenset(shapes.get("short_place_heads", ())),
         numbered_heads=frozenset(shapes.get("numbered_heads", ())),
         run_joins=tuple(shapes.get("run_joins", ())),

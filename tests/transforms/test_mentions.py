@@ -283,3 +283,27 @@ def test_a_head_tail_stops_at_a_coordinated_title(lex):
             "Democratic People's Republic of Korea, received it.")
     assert [(t, s) for t, _, s in found(body, lex) if t != "person"] == [
         ("organization", "Workers' Party of Korea"), ("place", "Democratic People's Republic of Korea")]
+
+
+def test_an_institution_named_after_a_person_is_one_organisation_with_its_place(lex):
+    body = ("Prizes went to Sariwon Ri Kye Sun University of Education, Hamhung Choe Hui Suk Teacher Training "
+            "College and the Yun I Sang Music Institute.")
+    assert found(body, lex, "person") == []
+    assert [s for _, _, s in found(body, lex, "organization")] == [
+        "Sariwon Ri Kye Sun University of Education", "Hamhung Choe Hui Suk Teacher Training College",
+        "Yun I Sang Music Institute"]
+
+
+def test_a_chamber_of_representatives_is_an_organisation_and_a_mission_is_one(lex):
+    body = ("He is a member of the House of Representatives and of the House of Councillors. A spokesman for the "
+            "Panmunjom Mission of the Korean People's Army spoke.")
+    assert [(t, s) for t, _, s in found(body, lex) if t != "person"] == [
+        ("organization", "House of Representatives"), ("organization", "House of Councillors"),
+        ("organization", "Panmunjom Mission of the Korean People's Army")]
+
+
+def test_an_abbreviated_organ_before_an_organisation_is_that_organ(lex):
+    body = "He congratulated the C.C., the WPK upon the authorization of the C.C., the CPC."
+    got = [(e, s) for _, e, s in found(body, lex, "organization")]
+    assert got[0] == ("Central Committee of the Workers' Party of Korea", "C.C., the WPK")
+    assert got[1][1] == "C.C., the CPC" and got[1][0].startswith("Central Committee of the ")
