@@ -445,9 +445,12 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
             out.append(seg[:])
         seg.clear()
 
-    for t in run:
+    for i, t in enumerate(run):
         if t.join and not all(w in lex.particles for w in t.join.split()):
             close()
+        if seg and i + 1 < len(run) and not run[i + 1].join and fold(t.text).lower() in lex.titles:
+            close()  # a title inside a run ends a name and opens the next (`Cambodian King Norodom Sihanouk`)
+            continue
         # a one-letter Korean syllable is a word of a name (`Ri Nung O`, `U Tong Chuk`), not an initial
         name_like = _NAME_WORD.fullmatch(t.text) or _INITIALS.fullmatch(t.text) or (
             len(t.text) == 1 and seg and t.text in lex.middle_syllables) or (len(t.text) == 1 and t.text in lex.surnames)
@@ -488,6 +491,9 @@ def titled(body: str, start: int, lex: Lexicon, titles: frozenset[str] | None = 
     `titles` if given (`lex.plural_titles`), else of any title."""
     if not start or body[start - 1] not in " \u00a0":
         return False
+    posted = _POSTED_TO.search(body, max(0, start - 24), start)
+    if posted and titles is None:  # `Russian Ambassador to the DPRK Andrei Karlov`
+        start = posted.start()
     before = body[max(0, start - 30):start].split()
     if not before or fold(before[-1]).lower() not in lex.title_ends:
         return False  # the word before is the last word of no title
@@ -728,10 +734,14 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
 
 
 def named_after(c: Candidate, p: tuple[int, int], places: dict[int, int], body: str) -> bool:
-    """An institution named after a person, its place before the name (`Sariwon Ri Kye Sun University of
-    Education`): an organisation or place that opens with a known place right before the person."""
+    """An organisation or place named after a person: its place before the name (`Sariwon Ri Kye Sun University
+    of Education`: it opens with a known place right before the person), or the name after its head and `of`
+    (`Mausoleum of Lenin`)."""
+    if c.type == "person":
+        return False
     end = places.get(c.start)
-    return c.type != "person" and end is not None and c.end > p[1] and body[end:p[0]] == " "
+    return ((end is not None and c.end > p[1] and body[end:p[0]] == " ")
+            or (c.trust == Trust.HEAD_SHAPE and c.end == p[1] and _OF_END.search(body, c.start, p[0]) is not None))
 
 
 def longest_first(c: Candidate) -> tuple[int, int, int]:
@@ -967,6 +977,8 @@ def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) 
     return out
 
 
+_OF_END = re.compile(rf"{GAP}of{GAP}(?:the{GAP})?$")
+_POSTED_TO = re.compile(rf"(?<={GAP[:-1]})(?:to|in|of){GAP}(?:the{GAP})?[A-Z]{{2,6}}{GAP}$")
 _LIST_GAP = re.compile(rf"(?:{APOS}s)?(?:,{GAP}(?:and{GAP})?|{GAP}and{GAP})")
 
 

@@ -307,3 +307,14 @@ def test_an_abbreviated_organ_before_an_organisation_is_that_organ(lex):
     got = [(e, s) for _, e, s in found(body, lex, "organization")]
     assert got[0] == ("Central Committee of the Workers' Party of Korea", "C.C., the WPK")
     assert got[1][1] == "C.C., the CPC" and got[1][0].startswith("Central Committee of the ")
+
+
+def test_a_title_inside_a_run_ends_the_words_before_it_and_titles_the_name_after(lex):
+    body = ("A message came from Cambodian King Norodom Sihanouk and from Russian Ambassador to the DPRK Andrei "
+            "Karlov.")
+    assert [s for _, _, s in found(body, lex, "person")] == ["Norodom Sihanouk", "Andrei Karlov"]
+
+
+def test_a_place_named_after_a_person_in_its_tail_is_one_place(lex):
+    body = "He recalled his visit to the Mausoleum of Lenin to pay homage to Lenin."
+    assert [(t, s) for t, _, s in found(body, lex)] == [("place", "Mausoleum of Lenin"), ("person", "Lenin")]
