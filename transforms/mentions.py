@@ -115,6 +115,9 @@ class Lexicon:
     organ_abbreviation: re.Pattern | None  # an abbreviated organ, ending where its organisation starts (`C.C., the `)
     organ_abbreviations: Mapping[str, str]  # `C.C.` -> `Central Committee`
     body_tails: frozenset[str]  # `House of Representatives`: a place head with this tail is an organisation
+    place_suffixes: tuple[str, ...]  # `Chongsan-ri`: a word with this ending is a place
+    in_tail_heads: frozenset[str]  # `… Association in Japan`: heads whose tail may open with `in`
+    portfolio: re.Pattern | None  # `minister of the `: what follows is a portfolio, not an organisation
     not_person: frozenset[str]
     title_words: frozenset[str]  # one-word titles, dropped from the front of a person's name (`Madame`)
     openers: frozenset[str]  # function words, dropped from the front of a name that opens a sentence
@@ -213,6 +216,9 @@ def lexicon_from(rules: Rules) -> Lexicon:
         organ_abbreviation=re.compile(rf"(?<![\w.])({alternation(rules.organ_abbreviations)}),{GAP}(?:the{GAP})?$")
         if rules.organ_abbreviations else None,
         organ_abbreviations=rules.organ_abbreviations or {}, body_tails=rules.body_tails,
+        place_suffixes=rules.place_suffixes, in_tail_heads=rules.in_tail_heads,
+        portfolio=re.compile(rf"(?<![\w\-])(?<!prime )(?:{alternation(rules.portfolio_titles)}){GAP}of{GAP}(?:the{GAP})?$", re.I)
+        if rules.portfolio_titles else None,
         not_person=frozenset(not_person), title_words=frozenset(title_words), openers=rules.leading_words,
         surnames=frozenset(rules.surnames), south_surnames=frozenset(rules.south_surnames - rules.surnames),
         short_place_heads=rules.short_place_heads, numbered_heads=rules.numbered_heads,
@@ -539,7 +545,8 @@ def head_type(run: list[Token], h: int, lex: Lexicon) -> str | None:
 
 def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
     """Where an `of`/`for` tail after the head can end: before an inner `and`, and after it."""
-    if run[h].possessive or h + 1 >= len(run) or run[h + 1].join not in lex.tail_openers:
+    if run[h].possessive or h + 1 >= len(run) or (
+            run[h + 1].join not in lex.tail_openers and not (run[h + 1].join == "in" and run[h].text in lex.in_tail_heads)):
         return []
     ends, k = [], h + 1
     while (k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in lex.tail_joins) and shape_word(run[k])
@@ -593,8 +600,17 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             if all(t.text in lex.common for t in run[first:last + 1]):
                 continue  # `Political Bureau`, `Party Central Committee`: a common noun
             end = number.end() if number and last == h else run[last].end
+            if kind == "organization" and lex.portfolio and lex.portfolio.search(body, max(0, run[first].start - 24),
+                                                                                 run[first].start):
+                continue  # `minister of the People's Armed Forces`: a title's portfolio
             out.append(Candidate(run[first].start, end, kind, Trust.HEAD_SHAPE, None, f"{ID_PREFIX[kind]}-head"))
     return out
+
+
+def suffix_places(run: list[Token], lex: Lexicon) -> list[Candidate]:
+    """A Korean village, ward or town by the ending of its word (`Chongsan-ri`, `Ryonhwa-dong`)."""
+    return [Candidate(t.start, t.end, "place", Trust.HEAD_SHAPE, None, "place-head") for t in run
+            if t.text.endswith(lex.place_suffixes) and t.text[:1].isupper() and len(t.text) > 5] if lex.place_suffixes else []
 
 
 def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
@@ -650,7 +666,7 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
            + misspelt_names(body, lex))
     segments = []
     for run in tokens:
-        out += work_candidates(body, run, lex)
+        out += work_candidates(body, run, lex) + suffix_places(run, lex)
         if len(run) == 1 and titled(body, run[0].start, lex):  # `Mr. Smith`: one word after a title
             for seg in name_segments(body, run, lex):
                 out += context_candidates(body, seg, lex)

@@ -63,6 +63,9 @@ class Rules:
     lower_organ_heads: frozenset[str] = frozenset()
     lower_organ_modifiers: frozenset[str] = frozenset()
     body_tails: frozenset[str] = frozenset()
+    place_suffixes: tuple[str, ...] = ()
+    in_tail_heads: frozenset[str] = frozenset()
+    portfolio_titles: tuple[str, ...] = ()
     organ_abbreviations: Mapping[str, str] = None
     short_place_heads: frozenset[str] = frozenset()
     numbered_heads: frozenset[str] = frozenset()
@@ -126,6 +129,9 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         lower_organ_heads=frozenset(shapes.get("lower_organ_heads", ())),
         lower_organ_modifiers=frozenset(shapes.get("lower_organ_modifiers", ())),
         body_tails=frozenset(shapes.get("body_tails", ())),
+        place_suffixes=tuple(shapes.get("place_suffixes", ())),
+        in_tail_heads=frozenset(shapes.get("in_tail_heads", ())),
+        portfolio_titles=tuple(titles.get("portfolio_titles", ())),
         organ_abbreviations=dict(shapes.get("organ_abbreviations", {})),
         short_place_heads=frozenset(shapes.get("short_place_heads", ())),
         numbered_heads=frozenset(shapes.get("numbered_heads", ())),

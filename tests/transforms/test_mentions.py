@@ -318,3 +318,17 @@ def test_a_title_inside_a_run_ends_the_words_before_it_and_titles_the_name_after
 def test_a_place_named_after_a_person_in_its_tail_is_one_place(lex):
     body = "He recalled his visit to the Mausoleum of Lenin to pay homage to Lenin."
     assert [(t, s) for t, _, s in found(body, lex)] == [("place", "Mausoleum of Lenin"), ("person", "Lenin")]
+
+
+def test_a_korean_village_by_its_ending_and_a_body_of_koreans_abroad_with_its_country(lex):
+    body = ("He stood before the statue in Chongsan-ri. It was sponsored by the Korean Youth Commercial Association "
+            "in Japan.")
+    assert [(t, s) for t, _, s in found(body, lex)] == [
+        ("place", "Chongsan-ri"), ("organization", "Korean Youth Commercial Association in Japan")]
+
+
+def test_a_ministers_portfolio_is_no_organisation_but_a_prime_ministers_government_is(lex):
+    body = ("Kim Il Chol, minister of the People's Armed Forces, met the Prime Minister of the Government of the "
+            "Lao People's Democratic Republic.")
+    assert [(t, s) for t, _, s in found(body, lex) if t != "person"] == [
+        ("organization", "Government of the Lao People's Democratic Republic")]
