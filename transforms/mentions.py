@@ -550,7 +550,8 @@ def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
         return []
     ends, k = [], h + 1
     while (k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in lex.tail_joins) and shape_word(run[k])
-           and not (run[k].join in ("and", "&") and run[k].text in lex.title_words)):  # `… of Korea and President of …`
+           and not (run[k].join in ("and", "&") and run[k].text in lex.title_words)  # `… of Korea and President of …`
+           and not (run[k].join in ("in", "in the") and run[h].text not in lex.in_tail_heads)):  # `Embassy of X in Y`
         if run[k].join in ("and", "&") and k > h + 1:
             ends.append(k - 1)
         k += 1

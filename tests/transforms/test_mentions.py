@@ -332,3 +332,9 @@ def test_a_ministers_portfolio_is_no_organisation_but_a_prime_ministers_governme
             "Lao People's Democratic Republic.")
     assert [(t, s) for t, _, s in found(body, lex) if t != "person"] == [
         ("organization", "Government of the Lao People's Democratic Republic")]
+
+
+def test_an_embassy_stops_before_the_city_it_is_in(lex):
+    body = "A reception was given at the Embassy of the Republic of Cuba in Pyongyang on January 11."
+    assert [(t, s) for t, _, s in found(body, lex)] == [
+        ("organization", "Embassy of the Republic of Cuba"), ("place", "Pyongyang")]
