@@ -116,6 +116,7 @@ class Lexicon:
     organ_abbreviations: Mapping[str, str]  # `C.C.` -> `Central Committee`
     body_tails: frozenset[str]  # `House of Representatives`: a place head with this tail is an organisation
     place_suffixes: tuple[str, ...]  # `Chongsan-ri`: a word with this ending is a place
+    place_qualifiers: frozenset[str]  # `Nishi Tokyo`: a word of direction before a known place is part of it
     in_tail_heads: frozenset[str]  # `… Association in Japan`: heads whose tail may open with `in`
     portfolio: re.Pattern | None  # `minister of the `: what follows is a portfolio, not an organisation
     not_person: frozenset[str]
@@ -216,7 +217,7 @@ def lexicon_from(rules: Rules) -> Lexicon:
         organ_abbreviation=re.compile(rf"(?<![\w.])({alternation(rules.organ_abbreviations)}),{GAP}(?:the{GAP})?$")
         if rules.organ_abbreviations else None,
         organ_abbreviations=rules.organ_abbreviations or {}, body_tails=rules.body_tails,
-        place_suffixes=rules.place_suffixes, in_tail_heads=rules.in_tail_heads,
+        place_suffixes=rules.place_suffixes, in_tail_heads=rules.in_tail_heads, place_qualifiers=rules.place_qualifiers,
         portfolio=re.compile(rf"(?<![\w\-])(?<!prime )(?:{alternation(rules.portfolio_titles)}){GAP}of{GAP}(?:the{GAP})?$", re.I)
         if rules.portfolio_titles else None,
         not_person=frozenset(not_person), title_words=frozenset(title_words), openers=rules.leading_words,
@@ -578,7 +579,7 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             join, before = run[first].join, run[first - 1]
             if not join and (shape_word(before) or before.text in lex.middle_syllables):  # `Yun I Sang Music Institute`
                 first -= 1
-            elif (join in ("and", "&") and not crossed and _SHAPE_WORD.fullmatch(before.text)
+            elif (join in ("and", "&") and not crossed and kind == "organization" and _SHAPE_WORD.fullmatch(before.text)
                   and head_type(run, first - 1, lex) is None and not before.possessive):
                 first, crossed = first - 1, True  # `Song and Dance Ensemble`, `Research and Production Centre`
             else:
@@ -871,6 +872,19 @@ def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Le
     return out
 
 
+def qualified_places(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
+    """A word of direction right before a known place is one place with it (`Nishi Tokyo`, `East Asia`)."""
+    places = {c.start: c for c in taken if c.type == "place" and c.trust == Trust.LISTED}
+    out = []
+    for run in tokens:
+        for i in range(len(run) - 1):
+            q, nxt = run[i], run[i + 1]
+            if (q.text in lex.place_qualifiers and not nxt.join and not q.possessive and (c := places.get(nxt.start))
+                    and not (i and not q.join)):
+                out.append(Candidate(q.start, c.end, "place", Trust.HEAD_SHAPE, None, "place-head"))
+    return out
+
+
 def organ_name(organ: str, whole: str) -> str:
     """`organ` of the organisation named `whole`, its shared words once: `Presidium of the Political Bureau`
     of `Political Bureau of the Central Committee of …` -> `Presidium of the Political Bureau of the Central
@@ -1112,7 +1126,7 @@ def mentions(body: str, lex: Lexicon) -> list[Mention]:
     # relations: readings that lean on what was found
     more = coordinated(body, taken, segments) + organs(body, tokens, taken, lex) + acronyms(body, tokens, taken, lex)
     more += same_names(body, taken, segments) + title_list(body, taken, segments, lex)
-    more += organ_of(body, tokens, taken, lex)
+    more += organ_of(body, tokens, taken, lex) + qualified_places(body, tokens, taken, lex)
     # conflicts
     taken = longest_then_most_trusted(cands + more, len(body), body)
     # short forms

@@ -64,6 +64,7 @@ class Rules:
     lower_organ_modifiers: frozenset[str] = frozenset()
     body_tails: frozenset[str] = frozenset()
     place_suffixes: tuple[str, ...] = ()
+    place_qualifiers: frozenset[str] = frozenset()
     in_tail_heads: frozenset[str] = frozenset()
     portfolio_titles: tuple[str, ...] = ()
     organ_abbreviations: Mapping[str, str] = None
@@ -130,6 +131,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         lower_organ_modifiers=frozenset(shapes.get("lower_organ_modifiers", ())),
         body_tails=frozenset(shapes.get("body_tails", ())),
         place_suffixes=tuple(shapes.get("place_suffixes", ())),
+        place_qualifiers=frozenset(shapes.get("place_qualifiers", ())),
         in_tail_heads=frozenset(shapes.get("in_tail_heads", ())),
         portfolio_titles=tuple(titles.get("portfolio_titles", ())),
         organ_abbreviations=dict(shapes.get("organ_abbreviations", {})),

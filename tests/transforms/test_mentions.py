@@ -338,3 +338,9 @@ def test_an_embassy_stops_before_the_city_it_is_in(lex):
     body = "A reception was given at the Embassy of the Republic of Cuba in Pyongyang on January 11."
     assert [(t, s) for t, _, s in found(body, lex)] == [
         ("organization", "Embassy of the Republic of Cuba"), ("place", "Pyongyang")]
+
+
+def test_a_word_of_direction_before_a_known_place_is_part_of_it_and_and_joins_no_places(lex):
+    body = "Schools in Nishi Tokyo and peace in East Asia. North Korea and South Hwanghae Province."
+    assert [s for _, _, s in found(body, lex, "place")] == [
+        "Nishi Tokyo", "East Asia", "North Korea", "South Hwanghae Province"]
