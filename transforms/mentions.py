@@ -602,6 +602,8 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             if all(t.text in lex.common for t in run[first:last + 1]):
                 continue  # `Political Bureau`, `Party Central Committee`: a common noun
             end = number.end() if number and last == h else run[last].end
+            if head.text == "Party" and last == h and (faction := _FACTION.match(body, end)):
+                end = faction.end()  # a party's faction: `Syrian Communist Party (Unified)`
             if kind == "organization" and lex.portfolio and lex.portfolio.search(body, max(0, run[first].start - 24),
                                                                                  run[first].start):
                 continue  # `minister of the People's Armed Forces`: a title's portfolio
@@ -1008,6 +1010,7 @@ def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) 
     return out
 
 
+_FACTION = re.compile(rf"{GAP}\([A-Z][a-z]+(?:{GAP}[A-Z][a-z]+){{0,2}}\)")
 _OF_END = re.compile(rf"{GAP}of{GAP}(?:the{GAP})?$")
 _POSTED_TO = re.compile(rf"(?<={GAP[:-1]})(?:to|in|of){GAP}(?:the{GAP})?[A-Z]{{2,6}}{GAP}$")
 _LIST_GAP = re.compile(rf"(?:{APOS}s)?(?:,{GAP}(?:and{GAP})?|{GAP}and{GAP})")

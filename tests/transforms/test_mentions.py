@@ -344,3 +344,12 @@ def test_a_word_of_direction_before_a_known_place_is_part_of_it_and_and_joins_no
     body = "Schools in Nishi Tokyo and peace in East Asia. North Korea and South Hwanghae Province."
     assert [s for _, _, s in found(body, lex, "place")] == [
         "Nishi Tokyo", "East Asia", "North Korea", "South Hwanghae Province"]
+
+
+def test_a_partys_faction_in_brackets_is_part_of_its_name_and_headquarters_are_a_body(lex):
+    body = ("The Chairman of the Nepal Communist Party (United Socialism) and Sin Min Ho, chairman of the Saitama "
+            "Prefectural Headquarters of Chongryon, sent letters to the General Association of Korean Residents in "
+            "Japan (Chongryon).")
+    assert [s for _, _, s in found(body, lex, "organization")] == [
+        "Nepal Communist Party (United Socialism)", "Saitama Prefectural Headquarters of Chongryon",
+        "General Association of Korean Residents in Japan", "Chongryon"]
