@@ -115,7 +115,7 @@ class Lexicon:
     organ_abbreviation: re.Pattern | None  # an abbreviated organ, ending where its organisation starts (`C.C., the `)
     organ_abbreviations: Mapping[str, str]  # `C.C.` -> `Central Committee`
     body_tails: frozenset[str]  # `House of Representatives`: a place head with this tail is an organisation
-    place_suffixes: tuple[str, ...]  # `Chongsan-ri`: a word with this ending is a place
+    place_suffixed: re.Pattern | None  # `Chongsan-ri`: a word with one of these endings is a place
     place_qualifiers: frozenset[str]  # `Nishi Tokyo`: a word of direction before a known place is part of it
     in_tail_heads: frozenset[str]  # `… Association in Japan`: heads whose tail may open with `in`
     portfolio: re.Pattern | None  # `minister of the `: what follows is a portfolio, not an organisation
@@ -217,7 +217,8 @@ def lexicon_from(rules: Rules) -> Lexicon:
         organ_abbreviation=re.compile(rf"(?<![\w.])({alternation(rules.organ_abbreviations)}),{GAP}(?:the{GAP})?$")
         if rules.organ_abbreviations else None,
         organ_abbreviations=rules.organ_abbreviations or {}, body_tails=rules.body_tails,
-        place_suffixes=rules.place_suffixes, in_tail_heads=rules.in_tail_heads, place_qualifiers=rules.place_qualifiers,
+        place_suffixed=re.compile(rf"(?<![\w\-'\u2019])[{_UP}][{_LOW}]{{2,}}(?:{alternation(rules.place_suffixes)})(?![\w\-])")
+        if rules.place_suffixes else None, in_tail_heads=rules.in_tail_heads, place_qualifiers=rules.place_qualifiers,
         portfolio=re.compile(rf"(?<![\w\-])(?<!prime )(?:{alternation(rules.portfolio_titles)}){GAP}of{GAP}(?:the{GAP})?$", re.I)
         if rules.portfolio_titles else None,
         not_person=frozenset(not_person), title_words=frozenset(title_words), openers=rules.leading_words,
@@ -455,7 +456,8 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
     for i, t in enumerate(run):
         if t.join and not all(w in lex.particles for w in t.join.split()):
             close()
-        if seg and i + 1 < len(run) and not run[i + 1].join and fold(t.text).lower() in lex.titles:
+        if (seg and t.text in lex.title_words and i + 1 < len(run) and not run[i + 1].join
+                and fold(t.text).lower() in lex.titles):
             close()  # a title inside a run ends a name and opens the next (`Cambodian King Norodom Sihanouk`)
             continue
         # a one-letter Korean syllable is a word of a name (`Ri Nung O`, `U Tong Chuk`), not an initial
@@ -475,6 +477,8 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
 def title_initials(seg: list[Token], lex: Lexicon) -> int:
     """How many initials open `seg` that spell a title, not a name (`E. P.` for Ambassador Extraordinary and
     Plenipotentiary, before `E. P. Jose Garcia`)."""
+    if not seg or not seg[0].text.endswith("."):
+        return 0
     spelt = ""
     for i, t in enumerate(seg):
         if not _INITIALS.fullmatch(t.text):
@@ -498,15 +502,15 @@ def titled(body: str, start: int, lex: Lexicon, titles: frozenset[str] | None = 
     `titles` if given (`lex.plural_titles`), else of any title."""
     if not start or body[start - 1] not in " \u00a0":
         return False
-    posted = _POSTED_TO.search(body, max(0, start - 24), start)
-    if posted and titles is None:  # `Russian Ambassador to the DPRK Andrei Karlov`
-        start = posted.start()
     before = body[max(0, start - 30):start].split()
-    if not before or fold(before[-1]).lower() not in lex.title_ends:
-        return False  # the word before is the last word of no title
-    words = fold(body[max(0, start - 60):start]).lower().split()
-    titles = lex.titles if titles is None else titles
-    return any(" ".join(words[-k:]) in titles for k in range(1, min(lex.title_length, len(words)) + 1))
+    if before and fold(before[-1]).lower() in lex.title_ends:  # else the word before is the last word of no title
+        words = fold(body[max(0, start - 60):start]).lower().split()
+        if any(" ".join(words[-k:]) in (titles or lex.titles) for k in range(1, min(lex.title_length, len(words)) + 1)):
+            return True
+    posted = (_POSTED_TO.search(body, max(0, start - 24), start)
+              if titles is None and start > 1 and body[start - 2].isupper() else None)  # after an acronym only
+    # `Russian Ambassador to the DPRK Andrei Karlov`: the title before where it is posted
+    return posted is not None and titled(body, posted.start(), lex, lex.titles)
 
 
 def context_candidates(body: str, seg: list[Token], lex: Lexicon) -> list[Candidate]:
@@ -611,10 +615,12 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
     return out
 
 
-def suffix_places(run: list[Token], lex: Lexicon) -> list[Candidate]:
+def suffix_places(body: str, lex: Lexicon) -> list[Candidate]:
     """A Korean village, ward or town by the ending of its word (`Chongsan-ri`, `Ryonhwa-dong`)."""
-    return [Candidate(t.start, t.end, "place", Trust.HEAD_SHAPE, None, "place-head") for t in run
-            if t.text.endswith(lex.place_suffixes) and t.text[:1].isupper() and len(t.text) > 5] if lex.place_suffixes else []
+    if lex.place_suffixed is None or "-" not in body:
+        return []
+    return [Candidate(m.start(), m.end(), "place", Trust.HEAD_SHAPE, None, "place-head")
+            for m in lex.place_suffixed.finditer(body)]
 
 
 def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
@@ -667,10 +673,10 @@ def dateline_candidates(body: str, lex: Lexicon) -> list[Candidate]:
 def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list[Candidate], list[list[Token]]]:
     """Every reading of the body, and the parts of runs that can be personal names."""
     out = (known_candidates(body, tokens, lex) + dateline_candidates(body, lex) + quoted_titles(body)
-           + misspelt_names(body, lex))
+           + misspelt_names(body, lex) + suffix_places(body, lex))
     segments = []
     for run in tokens:
-        out += work_candidates(body, run, lex) + suffix_places(run, lex)
+        out += work_candidates(body, run, lex)
         if len(run) == 1 and titled(body, run[0].start, lex):  # `Mr. Smith`: one word after a title
             for seg in name_segments(body, run, lex):
                 out += context_candidates(body, seg, lex)
@@ -925,10 +931,10 @@ def organ_of(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
                 read(t.start, org)
     if lex.lower_organ is not None:
         for org in orgs:
-            m = lex.lower_organ.search(body, max(0, org.start - 90), org.start)
+            m = body.endswith("of the ", 0, org.start) and lex.lower_organ.search(body, max(0, org.start - 90), org.start)
             if m:
                 read(m.start(), org)
-    if lex.organ_abbreviation is not None:
+    if lex.organ_abbreviation is not None and any(a in body for a in lex.organ_abbreviations):
         for org in orgs:
             m = lex.organ_abbreviation.search(body, max(0, org.start - 16), org.start)
             if m:
@@ -1038,7 +1044,7 @@ def title_list(body: str, taken: list[Candidate], segments: list[list[Token]], l
 def misspelt_names(body: str, lex: Lexicon) -> list[Candidate]:
     """A Korean name with a syllable the source misspelt (`Kim Jong ll`, a lower-case L for the I): read
     with the syllable as spelt (`Kim Jong Il`, the alias table's if it has it)."""
-    if lex.misspelt is None:
+    if lex.misspelt is None or not any(f" {s}" in body for s in lex.misspelt_syllables):
         return []
     out = []
     for m in lex.misspelt.finditer(body):
