@@ -1120,7 +1120,8 @@ def spelt_out(body: str, c: Candidate, holders: list[Candidate], lex: Lexicon) -
 
 # The passes, in this order (`mentions`): every reading of the body; the conflict policy
 # (`longest_then_most_trusted`) keeps one reading per span; readings that lean on those kept (persons joined to
-# persons, organs cut short, acronyms, a name given elsewhere), and the policy again; short forms of the names
+# persons, names of a list after a shared title, organs cut short, organs of an organisation, acronyms, a name
+# given elsewhere, a word of direction before a place), and the policy again; short forms of the names
 # kept; full names and spelt-out acronyms; the roles after persons.
 PASSES = ("candidates", "conflicts", "relations", "conflicts", "short forms", "full names", "roles")
 
