@@ -117,6 +117,7 @@ class Lexicon:
     body_tails: frozenset[str]  # `House of Representatives`: a place head with this tail is an organisation
     place_suffixed: re.Pattern | None  # `Chongsan-ri`: a word with one of these endings is a place
     place_qualifiers: frozenset[str]  # `Nishi Tokyo`: a word of direction before a known place is part of it
+    media_cue: re.Pattern | None  # `the newspaper `: a medium's name follows
     in_tail_heads: frozenset[str]  # `… Association in Japan`: heads whose tail may open with `in`
     portfolio: re.Pattern | None  # `minister of the `: what follows is a portfolio, not an organisation
     not_person: frozenset[str]
@@ -219,6 +220,7 @@ def lexicon_from(rules: Rules) -> Lexicon:
         organ_abbreviations=rules.organ_abbreviations or {}, body_tails=rules.body_tails,
         place_suffixed=re.compile(rf"(?<![\w\-'\u2019])[{_UP}][{_LOW}]{{2,}}(?:{alternation(rules.place_suffixes)})(?![\w\-])")
         if rules.place_suffixes else None, in_tail_heads=rules.in_tail_heads, place_qualifiers=rules.place_qualifiers,
+        media_cue=re.compile(rf"(?<![\w\-])(?:{alternation(rules.media_cues)}){GAP}$", re.I) if rules.media_cues else None,
         portfolio=re.compile(rf"(?<![\w\-])(?<!prime )(?:{alternation(rules.portfolio_titles)}){GAP}of{GAP}(?:the{GAP})?$", re.I)
         if rules.portfolio_titles else None,
         not_person=frozenset(not_person), title_words=frozenset(title_words), openers=rules.leading_words,
@@ -249,7 +251,8 @@ def entity_id(type_: str, name: str) -> str:
 # Every rule a candidate can name (`Candidate.rule`, the `mentions.rule` column)
 RULES = ("alias", "korean-name", "korean-pair", "chinese-name", "title-before", "role-after", "speech-after",
          "org-head", "place-head", "dateline", "coordinated", "same-name", "organ-cut-short", "acronym", "short-form",
-         "title-of", "award-head", "quoted-title", "title-list", "korean-misspelt", "organ-of")
+         "title-of", "award-head", "quoted-title", "title-list", "korean-misspelt", "organ-of",
+         "media-cue")
 
 
 class Trust(IntEnum):
@@ -615,6 +618,19 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
     return out
 
 
+def media_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
+    """A newspaper, magazine or agency named right after a word for it (`the newspaper Patriot`, `editor-in-chief
+    of the Zavtra`): the capitalised words that open the run, up to four."""
+    if lex.media_cue is None or not lex.media_cue.search(body, max(0, run[0].start - 24), run[0].start):
+        return []
+    last = 0
+    while last + 1 < min(len(run), 4) and not run[last + 1].join and not run[last].possessive:
+        last += 1
+    if not all(shape_word(t) for t in run[:last + 1]):
+        return []
+    return [Candidate(run[0].start, run[last].end, "organization", Trust.HEAD_SHAPE, None, "media-cue")]
+
+
 def suffix_places(body: str, lex: Lexicon) -> list[Candidate]:
     """A Korean village, ward or town by the ending of its word (`Chongsan-ri`, `Ryonhwa-dong`)."""
     if lex.place_suffixed is None or "-" not in body:
@@ -676,7 +692,7 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
            + misspelt_names(body, lex) + suffix_places(body, lex))
     segments = []
     for run in tokens:
-        out += work_candidates(body, run, lex)
+        out += work_candidates(body, run, lex) + media_candidates(body, run, lex)
         if len(run) == 1 and titled(body, run[0].start, lex):  # `Mr. Smith`: one word after a title
             for seg in name_segments(body, run, lex):
                 out += context_candidates(body, seg, lex)

@@ -65,6 +65,7 @@ class Rules:
     body_tails: frozenset[str] = frozenset()
     place_suffixes: tuple[str, ...] = ()
     place_qualifiers: frozenset[str] = frozenset()
+    media_cues: tuple[str, ...] = ()
     in_tail_heads: frozenset[str] = frozenset()
     portfolio_titles: tuple[str, ...] = ()
     organ_abbreviations: Mapping[str, str] = None
@@ -132,6 +133,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         body_tails=frozenset(shapes.get("body_tails", ())),
         place_suffixes=tuple(shapes.get("place_suffixes", ())),
         place_qualifiers=frozenset(shapes.get("place_qualifiers", ())),
+        media_cues=tuple(shapes.get("media_cues", ())),
         in_tail_heads=frozenset(shapes.get("in_tail_heads", ())),
         portfolio_titles=tuple(titles.get("portfolio_titles", ())),
         organ_abbreviations=dict(shapes.get("organ_abbreviations", {})),

@@ -353,3 +353,10 @@ def test_a_partys_faction_in_brackets_is_part_of_its_name_and_headquarters_are_a
     assert [s for _, _, s in found(body, lex, "organization")] == [
         "Nepal Communist Party (United Socialism)", "Saitama Prefectural Headquarters of Chongryon",
         "General Association of Korean Residents in Japan", "Chongryon"]
+
+
+def test_a_medium_named_right_after_a_word_for_it_is_an_organisation(lex):
+    body = ("Ritbinov, first vice-editor-in-chief of the newspaper Patriot, and Alexandr Prokhanov, editor-in-chief "
+            "of the Zavtra, said so in the newspaper Rodong Sinmun.")
+    assert [(e, s) for _, e, s in found(body, lex, "organization")] == [
+        ("Patriot", "Patriot"), ("Zavtra", "Zavtra"), ("Rodong Sinmun", "Rodong Sinmun")]
