@@ -98,7 +98,10 @@ class Lexicon:
     pair_surnames: frozenset[str]  # North Korean surnames that are no English words: `Pak Chol` alone is a name
     syllables: frozenset[str]
     middle_syllables: frozenset[str]  # also the syllables that are English words: inside a three-word name only
-    titles: frozenset[str]  # titles before a name, lower case, typography folded
+    titles: frozenset[str]  # titles before a name, lower case, typography folded (plural ones too)
+    plural_titles: frozenset[str]  # titles a list of names shares (`members`, `vice-chairmen`), lower case
+    misspelt: re.Pattern | None  # a misspelt syllable after a capitalised word (`Kim Jong ll`)
+    misspelt_syllables: Mapping[str, str]  # as misspelt -> as spelt
     title_length: int  # most words in a title
     title_ends: frozenset[str]  # their last words
     role_cue: re.Pattern  # an appositive role, right after `Name, `
@@ -111,6 +114,15 @@ class Lexicon:
     document_heads: frozenset[str]  # `Treaty`, `Declaration`: titles of documents, like titles of works
     common: frozenset[str]       # words of common organ names (`Political Bureau`): no name alone
     sub_organs: frozenset[str]   # words of the organs of a committee (`Presidium of the Political Bureau`)
+    lower_organ: re.Pattern | None  # an organ in lower case, ending where `of the <organisation>` starts
+    organ_abbreviation: re.Pattern | None  # an abbreviated organ, ending where its organisation starts (`C.C., the `)
+    organ_abbreviations: Mapping[str, str]  # `C.C.` -> `Central Committee`
+    body_tails: frozenset[str]  # `House of Representatives`: a place head with this tail is an organisation
+    place_suffixed: re.Pattern | None  # `Chongsan-ri`: a word with one of these endings is a place
+    place_qualifiers: frozenset[str]  # `Nishi Tokyo`: a word of direction before a known place is part of it
+    media_cue: re.Pattern | None  # `the newspaper `: a medium's name follows
+    in_tail_heads: frozenset[str]  # `… Association in Japan`: heads whose tail may open with `in`
+    portfolio: re.Pattern | None  # `minister of the `: what follows is a portfolio, not an organisation
     not_person: frozenset[str]
     title_words: frozenset[str]  # one-word titles, dropped from the front of a person's name (`Madame`)
     openers: frozenset[str]  # function words, dropped from the front of a name that opens a sentence
@@ -128,6 +140,21 @@ class Lexicon:
     # short gaps between tokens as `joined` reads them (a memo of this lexicon's join pattern, filled by `runs`;
     # the few distinct short gaps recur in every body)
     gaps: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+
+
+def plural(title: str) -> str:
+    """The plural of a title (`Vice-Chairman` -> `Vice-Chairmen`, `Secretary` -> `Secretaries`); "" for an
+    abbreviation or a word that is plural already."""
+    head, _, last = title.rpartition(" ")
+    if len(last) < 4 or not last.replace("-", "").isalpha() or last.endswith("s"):
+        return ""
+    if last.endswith("man"):
+        last = last[:-3] + "men"
+    elif last.endswith("y") and last[-2] not in "aeiou":
+        last = last[:-1] + "ies"
+    else:
+        last += "s"
+    return f"{head} {last}" if head else last
 
 
 def alternation(words) -> str:
@@ -165,8 +192,10 @@ def lexicon_from(rules: Rules) -> Lexicon:
         aliases[first, second] = (pattern, tuple(k for _, k in group))
     lower = {first for first, _ in aliases if not first[:1].isupper()}
     roles = rules.roles or ["secretary"]
-    titles = {fold(t).lower() for t in rules.titles_before}
-    title_words = ({t for t in rules.titles_before if " " not in t}
+    plurals = {fold(t).lower() for t in (*rules.plural_titles_before, *map(plural, rules.titles_before)) if t}
+    titles = {fold(t).lower() for t in rules.titles_before} | plurals
+    title_words = ({t for t in (*rules.titles_before, *rules.plural_titles_before, *map(plural, rules.titles_before))
+                    if t and " " not in t}
                    | {r[:1].upper() + r[1:] for r in rules.roles if " " not in r})
     not_person = (rules.not_person_words | set(rules.organization_heads) | set(rules.place_heads)
                   | rules.award_heads)
@@ -180,7 +209,10 @@ def lexicon_from(rules: Rules) -> Lexicon:
         pair_surnames=frozenset(rules.surnames - rules.surnames_also_words),
         syllables=frozenset(rules.syllables - rules.not_given_names),
         middle_syllables=frozenset(rules.syllables | rules.not_given_names),
-        titles=frozenset(titles), title_length=max((len(t.split()) for t in titles), default=1),
+        titles=frozenset(titles), plural_titles=frozenset(plurals),
+        misspelt=re.compile(rf"(?<=[{_LOW}]) (?:{alternation(rules.misspelt_syllables)})(?![\w'\u2019])")
+        if rules.misspelt_syllables else None,
+        misspelt_syllables=rules.misspelt_syllables, title_length=max((len(t.split()) for t in titles), default=1),
         title_ends=frozenset(t.split()[-1] for t in titles),
         role_cue=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,4}}?(?:{alternation(roles)})(?![\w\-])", re.I),
         speech=re.compile(rf"{GAP}(?:{alternation(rules.speech_verbs or ['said'])})(?![\w\-])"),
@@ -188,6 +220,17 @@ def lexicon_from(rules: Rules) -> Lexicon:
         work_heads=frozenset(rules.award_heads | rules.document_heads),
         head_words=frozenset(h.rsplit(" ", 1)[-1] for h in (*place_heads, *org_heads)),
         award_heads=rules.award_heads, document_heads=rules.document_heads, common=rules.common_organ_words, sub_organs=rules.sub_organ_words,
+        lower_organ=re.compile(rf"(?<![\w\-])(?:(?:{alternation(rules.lower_organ_modifiers)}){GAP}){{1,3}}"
+                               rf"(?:{alternation(rules.lower_organ_heads)}){GAP}of{GAP}the{GAP}$")
+        if rules.lower_organ_heads else None,
+        organ_abbreviation=re.compile(rf"(?<![\w.])({alternation(rules.organ_abbreviations)}),{GAP}(?:the{GAP})?$")
+        if rules.organ_abbreviations else None,
+        organ_abbreviations=rules.organ_abbreviations or {}, body_tails=rules.body_tails,
+        place_suffixed=re.compile(rf"(?<![\w\-'\u2019])[{_UP}][{_LOW}]{{2,}}(?:{alternation(rules.place_suffixes)})(?![\w\-])")
+        if rules.place_suffixes else None, in_tail_heads=rules.in_tail_heads, place_qualifiers=rules.place_qualifiers,
+        media_cue=re.compile(rf"(?<![\w\-])(?:{alternation(rules.media_cues)}){GAP}$", re.I) if rules.media_cues else None,
+        portfolio=re.compile(rf"(?<![\w\-])(?<!prime )(?:{alternation(rules.portfolio_titles)}){GAP}of{GAP}(?:the{GAP})?$", re.I)
+        if rules.portfolio_titles else None,
         not_person=frozenset(not_person), title_words=frozenset(title_words), openers=rules.leading_words,
         surnames=frozenset(rules.surnames), south_surnames=frozenset(rules.south_surnames - rules.surnames),
         short_place_heads=rules.short_place_heads, numbered_heads=rules.numbered_heads,
@@ -216,7 +259,8 @@ def entity_id(type_: str, name: str) -> str:
 # Every rule a candidate can name (`Candidate.rule`, the `mentions.rule` column)
 RULES = ("alias", "korean-name", "korean-pair", "chinese-name", "title-before", "role-after", "speech-after",
          "org-head", "place-head", "dateline", "coordinated", "same-name", "organ-cut-short", "acronym", "short-form",
-         "title-of", "award-head", "quoted-title")
+         "title-of", "award-head", "quoted-title", "title-list", "korean-misspelt", "organ-of",
+         "media-cue")
 
 
 class Trust(IntEnum):
@@ -419,24 +463,47 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
     def close() -> None:
         while seg and seg[-1].text.endswith("."):
             seg.pop()
+        del seg[:title_initials(seg, lex)]
         if seg and not seg[-1].text.endswith("."):
             out.append(seg[:])
         seg.clear()
 
-    particles, not_person = lex.particles, lex.not_person
-    for t in run:
+    particles, not_person, title_words = lex.particles, lex.not_person, lex.title_words
+    for i, t in enumerate(run):
         if t.join and not all(w in particles for w in t.join.split()):
             close()
         text = t.text
-        if text in not_person or not (_NAME_WORD.fullmatch(text) or _INITIALS.fullmatch(text)):
+        if (seg and text in title_words and i + 1 < len(run) and not run[i + 1].join
+                and fold(text).lower() in lex.titles):
+            close()  # a title inside a run ends a name and opens the next (`Cambodian King Norodom Sihanouk`)
+            continue
+        # a one-letter Korean syllable is a word of a name (`Ri Nung O`, `U Tong Chuk`), not an initial
+        name_like = _NAME_WORD.fullmatch(text) or _INITIALS.fullmatch(text) or (
+            len(text) == 1 and (seg and text in lex.middle_syllables or text in lex.surnames))
+        if text in not_person or not name_like:
             close()
-        elif seg or not (text in lex.title_words or (text in lex.openers and sentence_start(body, t.start))
+        elif seg or not (text in title_words or (text in lex.openers and sentence_start(body, t.start))
                          or (t.start and _WORD_CHAR.match(body, t.start - 1))):
             seg.append(t)
             if t.possessive:
                 close()
     close()
     return out
+
+
+def title_initials(seg: list[Token], lex: Lexicon) -> int:
+    """How many initials open `seg` that spell a title, not a name (`E. P.` for Ambassador Extraordinary and
+    Plenipotentiary, before `E. P. Jose Garcia`)."""
+    if not seg or not seg[0].text.endswith("."):
+        return 0
+    spelt = ""
+    for i, t in enumerate(seg):
+        if not _INITIALS.fullmatch(t.text):
+            break
+        spelt += t.text.lower()
+        if spelt in lex.titles or " ".join(spelt.replace(".", ". ").split()) in lex.titles:
+            return i + 1
+    return 0
 
 
 def sentence_start(body: str, pos: int) -> bool:
@@ -447,15 +514,20 @@ def sentence_start(body: str, pos: int) -> bool:
     return i < 0 or body[i] in "\n.!?:;\"\u201c(\u2014-"
 
 
-def titled(body: str, start: int, lex: Lexicon) -> bool:
-    """A title right before `start` (`General Secretary `, `its chairman `, `People's Scientist `)."""
+def titled(body: str, start: int, lex: Lexicon, titles: frozenset[str] | None = None) -> bool:
+    """A title right before `start` (`General Secretary `, `its chairman `, `People's Scientist `); of
+    `titles` if given (`lex.plural_titles`), else of any title."""
     if not start or body[start - 1] not in " \u00a0":
         return False
     before = body[max(0, start - 30):start].split()
-    if not before or fold(before[-1]).lower() not in lex.title_ends:
-        return False  # the word before is the last word of no title
-    words = fold(body[max(0, start - 60):start]).lower().split()
-    return any(" ".join(words[-k:]) in lex.titles for k in range(1, min(lex.title_length, len(words)) + 1))
+    if before and fold(before[-1]).lower() in lex.title_ends:  # else the word before is the last word of no title
+        words = fold(body[max(0, start - 60):start]).lower().split()
+        if any(" ".join(words[-k:]) in (titles or lex.titles) for k in range(1, min(lex.title_length, len(words)) + 1)):
+            return True
+    posted = (_POSTED_TO.search(body, max(0, start - 24), start)
+              if titles is None and start > 1 and body[start - 2].isupper() else None)  # after an acronym only
+    # `Russian Ambassador to the DPRK Andrei Karlov`: the title before where it is posted
+    return posted is not None and titled(body, posted.start(), lex, lex.titles)
 
 
 def context_candidates(body: str, seg: list[Token], lex: Lexicon) -> list[Candidate]:
@@ -496,10 +568,13 @@ def head_type(run: list[Token], h: int, lex: Lexicon) -> str | None:
 
 def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
     """Where an `of`/`for` tail after the head can end: before an inner `and`, and after it."""
-    if run[h].possessive or h + 1 >= len(run) or run[h + 1].join not in lex.tail_openers:
+    if run[h].possessive or h + 1 >= len(run) or (
+            run[h + 1].join not in lex.tail_openers and not (run[h + 1].join == "in" and run[h].text in lex.in_tail_heads)):
         return []
     ends, k = [], h + 1
-    while k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in lex.tail_joins) and shape_word(run[k]):
+    while (k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in lex.tail_joins) and shape_word(run[k])
+           and not (run[k].join in ("and", "&") and run[k].text in lex.title_words)  # `… of Korea and President of …`
+           and not (run[k].join in ("in", "in the") and run[h].text not in lex.in_tail_heads)):  # `Embassy of X in Y`
         if run[k].join in ("and", "&") and k > h + 1:
             ends.append(k - 1)
         k += 1
@@ -519,16 +594,21 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         kind = head_type(run, h, lex)
         if kind is None:
             continue
+        if kind == "place" and h + 1 < len(run) and run[h + 1].join == "of" and run[h + 1].text in lex.body_tails:
+            kind = "organization"  # `House of Representatives`
         first, limit, crossed = h, 3 if kind == "place" else 5, False
         while first > 0 and h - first < limit + crossed:
             join, before = run[first].join, run[first - 1]
-            if not join and shape_word(before):
+            if not join and (shape_word(before) or before.text in lex.middle_syllables):  # `Yun I Sang Music Institute`
                 first -= 1
-            elif (join in ("and", "&") and not crossed and _SHAPE_WORD.fullmatch(before.text)
+            elif (join in ("and", "&") and not crossed and kind == "organization" and _SHAPE_WORD.fullmatch(before.text)
                   and head_type(run, first - 1, lex) is None and not before.possessive):
                 first, crossed = first - 1, True  # `Song and Dance Ensemble`, `Research and Production Centre`
             else:
                 break
+        if (first > 0 and h - first == limit and not run[first].join and shape_word(run[first - 1])
+                and run[first - 1].text not in lex.surnames_all and run[first].text in lex.surnames_all and run[first + 1].text in lex.middle_syllables):
+            first -= 1  # a place before the person a name is after: `Hamhung Choe Hui Suk Teacher Training College`
         if first == 0 and run[0].start and _WORD_CHAR.match(body, run[0].start - 1):
             first = 1  # the run starts inside a word (`anti-Japanese`)
         while first < h and run[first].text in lex.openers:
@@ -544,8 +624,34 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             if all(t.text in lex.common for t in run[first:last + 1]):
                 continue  # `Political Bureau`, `Party Central Committee`: a common noun
             end = number.end() if number and last == h else run[last].end
-            out.append(Candidate(run[first].start, end, kind, HEAD_SHAPE, None, f"{ID_PREFIX[kind]}-head"))
+            if head.text == "Party" and last == h and (faction := _FACTION.match(body, end)):
+                end = faction.end()  # a party's faction: `Syrian Communist Party (Unified)`
+            if kind == "organization" and lex.portfolio and lex.portfolio.search(body, max(0, run[first].start - 24),
+                                                                                 run[first].start):
+                continue  # `minister of the People's Armed Forces`: a title's portfolio
+            out.append(Candidate(run[first].start, end, kind, Trust.HEAD_SHAPE, None, f"{ID_PREFIX[kind]}-head"))
     return out
+
+
+def media_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
+    """A newspaper, magazine or agency named right after a word for it (`the newspaper Patriot`, `editor-in-chief
+    of the Zavtra`): the capitalised words that open the run, up to four."""
+    if lex.media_cue is None or not lex.media_cue.search(body, max(0, run[0].start - 24), run[0].start):
+        return []
+    last = 0
+    while last + 1 < min(len(run), 4) and not run[last + 1].join and not run[last].possessive:
+        last += 1
+    if not all(shape_word(t) for t in run[:last + 1]):
+        return []
+    return [Candidate(run[0].start, run[last].end, "organization", Trust.HEAD_SHAPE, None, "media-cue")]
+
+
+def suffix_places(body: str, lex: Lexicon) -> list[Candidate]:
+    """A Korean village, ward or town by the ending of its word (`Chongsan-ri`, `Ryonhwa-dong`)."""
+    if lex.place_suffixed is None or "-" not in body:
+        return []
+    return [Candidate(m.start(), m.end(), "place", Trust.HEAD_SHAPE, None, "place-head")
+            for m in lex.place_suffixed.finditer(body)]
 
 
 def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
@@ -597,11 +703,13 @@ def dateline_candidates(body: str, lex: Lexicon) -> list[Candidate]:
 
 def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list[Candidate], list[list[Token]]]:
     """Every reading of the body, and the parts of runs that can be personal names."""
-    out = known_candidates(body, tokens, lex) + dateline_candidates(body, lex) + quoted_titles(body)
+    out = (known_candidates(body, tokens, lex) + dateline_candidates(body, lex) + quoted_titles(body)
+           + misspelt_names(body, lex) + suffix_places(body, lex))
     segments = []
     # a reading by shape is looked for only in the runs holding a word it needs (a head, a surname)
     work_heads, head_words, surnames, chinese = lex.work_heads, lex.head_words, lex.surnames_all, lex.chinese_surnames
     for run in tokens:
+        out += media_candidates(body, run, lex)
         if len(run) == 1:
             t = run[0]
             if t.text in work_heads or body.endswith("title of ", 0, t.start):
@@ -657,11 +765,14 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
     kind is not sure (`Pyongyang Medical College of Kim Il Sung University`).
     """
     names = bytearray(size)  # characters inside known names of other kinds
-    for start, end, type_, trust, _, _ in cands:
-        if trust == LISTED and type_ != "person":
+    places: dict[int, int] = {}  # known places, end by start
+    for start, end, type_, trust, *_ in cands:
+        if trust == Trust.LISTED and type_ != "person":
             names[start:end] = b"\x01" * (end - start)
-    sure = sorted({(start, end) for start, end, type_, trust, _, _ in cands
-                   if trust <= NAME_SHAPE and type_ == "person" and names.find(0, start, end) >= 0})
+            if type_ == "place":
+                places[start] = max(end, places.get(start, end))
+    sure = sorted({(start, end) for start, end, type_, trust, *_ in cands
+                   if type_ == "person" and trust <= Trust.NAME_SHAPE and names.find(0, start, end) >= 0})
     if sure:
         marks = bytearray(size)
         for p in sure:
@@ -674,6 +785,7 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
             while i >= 0 and sure[i][0] > c.start - longest:
                 p = sure[i]
                 if (overlaps(c, p) and (c.start, c.end) != p and not (c.type != "person" and c.start == p[0])
+                        and not named_after(c, p, places, body)
                         and not (c.type == "person" and c.end == p[1] and " " not in body[p[0]:p[1]]  # `A.R. Belousov`
                                  and names.find(1, c.start, p[0]) < 0)):  # (not `the U.S. Lavrov`)
                     return True
@@ -690,6 +802,17 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
             taken.append(cands[i])
             occupied[start:end] = b"\x01" * (end - start)
     return sorted(taken)
+
+
+def named_after(c: Candidate, p: tuple[int, int], places: dict[int, int], body: str) -> bool:
+    """An organisation or place named after a person: its place before the name (`Sariwon Ri Kye Sun University
+    of Education`: it opens with a known place right before the person), or the name after its head and `of`
+    (`Mausoleum of Lenin`)."""
+    if c.type == "person":
+        return False
+    end = places.get(c.start)
+    return ((end is not None and c.end > p[1] and body[end:p[0]] == " ")
+            or (c.trust == Trust.HEAD_SHAPE and c.end == p[1] and _OF_END.search(body, c.start, p[0]) is not None))
 
 
 def short_names(body: str, taken: list[Candidate], lex: Lexicon) -> dict[str, set[tuple[str, str, str]]]:
@@ -795,10 +918,72 @@ def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Le
         m = _COORDINATED.match(body, run[-1].end)
         org = orgs.get(m.end()) if m else None
         if org and "Committee" in identity(body, org)[0]:  # organs of a committee (not `the Cabinet and …`)
-            name = f"{canonical(body[run[0].start:run[-1].end])} of the {identity(body, org)[0]}"
+            name = organ_name(canonical(body[run[0].start:run[-1].end]), identity(body, org)[0])
             known = lex.by_name.get(("organization", name)) or Known(entity_id("organization", name), "organization",
                                                                      name)
             out.append(Candidate(run[0].start, run[-1].end, "organization", CONTEXT, known, "organ-cut-short"))
+    return out
+
+
+def qualified_places(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
+    """A word of direction right before a known place is one place with it (`Nishi Tokyo`, `East Asia`)."""
+    places = {c.start: c for c in taken if c.type == "place" and c.trust == Trust.LISTED}
+    out = []
+    for run in tokens:
+        for i in range(len(run) - 1):
+            q, nxt = run[i], run[i + 1]
+            if (q.text in lex.place_qualifiers and not nxt.join and not q.possessive and (c := places.get(nxt.start))
+                    and not (i and not q.join)):
+                out.append(Candidate(q.start, c.end, "place", Trust.HEAD_SHAPE, None, "place-head"))
+    return out
+
+
+def organ_name(organ: str, whole: str) -> str:
+    """`organ` of the organisation named `whole`, its shared words once: `Presidium of the Political Bureau`
+    of `Political Bureau of the Central Committee of …` -> `Presidium of the Political Bureau of the Central
+    Committee of …`, not `… of the Political Bureau of the Political Bureau of …`."""
+    parts = organ.split(" of the ")
+    for i in range(1, len(parts)):
+        if whole.startswith(" of the ".join(parts[i:]) + " of the "):
+            return f"{' of the '.join(parts[:i])} of the {whole}"
+    return f"{organ} of the {whole}"
+
+
+def organ_of(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
+    """An organ before `of the` and an organisation found is one organisation with it: `Presidium of the DPRK
+    Supreme People's Assembly`, `Presidium of the Political Bureau of the Central Committee of …`, and in lower
+    case `the general political department of the KPA`."""
+    orgs = [c for c in taken if c.type == "organization"]
+    by_start = {c.start: c for c in orgs}
+    out = []
+
+    def read(start: int, org: Candidate, organ: str = "") -> None:
+        organ = organ or canonical(body[start:org.start]).rsplit(" of", 1)[0].rstrip()
+        if organ.islower():  # named as the texts spell it out: `General Political Department of …`
+            organ = " ".join(w if w == "and" else w[:1].upper() + w[1:] for w in organ.split())
+        name = organ_name(organ, identity(body, org)[0])
+        known = lex.by_name.get(("organization", name)) or Known(entity_id("organization", name), "organization", name)
+        out.append(Candidate(start, org.end, "organization", Trust.CONTEXT, known, "organ-of"))
+
+    for run in tokens:
+        for i, t in enumerate(run):
+            if t.text not in lex.sub_organs or (i and not run[i].join and run[i - 1].text in lex.common):
+                continue
+            j = i
+            while j + 1 < len(run) and not run[j + 1].join and run[j + 1].text in lex.common:
+                j += 1
+            if j + 1 < len(run) and run[j + 1].join == "of the" and (org := by_start.get(run[j + 1].start)):
+                read(t.start, org)
+    if lex.lower_organ is not None:
+        for org in orgs:
+            m = body.endswith("of the ", 0, org.start) and lex.lower_organ.search(body, max(0, org.start - 90), org.start)
+            if m:
+                read(m.start(), org)
+    if lex.organ_abbreviation is not None and any(a in body for a in lex.organ_abbreviations):
+        for org in orgs:
+            m = lex.organ_abbreviation.search(body, max(0, org.start - 16), org.start)
+            if m:
+                read(m.start(), org, lex.organ_abbreviations[m.group(1)])
     return out
 
 
@@ -876,6 +1061,56 @@ def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) 
     return out
 
 
+_FACTION = re.compile(rf"{GAP}\([A-Z][a-z]+(?:{GAP}[A-Z][a-z]+){{0,2}}\)")
+_OF_END = re.compile(rf"{GAP}of{GAP}(?:the{GAP})?$")
+_POSTED_TO = re.compile(rf"(?<={GAP[:-1]})(?:to|in|of){GAP}(?:the{GAP})?[A-Z]{{2,6}}{GAP}$")
+_LIST_GAP = re.compile(rf"(?:{APOS}s)?(?:,{GAP}(?:and{GAP})?|{GAP}and{GAP})")
+
+
+def title_list(body: str, taken: list[Candidate], segments: list[list[Token]], lex: Lexicon) -> list[Candidate]:
+    """The names of a list after a title they share (`Members A, B, C and D of the …`, `Vice-Chairmen X and
+    Y`): each name after the first person of the list, up to the first item that is no name, is a person.
+    A word alone only if it is no Korean surname (these texts never name a Korean by surname in a list)."""
+    at = {seg[0].start: seg for seg in segments}
+    out = []
+    for c in taken:
+        if c.type != "person" or not titled(body, c.start, lex, lex.plural_titles):
+            continue
+        end = c.end
+        while (gap := _LIST_GAP.match(body, end)) and (seg := at.get(gap.end())):
+            if len(seg) < 2 and seg[0].text in lex.surnames_all:
+                break
+            part = seg[:MAX_NAME_WORDS]
+            out.append(Candidate(part[0].start, part[-1].end, "person", Trust.CONTEXT, None, "title-list"))
+            end = part[-1].end
+    return out
+
+
+def misspelt_names(body: str, lex: Lexicon) -> list[Candidate]:
+    """A Korean name with a syllable the source misspelt (`Kim Jong ll`, a lower-case L for the I): read
+    with the syllable as spelt (`Kim Jong Il`, the alias table's if it has it)."""
+    if lex.misspelt is None or not any(f" {s}" in body for s in lex.misspelt_syllables):
+        return []
+    out = []
+    for m in lex.misspelt.finditer(body):
+        words = body[max(0, m.start() - 24):m.start()].split(" ")[-2:]
+        after = re.match(r" ([A-Z][a-z]*)(?![\w'\u2019])", body[m.end():m.end() + 12])
+        fixed = lex.misspelt_syllables[m.group().strip()]
+        # surname, syllable, misspelt (`Kim Jong ll`), or surname, misspelt, syllable (`Kim ll Sung`)
+        if len(words) == 2 and words[0] in lex.surnames_all and words[1] in lex.middle_syllables:
+            start, end, name = m.start() - len(words[0]) - len(words[1]) - 1, m.end(), [*words, fixed]
+        elif words[-1] in lex.surnames_all and after and after.group(1) in lex.syllables:
+            start, end, name = m.start() - len(words[-1]), m.end() + after.end(), [words[-1], fixed, after.group(1)]
+        else:
+            continue
+        if start and _WORD_CHAR.match(body, start - 1):
+            continue
+        full = " ".join(name)
+        known = lex.by_name.get(("person", full)) or Known(entity_id("person", full), "person", full)
+        out.append(Candidate(start, end, "person", Trust.NAME_SHAPE, known, "korean-misspelt"))
+    return out
+
+
 def role_after(body: str, end: int, spans: list[tuple[int, int]], lex: Lexicon) -> str | None:
     """`Kim Song Nam, department director of the C.C., WPK, made…` -> the appositive title."""
     m = _COMMA.match(body, end)
@@ -930,7 +1165,8 @@ def spelt_out(body: str, c: Candidate, holders: list[Candidate], lex: Lexicon) -
 
 # The passes, in this order (`mentions`): every reading of the body; the conflict policy
 # (`longest_then_most_trusted`) keeps one reading per span; readings that lean on those kept (persons joined to
-# persons, organs cut short, acronyms, a name given elsewhere), and the policy again; short forms of the names
+# persons, names of a list after a shared title, organs cut short, organs of an organisation, acronyms, a name
+# given elsewhere, a word of direction before a place), and the policy again; short forms of the names
 # kept; full names and spelt-out acronyms; the roles after persons.
 PASSES = ("candidates", "conflicts", "relations", "conflicts", "short forms", "full names", "roles")
 
@@ -944,7 +1180,8 @@ def mentions(body: str, lex: Lexicon) -> list[Mention]:
     taken = longest_then_most_trusted(cands, len(body), body)
     # relations: readings that lean on what was found
     more = coordinated(body, taken, segments) + organs(body, tokens, taken, lex) + acronyms(body, tokens, taken, lex)
-    more += same_names(body, taken, segments)
+    more += same_names(body, taken, segments) + title_list(body, taken, segments, lex)
+    more += organ_of(body, tokens, taken, lex) + qualified_places(body, tokens, taken, lex)
     # conflicts
     taken = longest_then_most_trusted(cands + more, len(body), body)
     # short forms
@@ -963,15 +1200,15 @@ def mentions(body: str, lex: Lexicon) -> list[Mention]:
     # `Vladimir Vladimirovich Putin` there; a surname alone is no full form: the alias table's
     # name stands); `entity_id` is what stays the same across articles.
     fullest: dict[str, str] = {}
-    for (s, e, type_, *_), (_, eid) in zip(taken, named):
-        if type_ == "person":
+    for (s, e, type_, _, _, rule), (_, eid) in zip(taken, named):
+        if type_ == "person" and rule != "korean-misspelt":  # a misspelt name is no fuller form
             name = canonical(body[s:e])
             full = " " in name or "." in name
             fullest[eid] = max(fullest.get(eid, ""), name if full else "", key=len)
     out = []
     for (s, e, type_, _, _, rule), (entity, eid) in zip(taken, named):
         if type_ == "person":
-            out.append(Mention(type_, fullest[eid] or entity, eid, body[s:e], s, e, role_after(body, e, spans, lex),
+            out.append(Mention(type_, fullest.get(eid) or entity, eid, body[s:e], s, e, role_after(body, e, spans, lex),
                                rule))
         else:
             out.append(Mention(type_, entity, eid, body[s:e], s, e, rule=rule))

@@ -47,7 +47,9 @@ class Rules:
     surnames_also_words: frozenset[str]
     syllables: frozenset[str]
     not_given_names: frozenset[str]
+    misspelt_syllables: Mapping[str, str]  # a syllable as sources misspell it -> as spelt (`ll` -> `Il`)
     titles_before: tuple[str, ...]
+    plural_titles_before: tuple[str, ...]  # titles shared by a list of names (`Members`); each title's plural too
     roles: tuple[str, ...]
     speech_verbs: tuple[str, ...]
     place_heads: tuple[str, ...]
@@ -58,6 +60,15 @@ class Rules:
     document_heads: frozenset[str] = frozenset()
     common_organ_words: frozenset[str] = frozenset()
     sub_organ_words: frozenset[str] = frozenset()
+    lower_organ_heads: frozenset[str] = frozenset()
+    lower_organ_modifiers: frozenset[str] = frozenset()
+    body_tails: frozenset[str] = frozenset()
+    place_suffixes: tuple[str, ...] = ()
+    place_qualifiers: frozenset[str] = frozenset()
+    media_cues: tuple[str, ...] = ()
+    in_tail_heads: frozenset[str] = frozenset()
+    portfolio_titles: tuple[str, ...] = ()
+    organ_abbreviations: Mapping[str, str] = None
     short_place_heads: frozenset[str] = frozenset()
     numbered_heads: frozenset[str] = frozenset()
     run_joins: tuple[str, ...] = ()
@@ -104,7 +115,9 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         surnames_also_words=frozenset(names.get("surnames_also_words", ())),
         syllables=frozenset(names.get("syllables", ())),
         not_given_names=frozenset(names.get("not_given_names", ())),
+        misspelt_syllables=dict(names.get("misspelt_syllables", {})),
         titles_before=tuple(titles.get("before", ())),
+        plural_titles_before=tuple(titles.get("plural_before", ())),
         roles=tuple(titles.get("roles", ())),
         speech_verbs=tuple(titles.get("speech_verbs", ())),
         place_heads=tuple(shapes.get("place_heads", ())),
@@ -115,6 +128,15 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         document_heads=frozenset(shapes.get("document_heads", ())),
         common_organ_words=frozenset(shapes.get("common_organ_words", ())),
         sub_organ_words=frozenset(shapes.get("sub_organ_words", ())),
+        lower_organ_heads=frozenset(shapes.get("lower_organ_heads", ())),
+        lower_organ_modifiers=frozenset(shapes.get("lower_organ_modifiers", ())),
+        body_tails=frozenset(shapes.get("body_tails", ())),
+        place_suffixes=tuple(shapes.get("place_suffixes", ())),
+        place_qualifiers=frozenset(shapes.get("place_qualifiers", ())),
+        media_cues=tuple(shapes.get("media_cues", ())),
+        in_tail_heads=frozenset(shapes.get("in_tail_heads", ())),
+        portfolio_titles=tuple(titles.get("portfolio_titles", ())),
+        organ_abbreviations=dict(shapes.get("organ_abbreviations", {})),
         short_place_heads=frozenset(shapes.get("short_place_heads", ())),
         numbered_heads=frozenset(shapes.get("numbered_heads", ())),
         run_joins=tuple(shapes.get("run_joins", ())),

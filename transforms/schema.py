@@ -69,7 +69,7 @@ MENTIONS = pa.schema([
     col("start", pa.int32(), "Offset of the first character in `body` (Python string index: code points).", False),
     col("end", pa.int32(), "Offset after the last character: `body[start:end] == surface`.", False),
     col("role", pa.string(), "Appositive title after a person's name (`department director of the C.C., WPK`), else null."),
-    col("rule", pa.string(), "The rule that found it: `alias` (the alias table), `korean-name`, `korean-pair`, `chinese-name` (name shapes), `title-before`, `role-after`, `speech-after` (context), `org-head`, `place-head` (organisation and place heads), `dateline`, `coordinated`, `same-name`, `organ-cut-short`, `acronym`, `short-form`. `kcna-etl eval-mentions --errors` groups by it.", False),
+    col("rule", pa.string(), "The rule that found it: `alias` (the alias table), `korean-name`, `korean-pair`, `chinese-name` (name shapes), `title-before`, `role-after`, `speech-after` (context), `korean-misspelt` (a Korean name with a syllable the source misspelt, `Kim Jong ll`), `org-head`, `place-head` (organisation and place heads), `dateline`, `coordinated`, `same-name`, `title-list` (a name in a list after a shared plural title), `organ-cut-short`, `organ-of` (an organ before `of the` and an organisation found, or abbreviated before it: `C.C., the CPC`), `media-cue` (a newspaper or agency named right after a word for it: `the newspaper Patriot`), `acronym`, `short-form`. `kcna-etl eval-mentions --errors` groups by it.", False),
 ])
 
 APPEARANCES = pa.schema([

@@ -224,3 +224,139 @@ def test_a_shaped_city_is_named_without_city_and_an_acronym_in_brackets_wins(lex
         "the KFA said", lex)}
     assert got["Ryongnam City"] == "Ryongnam"
     assert got["KFA"] == "Korean Friendship Association"
+
+
+# Kinds of error seen on unseen text (issue 15): each test is a kind, not a name added for a case.
+
+def test_names_in_a_list_after_a_shared_plural_title_are_persons(lex):
+    body = ("Present there were Members Marco Antonio Silva, Pedro Gomez Ruiz, Ana Maria Torres and Luis Fernando "
+            "Diaz of the Central Committee, and Vice-Presidents Jorge Alberto Lopez and Maria Elena Rodriguez.")
+    assert [s for _, _, s in found(body, lex, "person")] == [
+        "Marco Antonio Silva", "Pedro Gomez Ruiz", "Ana Maria Torres", "Luis Fernando Diaz",
+        "Jorge Alberto Lopez", "Maria Elena Rodriguez"]
+
+
+def test_a_list_after_a_plural_title_stops_at_what_is_no_name(lex):
+    body = "He met Members Pedro Gomez Ruiz, Ana Maria Torres, the Cuban Embassy and Kim, a driver."
+    assert [s for _, _, s in found(body, lex, "person")] == ["Pedro Gomez Ruiz", "Ana Maria Torres"]
+
+
+def test_korean_names_with_one_letter_syllables_are_whole(lex):
+    body = "Present there were Members Ri Nung O, Kim Ae Kyong and O Jin of the Political Bureau."
+    assert [s for _, _, s in found(body, lex, "person")] == ["Ri Nung O", "Kim Ae Kyong", "O Jin"]
+
+
+def test_title_words_are_no_names_and_stay_outside_a_name(lex):
+    body = ("Ambassador Extraordinary and Plenipotentiary Sabri Ahmad of Syria and Ambassador E. P. Jose Luis Garcia "
+            "met Military Attache Colonel Juan Perez and Deputy Director Hans Weber. The newly appointed Ambassador "
+            "Extraordinary and Plenipotentiary of Cuba arrived.")
+    assert [s for _, _, s in found(body, lex, "person")] == [
+        "Sabri Ahmad", "Jose Luis Garcia", "Juan Perez", "Hans Weber"]
+
+
+def test_a_syllable_misspelt_by_the_source_is_read_as_spelt(lex):
+    body = "Kim Jong ll inspected the unit with Kim Song Nam. Kim ll Sung founded it."
+    assert found(body, lex, "person") == [
+        ("person", "Kim Jong Il", "Kim Jong ll"), ("person", "Kim Song Nam", "Kim Song Nam"),
+        ("person", "Kim Il Sung", "Kim ll Sung")]
+
+
+def test_an_organ_cut_short_does_not_double_the_shared_words(lex):
+    body = ("Choe Ryong Hae, member of the Presidium of the Political Bureau and member of the Political Bureau of the "
+            "Central Committee of the Workers' Party of Korea, attended.")
+    orgs = found(body, lex, "organization")
+    assert orgs[0] == ("organization", "Presidium of the Political Bureau of the Central Committee of the Workers' "
+                                       "Party of Korea", "Presidium of the Political Bureau")
+
+
+def test_an_organ_of_an_organisation_is_one_organisation_also_in_lower_case(lex):
+    body = ("Kim Yong Nam, president of the Presidium of the DPRK Supreme People's Assembly, Jo Myong Rok, director "
+            "of the general political department of the KPA, and officials of the relevant department of the KPA.")
+    assert [s for _, _, s in found(body, lex, "organization")] == [
+        "Presidium of the DPRK Supreme People's Assembly", "general political department of the KPA", "KPA"]
+    assert ("organization", "General Political Department of the Korean People's Army",
+            "general political department of the KPA") in found(body, lex)
+
+
+def test_a_head_tail_stops_at_a_coordinated_title(lex):
+    body = ("Kim Jong Un, General Secretary of the Workers' Party of Korea and President of the State Affairs of the "
+            "Democratic People's Republic of Korea, received it.")
+    assert [(t, s) for t, _, s in found(body, lex) if t != "person"] == [
+        ("organization", "Workers' Party of Korea"), ("place", "Democratic People's Republic of Korea")]
+
+
+def test_an_institution_named_after_a_person_is_one_organisation_with_its_place(lex):
+    body = ("Prizes went to Sariwon Ri Kye Sun University of Education, Hamhung Choe Hui Suk Teacher Training "
+            "College and the Yun I Sang Music Institute.")
+    assert found(body, lex, "person") == []
+    assert [s for _, _, s in found(body, lex, "organization")] == [
+        "Sariwon Ri Kye Sun University of Education", "Hamhung Choe Hui Suk Teacher Training College",
+        "Yun I Sang Music Institute"]
+
+
+def test_a_chamber_of_representatives_is_an_organisation_and_a_mission_is_one(lex):
+    body = ("He is a member of the House of Representatives and of the House of Councillors. A spokesman for the "
+            "Panmunjom Mission of the Korean People's Army spoke.")
+    assert [(t, s) for t, _, s in found(body, lex) if t != "person"] == [
+        ("organization", "House of Representatives"), ("organization", "House of Councillors"),
+        ("organization", "Panmunjom Mission of the Korean People's Army")]
+
+
+def test_an_abbreviated_organ_before_an_organisation_is_that_organ(lex):
+    body = "He congratulated the C.C., the WPK upon the authorization of the C.C., the CPC."
+    got = [(e, s) for _, e, s in found(body, lex, "organization")]
+    assert got[0] == ("Central Committee of the Workers' Party of Korea", "C.C., the WPK")
+    assert got[1][1] == "C.C., the CPC" and got[1][0].startswith("Central Committee of the ")
+
+
+def test_a_title_inside_a_run_ends_the_words_before_it_and_titles_the_name_after(lex):
+    body = ("A message came from Cambodian King Norodom Sihanouk and from Russian Ambassador to the DPRK Andrei "
+            "Karlov.")
+    assert [s for _, _, s in found(body, lex, "person")] == ["Norodom Sihanouk", "Andrei Karlov"]
+
+
+def test_a_place_named_after_a_person_in_its_tail_is_one_place(lex):
+    body = "He recalled his visit to the Mausoleum of Lenin to pay homage to Lenin."
+    assert [(t, s) for t, _, s in found(body, lex)] == [("place", "Mausoleum of Lenin"), ("person", "Lenin")]
+
+
+def test_a_korean_village_by_its_ending_and_a_body_of_koreans_abroad_with_its_country(lex):
+    body = ("He stood before the statue in Chongsan-ri. It was sponsored by the Korean Youth Commercial Association "
+            "in Japan.")
+    assert [(t, s) for t, _, s in found(body, lex)] == [
+        ("place", "Chongsan-ri"), ("organization", "Korean Youth Commercial Association in Japan")]
+
+
+def test_a_ministers_portfolio_is_no_organisation_but_a_prime_ministers_government_is(lex):
+    body = ("Kim Il Chol, minister of the People's Armed Forces, met the Prime Minister of the Government of the "
+            "Lao People's Democratic Republic.")
+    assert [(t, s) for t, _, s in found(body, lex) if t != "person"] == [
+        ("organization", "Government of the Lao People's Democratic Republic")]
+
+
+def test_an_embassy_stops_before_the_city_it_is_in(lex):
+    body = "A reception was given at the Embassy of the Republic of Cuba in Pyongyang on January 11."
+    assert [(t, s) for t, _, s in found(body, lex)] == [
+        ("organization", "Embassy of the Republic of Cuba"), ("place", "Pyongyang")]
+
+
+def test_a_word_of_direction_before_a_known_place_is_part_of_it_and_and_joins_no_places(lex):
+    body = "Schools in Nishi Tokyo and peace in East Asia. North Korea and South Hwanghae Province."
+    assert [s for _, _, s in found(body, lex, "place")] == [
+        "Nishi Tokyo", "East Asia", "North Korea", "South Hwanghae Province"]
+
+
+def test_a_partys_faction_in_brackets_is_part_of_its_name_and_headquarters_are_a_body(lex):
+    body = ("The Chairman of the Nepal Communist Party (United Socialism) and Sin Min Ho, chairman of the Saitama "
+            "Prefectural Headquarters of Chongryon, sent letters to the General Association of Korean Residents in "
+            "Japan (Chongryon).")
+    assert [s for _, _, s in found(body, lex, "organization")] == [
+        "Nepal Communist Party (United Socialism)", "Saitama Prefectural Headquarters of Chongryon",
+        "General Association of Korean Residents in Japan", "Chongryon"]
+
+
+def test_a_medium_named_right_after_a_word_for_it_is_an_organisation(lex):
+    body = ("Ritbinov, first vice-editor-in-chief of the newspaper Patriot, and Alexandr Prokhanov, editor-in-chief "
+            "of the Zavtra, said so in the newspaper Rodong Sinmun.")
+    assert [(e, s) for _, e, s in found(body, lex, "organization")] == [
+        ("Patriot", "Patriot"), ("Zavtra", "Zavtra"), ("Rodong Sinmun", "Rodong Sinmun")]
