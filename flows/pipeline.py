@@ -40,7 +40,7 @@ from kcna_etl.cli.progress import Progress
 from kcna_etl.cli.summary import summary_lines
 from kcna_etl.flows.outcome import QualityFailed, stage_table
 from kcna_etl.flows.runners import default_task_runner, reaches, release_memory, worker_pool
-from kcna_etl.storage.staging import Pages, ingest, stage, units_for, write_winners
+from kcna_etl.storage.staging import Pages, ingest, stage, units_for
 from kcna_etl.storage.store import Warehouse, WarehouseLocked
 from kcna_etl.transforms import PIPELINE_VERSION
 from kcna_etl.transforms.decode import MAX_TEXT_BYTES
@@ -93,19 +93,10 @@ def resolve(store: Warehouse, staging: str) -> committing.Plan:
 @task(name="validate", persist_result=False, cache_policy=NO_CACHE)
 def validate(staging: str, winners: list[str], units: int, today: dt.date, quality_root: str,
              run_id: str) -> tuple[quality.Validation | None, dict | None]:
-    """The winners' rows through the suites, unit by unit, here (no Great Expectations: quality/execute.py);
-    the results stored in Great Expectations' format, and its Data Docs built from them when an expectation
-    failed (the only time this process imports Great Expectations). None, None when there are no winners."""
-    from kcna_etl.quality.validation import store_results, validate_unit
-    if not winners:
-        return None, None
-    write_winners(staging, winners)  # read as a dataset filter by each unit, in this process
-    validation = quality.merge([validate_unit(staging, u, today) for u in range(units)])
-    store_results(quality_root, run_id, today, validation)
-    if all(c.success for c in validation.checks):
-        return validation, None  # `kcna-etl report --data-docs` builds them later, from the stored results
-    from kcna_etl.quality.docs import build
-    return validation, build(quality_root, run_id)
+    """The winners' rows through the suites here, without Great Expectations; its Data Docs only when an
+    expectation failed (quality/validation.py `validate_run`)."""
+    from kcna_etl.quality.validation import validate_run
+    return validate_run(staging, winners, units, today, quality_root, run_id)
 
 
 @task(name="write", persist_result=False, cache_policy=NO_CACHE)

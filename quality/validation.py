@@ -39,10 +39,10 @@ import pyarrow.dataset as ds
 
 from kcna_etl.flows.runners import release_memory
 from kcna_etl.quality import execute
-from kcna_etl.quality.report import EXAMPLES, Check, Unit, Validation
+from kcna_etl.quality.report import EXAMPLES, Check, Unit, Validation, merge
 from kcna_etl.quality.suites import TABLES, SuiteError, columns_of, load_suites, patterns_of, suite_parameters
 from kcna_etl.storage import location
-from kcna_etl.storage.staging import read_winners, staged, staged_schema
+from kcna_etl.storage.staging import read_winners, staged, staged_schema, write_winners
 from kcna_etl.transforms.lexicon import rules
 
 SHOWN_CHARS = 160
@@ -147,6 +147,23 @@ def validate_unit(staging: str, unit: int, run_date: dt.date) -> Unit:
         del found
     release_memory()  # the process's footprint stays that of one unit, however many it validates
     return Unit(unit, rows, checks)
+
+
+def validate_run(staging: str, winners: list[str], units: int, run_date: dt.date, quality: str, run_id: str
+                 ) -> tuple[Validation | None, dict[str, str] | None]:
+    """The run's winners validated unit by unit in this process, their results stored at the `quality`
+    location, and the Data Docs built from them when an expectation failed (the one time Great Expectations
+    is imported: people read the report then; `kcna-etl report --data-docs` builds them otherwise).
+    (None, None) when there are no winners."""
+    if not winners:
+        return None, None
+    write_winners(staging, winners)  # each unit's reader filters the staged rows by them
+    validation = merge([validate_unit(staging, u, run_date) for u in range(units)])
+    store_results(quality, run_id, run_date, validation)
+    if all(c.success for c in validation.checks):
+        return validation, None
+    from kcna_etl.quality.docs import build
+    return validation, build(quality, run_id)
 
 
 # -- results in Great Expectations' format ---------------------------------------------------------------------
