@@ -45,7 +45,7 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ("ingest", "stage", "resolve", "validate", "write", "data_docs", "report")
+STAGES = ("ingest", "stage", "resolve", "validate", "write", "report")
 DONE = (0, 3)  # exit status of a run that committed: 3 when expectations failed (the broken pages dated in the future)
 
 

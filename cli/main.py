@@ -3,7 +3,8 @@
     kcna-etl run [--input DIR] [--warehouse DIR]       run the flow once
     kcna-etl serve [--cron "0 * * * *"] [...]          serve it as a scheduled Prefect deployment
     kcna-etl backfill --stale | --since D --until D | --full [...]   process pages again, replace their rows
-    kcna-etl report [--warehouse DIR] [--run ID]       a run's quality report (default the latest), failures first
+    kcna-etl report [--warehouse DIR] [--run ID] [--data-docs]   a run's quality report (default the latest),
+                                                   failures first; --data-docs: build its Data Docs
     kcna-etl schema-doc                                print docs/tables.md from the schemas
     kcna-etl eval-mentions [--errors]                  score the mentions against the labelled text
     kcna-etl eval-stories DIR                          precision and recall of story_id on labelled pairs
@@ -125,6 +126,9 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--warehouse", default=os.environ.get("KCNA_ETL_WAREHOUSE", "warehouse"),
                         help="warehouse root (default: ./warehouse)")
     report.add_argument("--run", default=None, metavar="RUN_ID", help="an earlier run (default: the latest)")
+    report.add_argument("--data-docs", action="store_true",
+                        help="build the run's Great Expectations Data Docs from its stored results (a run builds "
+                             "them itself only when an expectation failed)")
     sub.add_parser("schema-doc", help="print the table reference (docs/tables.md) generated from the schemas")
     ev = sub.add_parser("eval-mentions", help="precision, recall and F1 of the mentions against labelled text")
     ev.add_argument("--labels", type=Path, default=None,
@@ -309,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report":
         from kcna_etl.cli.report import report
         from kcna_etl.storage.store import Warehouse
-        return report(Warehouse(args.warehouse).local_copy("_quality/runs"), args.run)
+        store = Warehouse(args.warehouse)
+        return report(store.local_copy("_quality/runs"), args.run, store.location if args.data_docs else None)
     if args.command == "synth":
         if args.pages < 0 or args.start < 0:
             print("kcna-etl synth: --pages and --start must not be negative", file=sys.stderr)

@@ -4,8 +4,9 @@ Pages are listed, cut into batches, and each batch is one task that runs the
 parsing stages in a worker (a process of the task runner's pool), writing its
 rows to the run's staging location (beside the warehouse: a folder, or a prefix
 in its bucket, which the worker reaches itself). When every batch is done, the run's
-duplicates are resolved, the winners' rows validated with the Great
-Expectations suites (a task per unit, in the workers; here for a run of one batch), and one commit publishes
+duplicates are resolved, the winners' rows validated here with the suites of
+`expectations/` (unit by unit, vectorised, without importing Great Expectations; its Data
+Docs built when an expectation failed), and one commit publishes
 the run as the warehouse's next snapshot (failing rows in `quarantine/`), under
 the warehouse lock. The quality report follows, and the flow run ends
 Completed (with a message when expectations failed) or Failed (when an `error`
@@ -29,7 +30,6 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed, wait
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
-from prefect.task_runners import TaskRunner
 from prefect.utilities.annotations import quote
 
 from kcna_etl.storage import commit as committing
@@ -39,8 +39,8 @@ from kcna_etl.storage.pages import list_pages, unchanged
 from kcna_etl.cli.progress import Progress
 from kcna_etl.cli.summary import summary_lines
 from kcna_etl.flows.outcome import QualityFailed, stage_table
-from kcna_etl.flows.runners import default_task_runner, here, reaches, release_memory, worker_pool
-from kcna_etl.storage.staging import Pages, ingest, stage, units_for, write_winners
+from kcna_etl.flows.runners import default_task_runner, reaches, release_memory, worker_pool
+from kcna_etl.storage.staging import Pages, ingest, stage, units_for
 from kcna_etl.storage.store import Warehouse, WarehouseLocked
 from kcna_etl.transforms import PIPELINE_VERSION
 from kcna_etl.transforms.decode import MAX_TEXT_BYTES
@@ -91,20 +91,12 @@ def resolve(store: Warehouse, staging: str) -> committing.Plan:
 
 
 @task(name="validate", persist_result=False, cache_policy=NO_CACHE)
-def validate_unit(staging: str, unit: int, today: dt.date) -> quality.Unit:
-    """One validation unit of the winners' rows through the Great Expectations suites (in a worker, or here
-    for a run of one batch)."""
-    from kcna_etl.quality.validation import validate_unit as run  # Great Expectations: only where it validates
-    return run(staging, unit, today)
-
-
-@task(name="data-docs", persist_result=False, cache_policy=NO_CACHE)
-def data_docs(staging: str, today: dt.date, warehouse: str, run_id: str, validation: quality.Validation) -> dict:
-    """The run's Great Expectations Data Docs under `<warehouse>/_quality/` (in a worker, which reaches the
-    warehouse's location itself)."""
-    from kcna_etl.quality.validation import write_docs
-    reaches(warehouse)
-    return write_docs(staging, today, location.join(warehouse, "_quality"), run_id, validation)
+def validate(staging: str, winners: list[str], units: int, today: dt.date, quality_root: str,
+             run_id: str) -> tuple[quality.Validation | None, dict | None]:
+    """The winners' rows through the suites here, without Great Expectations; its Data Docs only when an
+    expectation failed (quality/validation.py `validate_run`)."""
+    from kcna_etl.quality.validation import validate_run
+    return validate_run(staging, winners, units, today, quality_root, run_id)
 
 
 @task(name="write", persist_result=False, cache_policy=NO_CACHE)
@@ -129,22 +121,6 @@ def quality_report(store: Warehouse, run_id: str, today: dt.date, validation: qu
     create_markdown_artifact(key="kcna-etl-quality", markdown=quality.markdown(report),
                              description="kcna-etl validation: Great Expectations results of the run")
     return report
-
-
-def validated(pool: TaskRunner, staging: str, winners: list[str], units: int,
-              today: dt.date) -> quality.Validation | None:
-    """The winners' rows validated unit by unit, in parallel in the workers; None when there are none."""
-    if not winners:
-        return None
-    # The winners go to the workers as a staged file, not as a task parameter: a task's parameters travel
-    # through the runner (a Dask scheduler too) to each of the units, and `quote()` does not survive Dask.
-    write_winners(staging, winners)
-    futures = [pool.submit(validate_unit, parameters=dict(staging=staging, unit=u, today=today)) for u in range(units)]
-    try:
-        return quality.merge([f.result() for f in futures])
-    except Exception:
-        wait(futures)  # they write under staging: let them end before the run sweeps it
-        raise
 
 
 def finished(futures: list[PrefectFuture]) -> Iterator[dict[str, Any]]:
@@ -246,15 +222,9 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
         run_seconds: dict[str, float] = {}
         say("resolving duplicates")
         plan = timed(run_seconds, "resolve", resolve, store, staging)
-        # Great Expectations' workers (which import it once and build the Data Docs too) end before the
-        # write: they hold no memory while this process writes the snapshot. A run of one batch validates
-        # here, as it parsed here: its rows are few, and a worker would cost more than it saves.
         say("validating")
-        with worker_pool() if len(work) > 1 else here() as pool:
-            validation = timed(run_seconds, "validate", validated, pool, staging, plan.winners, units, today)
-            docs = timed(run_seconds, "data_docs", lambda: pool.submit(data_docs, parameters=dict(
-                staging=staging, today=today, warehouse=store.location, run_id=run_id,
-                validation=validation)).result() if validation else None)
+        validation, docs = timed(run_seconds, "validate", validate, staging, quote(plan.winners), units, today,
+                                 location.join(store.location, "_quality"), run_id)
         say("writing the snapshot")
         outcome = timed(run_seconds, "write", write, store, run_id, staging, quote(plan), quote(validation))
         say("writing the quality report")

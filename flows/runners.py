@@ -87,15 +87,6 @@ def worker_pool() -> Iterator[TaskRunner]:
         yield runner
 
 
-@contextlib.contextmanager
-def here() -> Iterator[TaskRunner]:
-    """Tasks in this process, one at a time: for a run of one batch, where a worker process would import
-    Prefect, this package and Great Expectations a second time (~4 s of CPU, measured in docs/benchmarks.md)
-    to do less than a second of work."""
-    with ThreadPoolTaskRunner(max_workers=1) as runner:
-        yield runner
-
-
 def cli_flow_settings() -> contextlib.AbstractContextManager:
     """Prefect settings for a flow run that the CLI runs in its own process: no heartbeats, unless the operator
     sets `PREFECT_FLOWS_HEARTBEAT_FREQUENCY` (for an automation that marks silent runs Crashed). The heartbeat

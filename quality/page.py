@@ -60,6 +60,22 @@ def health_section(h: dict | None) -> list[str]:
     return out + ["</table></div>"]
 
 
+def docs_section(s: dict[str, Any]) -> list[str]:
+    """Links to the run's Great Expectations Data Docs when built (a run builds them when an expectation
+    failed), else the command that builds them from the stored results."""
+    docs = {t: p for t, p in (s.get("data_docs") or {}).items() if t != "index"}
+    if docs:
+        return ["<h2>Great Expectations Data Docs</h2><p>"] + [
+            f"<a href=\"../{esc(relative(p, Path(s['page']).parent.parent))}\">{esc(t)}</a> " for t, p in docs.items()
+        ] + ["</p>"]
+    if not any((s.get("rows") or {}).values()):
+        return []
+    return ["<h2>Great Expectations Data Docs</h2>",
+            "<p>Not built for this run (every expectation passed): "
+            f"<code>kcna-etl report --run {esc(s['run_id'])} --data-docs</code> builds them from the run's stored "
+            "results.</p>"]
+
+
 def html_page(s: dict[str, Any], warehouse: str) -> str:
     from kcna_etl.quality.report import failures_first
     failed = [e for e in failures_first(s) if not e["success"]]
@@ -81,6 +97,7 @@ def html_page(s: dict[str, Any], warehouse: str) -> str:
                 + esc(", ".join(f"{k}={v!r}" for k, v in x.items() if k != "raw_path")) + "</td></tr>"
                 for x in e["examples"]]
         out.append("</table></div>")
+    out += docs_section(s)
     out += health_section(s.get("health"))
     out += ["<h2>What to do next</h2><ol>", *(f"<li>{step}</li>" for step in NEXT), "</ol>",
             "<h2>The quarantined rows of this run (DuckDB)</h2>",
@@ -110,9 +127,10 @@ def index_page(quality: Path) -> str:
             continue  # a report being written
         docs = {t: p for t, p in (s.get("data_docs") or {}).items() if t != "index"}
         links = " ".join(f"<a href=\"{esc(relative(p, quality))}\">{esc(t)}</a>" for t, p in docs.items())
+        absent = "not built (kcna-etl report --data-docs)" if any((s.get("rows") or {}).values()) else "no new rows"
         rows.append(f"<tr><td><code>{esc(s['run_id'])}</code></td><td class={esc(s['status'])}>"
                     f"{esc(s['status'])}</td><td><a href=\"runs/{esc(s['run_id'])}.html\">quality page</a></td>"
-                    f"<td>{links or 'no new rows'}</td><td>{esc(s['message'])}</td></tr>")
+                    f"<td>{links or absent}</td><td>{esc(s['message'])}</td></tr>")
     return "\n".join([
         "<!doctype html><meta charset=utf-8><title>kcna-etl quality: every run</title>", f"<style>{STYLE}</style>",
         f"<h1>kcna-etl quality: every run ({len(rows)}), newest first</h1>",

@@ -221,7 +221,10 @@ def text(s: dict) -> str:
         lines.append("Data Docs (pages of this run; the index lists every run, opens offline):")
         lines += [f"  {t}: {p}" for t, p in s["data_docs"].items() if t != "index"]
         lines.append(f"  index: {s['data_docs']['index']}")
-    elif s.get("index"):
+    elif any(s["rows"].values()):
+        lines.append(f"Data Docs: not built (every expectation passed); kcna-etl report --run {s['run_id']} "
+                     "--data-docs builds them")
+    if not s.get("data_docs") and s.get("index"):
         lines.append(f"index of every run (opens offline): {s['index']}")
     return "\n".join(lines)
 

@@ -176,7 +176,7 @@ def test_workers_stage_in_the_bucket_and_write_nothing_to_the_flow_machines_disk
     """Killed once every batch is staged and validated, before the build: the batches are objects under the
     run's `_staging/<run_id>/` in the bucket, and the flow machine's working copy holds only the snapshot it
     downloaded (no staging folder, no batch file, no Great Expectations context). Then, run through, the run
-    deletes its staging and the Data Docs are in the bucket, written there by the worker that built them."""
+    deletes its staging and its results (Great Expectations' format) are in the bucket, written there directly."""
     wh = copy_prefix(s3_server, s3_scenario.before_wh, f"s3://{s3_scenario.bucket}/workers")
     cache = tmp_path / "cache"
     root = working_copy(s3_server, wh, cache)
@@ -197,8 +197,8 @@ def test_workers_stage_in_the_bucket_and_write_nothing_to_the_flow_machines_disk
     local = sorted(os.path.relpath(os.path.join(d, n), root) for d, _, names in os.walk(root) for n in names
                    if not os.path.relpath(d, root).startswith(".snapshots"))
     assert local == [], local
-    # run through: its staging is gone (the killed run's stays until it is as old as an orphan), the Data
-    # Docs went to the bucket, not through this machine's disk
+    # run through: its staging is gone (the killed run's stays until it is as old as an orphan), the results
+    # went to the bucket, not through this machine's disk
     run_s3(prefect_server, s3_server, s3_scenario.second_run(wh), cache)
     assert sorted(staged_objects(s3_server, wh)) == sorted(staged)
     sweep_now(s3_server, wh)
@@ -207,8 +207,9 @@ def test_workers_stage_in_the_bucket_and_write_nothing_to_the_flow_machines_disk
     with aws(s3_server):
         from kcna_etl.storage.location import bucket_key, s3_client
         bucket, prefix = bucket_key(wh)
-        assert s3_client().head_object(Bucket=bucket, Key=f"{prefix}/_quality/index.html")["ContentLength"] > 0
-    assert not (root / "_quality" / "index.html").exists()
+        stored = s3_client().list_objects_v2(Bucket=bucket, Prefix=f"{prefix}/_quality/results/")
+        assert stored.get("KeyCount", 0) >= 3, stored  # the run's results, one per table
+    assert not (root / "_quality" / "index.html").exists() and not (root / "_quality" / "results").exists()
     assert not (root / ".staging").exists()
 
 

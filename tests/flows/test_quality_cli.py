@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kcna_etl.quality.suites import load_suites
 from tests.conftest import SAMPLES, duck_table
 
 BASE = SAMPLES / "003_0b576797fd08817e.txt"
@@ -176,7 +177,9 @@ def test_one_self_contained_quality_page_per_run_failures_first(failed_run, kcna
     page = Path(s["quality"]["page"])
     assert page == wh / "_quality" / "runs" / f"{s['run_id']}.html" and f"quality page: {page}" in p.stdout
     text = page.read_text(encoding="utf-8")
-    assert not re.search(r"(src|href)=|<script|https?://", text)  # opens offline: nothing outside the file
+    assert not re.search(r"src=|<script|https?://", text)  # opens offline: nothing loaded from outside the file
+    links = re.findall(r'href="([^"]+)"', text)  # only the run's Data Docs pages (built: an expectation failed)
+    assert links and all(x.startswith("../validations/") and (page.parent / x).is_file() for x in links)
     assert text.index("<h2>Failed") < text.index("<code>articles.body_no_site_chrome") < text.index("Outlet health") \
         < text.index("What to do next") < text.index("Passed (")
     assert "<div class=error><h3>ERROR (rows quarantined): <code>articles.body_no_site_chrome</code>" in text
@@ -251,3 +254,31 @@ def test_on_s3_the_index_in_the_bucket_lists_every_run_and_the_page_names_s3_loc
     assert links.index(f"runs/{ids[1]}.html") < links.index(f"runs/{ids[0]}.html")
     assert any(x.startswith(f"validations/articles/{ids[0]}/") for x in links)
     assert f"<code>{html.escape(f'{inp}/{CHROME}')}</code>" in page
+
+
+def test_a_run_that_passes_stores_its_results_and_builds_data_docs_on_demand(kcna_etl, tmp_path):
+    """Every expectation passed: the results are stored in Great Expectations' format, no Data Docs are built
+    (the run never imports Great Expectations); `kcna-etl report --data-docs` builds them from the results,
+    and the run's quality page links them."""
+    wh = tmp_path / "wh"
+    p = kcna_etl("run", "--input", str(SAMPLES), "--warehouse", str(wh))
+    run_id = run_summary(wh, p.stdout)["run_id"]
+    quality = wh / "_quality"
+    results = sorted((quality / "results").glob(f"*/{run_id}/*/staged.json"))
+    assert [r.parts[-4] for r in results] == ["articles", "mentions", "teasers"]
+    stored = json.loads(results[0].read_text())
+    assert stored["success"] and stored["meta"]["run_id"]["run_name"] == run_id
+    assert not (quality / "index.html").exists() and not (quality / "validations").exists()
+    page = (quality / "runs" / f"{run_id}.html").read_text()
+    assert f"kcna-etl report --run {run_id} --data-docs" in page
+
+    out = kcna_etl("report", "--warehouse", str(wh), "--run", run_id, "--data-docs").stdout
+    report = json.loads((quality / "runs" / f"{run_id}.json").read_text())
+    assert set(report["data_docs"]) == {"index", "articles", "teasers", "mentions"}
+    articles = Path(report["data_docs"]["articles"])
+    assert articles.is_file() and articles.is_relative_to(quality / "validations" / "articles" / run_id)
+    assert "PASSED" in out.splitlines()[0] and str(articles) in out
+    described = next(e["description"] for e in load_suites()["articles"]["expectations"])
+    assert html.escape(described) in articles.read_text(encoding="utf-8")
+    page = (quality / "runs" / f"{run_id}.html").read_text()
+    assert f'href="../{articles.relative_to(quality).as_posix()}"' in page

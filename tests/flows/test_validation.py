@@ -1,9 +1,11 @@
 """Every expectation of the suites in `expectations/` can fail, and what follows when one does.
 
 Crafted rows (a real sample page's reading with one thing broken) go through
-the functions the flow runs once its batches are staged: staging, the real
-Great Expectations suites (two units, so their results add up), quarantine and
-the snapshot commit, then the quality report and the Data Docs. Some of these
+the functions the flow runs once its batches are staged: staging, the suites
+(executed by quality/execute.py; two units, so their results add up), the
+results stored in Great Expectations' format, quarantine and the snapshot
+commit, then the quality report and the Data Docs (Great Expectations' renderer,
+from the stored results). Some of these
 rows cannot come from a page (the parser never produces them, e.g. offsets past
 the body, or a duplicate id, which `resolve` turns into a duplicate page): the
 suites are the net for a parser slip. tests/flows/test_quality_cli.py sends
@@ -29,7 +31,8 @@ from kcna_etl.transforms.lexicon import lexicon, rules
 from kcna_etl.storage.staging import write_staged, write_winners
 from kcna_etl.storage.store import Warehouse
 from kcna_etl.quality.suites import load_suites
-from kcna_etl.quality.validation import validate_unit, write_docs
+from kcna_etl.quality.docs import build
+from kcna_etl.quality.validation import store_results, validate_unit
 from tests.conftest import SAMPLES, duck_table
 from kcna_etl.transforms.article import Rows
 from kcna_etl.transforms.page import Reject, read_page
@@ -164,7 +167,9 @@ def run_after_staging(root: Path, pages: dict[str, Rows], units: int) -> Run:
                  for p, s, r in listed], [])
     write_winners(str(staging), plan.winners)
     validation = quality.merge([validate_unit(str(staging), u, RUN_DATE) for u in range(units)])
-    docs = write_docs(str(staging), RUN_DATE, quality.folder(store.root), RUN_ID, validation)
+    store_results(str(quality.folder(store.root)), RUN_ID, RUN_DATE, validation)
+    # as the flow does: Data Docs when an expectation failed, from the stored results
+    docs = None if all(c.success for c in validation.checks) else build(quality.folder(store.root), RUN_ID)
     outcome = commit(store, RUN_ID, staging, plan, quarantine_of(validation.checks, staging))
     held = {"pages": outcome.quarantined, **{t: outcome.rows[f"quarantine/{t}"] for t in ROW_TABLES}}
     report = quality.report_run(store.root, RUN_ID, RUN_DATE, validation, docs, held, 1.0, ROW_TABLES)
