@@ -225,7 +225,8 @@ def test_the_page_size_limit_is_an_option(flow_cli, tmp_path):
     assert (p.returncode, p.stderr.strip()) == (2, "kcna-etl run: --max-page-bytes must be at least 1")
 
 
-def test_a_run_that_finds_the_warehouse_locked_waits_or_skips_with_a_clear_line(kcna_etl, prefect_server, tmp_path):
+def test_a_run_that_finds_the_warehouse_locked_waits_or_skips_with_a_clear_line(kcna_etl, flow_cli, prefect_server,
+                                                                                tmp_path):
     """While another run holds the warehouse: `--if-locked skip` exits at once (75) and its flow run ends
     Completed as `Skipped`; the default waits up to `--lock-timeout` and then fails (1). Nothing is written."""
     from kcna_etl.storage.store import Warehouse
@@ -250,4 +251,4 @@ def test_a_run_that_finds_the_warehouse_locked_waits_or_skips_with_a_clear_line(
     assert "locked by run 20990101T000000Z-holder; gave up after 2s" in waited.stderr
     assert not (wh / "current").exists() and not list((wh / "_runs").glob("*.json"))
     # once it is free, the next run does the work
-    assert "new 1," in kcna_etl(*args, "--if-locked", "skip").stdout
+    assert "new 1," in flow_cli(*args, "--if-locked", "skip").stdout
