@@ -3,7 +3,9 @@ server (moto's), DuckDB readers."""
 from __future__ import annotations
 
 import contextlib
+import io
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -118,6 +120,66 @@ def kcna_etl(prefect_server):
             **popen) -> subprocess.CompletedProcess:
         p = subprocess.run(cli_command(args, inject), env=cli_env(prefect_server), capture_output=True,
                            text=True, timeout=timeout, cwd=ROOT, **popen)
+        if check and p.returncode != 0:
+            raise AssertionError(f"kcna-etl {' '.join(args)} exited {p.returncode}:\n{p.stdout}\n{p.stderr}")
+        return p
+    return run
+
+
+@contextlib.contextmanager
+def cli_output(out: io.StringIO, err: io.StringIO, verbose: bool):
+    """What the CLI process prints, caught in this process: its stdout and stderr, and Prefect's console log
+    (its root handler, on this process's stderr) at the level the CLI sets (WARNING, INFO with --verbose)."""
+    import prefect  # noqa: F401  (configures Prefect's logging, console handler included)
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    consoles = [h for h in logging.getLogger().handlers if isinstance(h, PrefectConsoleHandler)]
+    streams = [(h.stream, h.console.file) for h in consoles]
+    prefect_logger = logging.getLogger("prefect")
+    level = prefect_logger.level
+    for h in consoles:
+        h.stream = h.console.file = err
+    prefect_logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            yield
+    finally:
+        prefect_logger.setLevel(level)
+        for h, (stream, file) in zip(consoles, streams):
+            h.stream, h.console.file = stream, file
+
+
+@pytest.fixture(scope="session")
+def flow_cli(prefect_server):
+    """`kcna-etl ARGS` in the test process: the CLI's own `main` (what the supervised child process runs) against
+    the session's Prefect server, with what it prints caught; called and answering as `kcna_etl` does.
+
+    For tests of what a run does (tables, summaries, exit statuses, flow states), not of the process: no
+    supervisor, no fault injector, no signals, no timeout (`timeout` is accepted and ignored). Prefect, Great
+    Expectations and this package are imported once for the session instead of twice a run (~7 s of CPU a run
+    saved, docs/benchmarks.md). `env`: more environment variables, for this run only.
+    """
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from kcna_etl.cli.main import main
+
+    def run(*args: str, timeout: float | None = None, check: bool = True, env: dict | None = None,
+            ) -> subprocess.CompletedProcess:
+        out, err = io.StringIO(), io.StringIO()
+        saved = dict(os.environ)
+        os.environ.update(cli_env(prefect_server), **(env or {}))
+        try:
+            with contextlib.chdir(ROOT), temporary_settings(updates={PREFECT_API_URL: prefect_server["PREFECT_API_URL"]}), \
+                    cli_output(out, err, "--verbose" in args):
+                try:
+                    status = main(list(args))
+                except SystemExit as e:  # argparse: wrong options, --help
+                    status = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+                sys.stdout.flush()
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        p = subprocess.CompletedProcess(["kcna-etl", *args], status, out.getvalue(), err.getvalue())
         if check and p.returncode != 0:
             raise AssertionError(f"kcna-etl {' '.join(args)} exited {p.returncode}:\n{p.stdout}\n{p.stderr}")
         return p

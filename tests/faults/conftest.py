@@ -34,7 +34,8 @@ class Scenario:
 
     def rerun(self, wh: Path) -> list[str]:
         """The second run again, to complete a broken one: in one batch, parsed and validated in the CLI's own
-        process (no worker process to start), which must give the rows of the batched reference run."""
+        process (no worker process to start), which must give the rows of the batched reference run. The tests
+        run it in their own process (`flow_cli`): what they test is the state it leaves, not the process."""
         return ["run", "--input", str(self.second_input), "--warehouse", str(wh), "--batch-size", ONE_BATCH]
 
 
@@ -55,11 +56,11 @@ def write_inputs(first: Path, second: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def scenario(kcna_etl, tmp_path_factory) -> Scenario:
+def scenario(kcna_etl, flow_cli, tmp_path_factory) -> Scenario:
     base = tmp_path_factory.mktemp("scenario")
     first, second, before_wh = base / "first", base / "second", base / "before"
     write_inputs(first, second)
-    kcna_etl("run", "--input", str(first), "--warehouse", str(before_wh), "--batch-size", ONE_BATCH)
+    flow_cli("run", "--input", str(first), "--warehouse", str(before_wh), "--batch-size", ONE_BATCH)
     ref = copy_warehouse(before_wh, base / "reference")
     trace = base / "trace.jsonl"
     p = kcna_etl("run", "--input", str(second), "--warehouse", str(ref), "--batch-size", BATCH,

@@ -1,4 +1,4 @@
-"""Bad pages among good ones, through the real CLI: each bad page is rejected with its reason (or read,
+"""Bad pages among good ones, through the real CLI (the second run in the test process): each bad page is rejected with its reason (or read,
 when it can be read right), the good pages' articles are intact, and every page is accounted for."""
 from __future__ import annotations
 
@@ -213,10 +213,10 @@ def test_every_page_is_accounted_for_in_the_summary_and_the_tables(run):
     assert (f"pages seen {len(where)}: new 12, duplicates 3, already processed 0, rejected 17" in p.stdout)
 
 
-def test_a_second_run_finds_every_page_processed_and_changes_nothing(run, kcna_etl):
+def test_a_second_run_finds_every_page_processed_and_changes_nothing(run, flow_cli):
     inp, wh, _ = run
     before, rejects_before = state(wh), duck_table(wh, "rejects")
-    p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh), "--batch-size", "8")
+    p = flow_cli("run", "--input", str(inp), "--warehouse", str(wh), "--batch-size", "8")
     n = last_summary(wh, p.stdout)["pages_seen"]
     assert f"pages seen {n}: new 0, duplicates 0, already processed {n}, rejected 0" in p.stdout
     account(inp, wh, last_summary(wh, p.stdout), rejects_before)

@@ -29,8 +29,8 @@ def small_disk(tmp_path):
     ("staging", "os.mkdir:.staging/*"),        # the workers' batch files cannot be written
     ("snapshot", "os.mkdir:.snapshots/*.tmp"),  # the new snapshot's files cannot be written
 ])
-def test_a_disk_full_before_the_commit_fails_cleanly_and_the_next_run_completes(scenario, prefect_server, small_disk,
-                                                                              moment, on):
+def test_a_disk_full_before_the_commit_fails_cleanly_and_the_next_run_completes(scenario, prefect_server, flow_cli,
+                                                                              small_disk, moment, on):
     wh, filler = copy_warehouse(scenario.before_wh, small_disk / "wh"), small_disk / "filler"
     proc = start(prefect_server, scenario.second_run(wh),
                  inject=["--root", str(wh), "--on", on, "--do", f"fill:{filler}"])
@@ -43,11 +43,10 @@ def test_a_disk_full_before_the_commit_fails_cleanly_and_the_next_run_completes(
 
     filler.unlink()
     rejects_before = rejects_of(wh)
-    proc = start(prefect_server, scenario.rerun(wh))
-    out, err = finish(proc)
-    assert proc.returncode == 0, err
+    p = flow_cli(*scenario.rerun(wh), check=False)
+    assert p.returncode == 0, p.stderr
     assert same_state(state(wh), scenario.after)
-    account(scenario.second_input, wh, last_summary(wh, out), rejects_before)
+    account(scenario.second_input, wh, last_summary(wh, p.stdout), rejects_before)
 
 
 def test_a_disk_full_after_the_commit_says_the_snapshot_was_committed(scenario, prefect_server, small_disk):

@@ -36,7 +36,7 @@ REPORT_NAMES = ["<img src=x onerror=alert(1)>.txt", "evil | *bold* [link](javasc
 
 
 @pytest.fixture(scope="module")
-def run(kcna_etl, tmp_path_factory):
+def run(flow_cli, tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     inp, wh, escape_to = base / "in", base / "wh", base / "escaped"
     inp.mkdir()
@@ -52,7 +52,7 @@ def run(kcna_etl, tmp_path_factory):
     (inp / "nul-utf8.txt").write_bytes(page("Nul Page", body(99), source="KC\x00NA").encode("utf-8"))
     for k, name in enumerate(REPORT_NAMES, start=1):
         (inp / name).write_bytes(b"\n" * k)  # rejected (empty; distinct bytes): its name goes into the run's report
-    p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh), check=False)
+    p = flow_cli("run", "--input", str(inp), "--warehouse", str(wh), check=False)
     assert p.returncode == 3, p.stdout + p.stderr  # completed, with a warning: these outlets are not known ones
     return base, inp, wh, outlets, p
 

@@ -45,15 +45,14 @@ POINTS = ["first-touch", "staging-created", "snapshot-started", "snapshot-half-s
           "snapshot-renamed-no-pointer", "pointer-made-not-swapped", "just-committed", "summary-being-written"]
 
 
-def then_rerun_completes(scenario, wh: Path, prefect_server) -> None:
+def then_rerun_completes(scenario, wh: Path, flow_cli) -> None:
     """The next run sweeps what the killed one left, and the warehouse equals the uninterrupted run's."""
     rejects_before = rejects_of(wh)
-    proc = start(prefect_server, scenario.rerun(wh))
-    out, err = finish(proc)
-    assert proc.returncode == 0, err
+    p = flow_cli(*scenario.rerun(wh), check=False)
+    assert p.returncode == 0, p.stderr
     assert same_state(state(wh), scenario.after)
     assert leftovers(wh) == []
-    account(scenario.second_input, wh, last_summary(wh, out), rejects_before)
+    account(scenario.second_input, wh, last_summary(wh, p.stdout), rejects_before)
 
 
 def test_the_kill_points_cover_the_commit(scenario):
@@ -64,8 +63,8 @@ def test_the_kill_points_cover_the_commit(scenario):
 
 
 @pytest.mark.parametrize("point", POINTS)
-def test_sigkill_at_an_event_leaves_before_or_after_then_the_next_run_completes(scenario, prefect_server, tmp_path,
-                                                                                point):
+def test_sigkill_at_an_event_leaves_before_or_after_then_the_next_run_completes(scenario, prefect_server, flow_cli,
+                                                                                tmp_path, point):
     points = kill_points(scenario.events)
     commit = points["pointer-made-not-swapped"]
     wh = copy_warehouse(scenario.before_wh, tmp_path / "wh")
@@ -75,7 +74,7 @@ def test_sigkill_at_an_event_leaves_before_or_after_then_the_next_run_completes(
     # every table reads, and equals the warehouse before the run, or after it once the pointer was swapped
     expected = scenario.after if points[point] > commit else scenario.before
     assert same_state(state(wh), expected)
-    then_rerun_completes(scenario, wh, prefect_server)
+    then_rerun_completes(scenario, wh, flow_cli)
 
 
 def staged_batches(wh: Path) -> int:
@@ -83,7 +82,7 @@ def staged_batches(wh: Path) -> int:
 
 
 @pytest.mark.parametrize("batches", [1, 3], ids=["first-batch-staged", "three-batches-staged"])
-def test_sigkill_while_workers_stage_batches(scenario, prefect_server, tmp_path, batches):
+def test_sigkill_while_workers_stage_batches(scenario, prefect_server, flow_cli, tmp_path, batches):
     wh = copy_warehouse(scenario.before_wh, tmp_path / "wh")
     proc = start(prefect_server, scenario.second_run(wh))
     deadline = time.monotonic() + 120
@@ -97,4 +96,4 @@ def test_sigkill_while_workers_stage_batches(scenario, prefect_server, tmp_path,
     assert proc.returncode == -signal.SIGKILL
     now = state(wh)
     assert same_state(now, scenario.before) or same_state(now, scenario.after)
-    then_rerun_completes(scenario, wh, prefect_server)
+    then_rerun_completes(scenario, wh, flow_cli)

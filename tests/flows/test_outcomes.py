@@ -55,9 +55,9 @@ def test_a_served_run_failing_validation_ends_failed_with_its_message_and_no_tra
     assert f"- index: `{wh / '_quality' / 'runs.html'}`" in quality
 
 
-def test_a_run_with_warnings_ends_completed_under_a_name_that_says_so(kcna_etl, prefect_server, tmp_path):
+def test_a_run_with_warnings_ends_completed_under_a_name_that_says_so(flow_cli, prefect_server, tmp_path):
     inp, wh = crafted_input(tmp_path / "in"), tmp_path / "wh"
-    p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh), "--max-error-share", "1", check=False)
+    p = flow_cli("run", "--input", str(inp), "--warehouse", str(wh), "--max-error-share", "1", check=False)
     assert p.returncode == 3, p.stdout + p.stderr
     with prefect_client(prefect_server) as c:
         state = c.read_flow_run(run_summary(wh, p.stdout)["flow_run_id"]).state

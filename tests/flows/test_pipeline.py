@@ -1,4 +1,7 @@
-"""The real flow end to end: the installed CLI, a real Prefect server, Parquet read back by DuckDB.
+"""The real flow end to end: the CLI, a real Prefect server, Parquet read back by DuckDB.
+
+The runs go through the CLI's `main` in the test process (`flow_cli`); a missing input and a locked warehouse
+(their exit statuses and lines) through the installed command.
 
 Covers the labelled pages against their gold, idempotent and incremental
 runs, duplicates, rejects with reasons, and the README's DuckDB queries.
@@ -44,10 +47,10 @@ def labelled_input(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(kcna_etl, labelled_input, tmp_path_factory):
+def built(flow_cli, labelled_input, tmp_path_factory):
     wh = tmp_path_factory.mktemp("wh") / "warehouse"
     # small batches: the pages go through the pool of worker processes, as a large input does
-    first = kcna_etl("run", "--input", str(labelled_input), "--warehouse", str(wh), "--batch-size", "10")
+    first = flow_cli("run", "--input", str(labelled_input), "--warehouse", str(wh), "--batch-size", "10")
     return wh, first
 
 
@@ -105,10 +108,10 @@ def test_partition_folders_are_safe_slugs(built):
             assert re.fullmatch(r"year=(\d{4}|__HIVE_DEFAULT_PARTITION__)", year.name)
 
 
-def test_a_second_run_changes_nothing(built, kcna_etl, labelled_input):
+def test_a_second_run_changes_nothing(built, flow_cli, labelled_input):
     wh, _ = built
     before = snapshot(wh)
-    p = kcna_etl("run", "--input", str(labelled_input), "--warehouse", str(wh))
+    p = flow_cli("run", "--input", str(labelled_input), "--warehouse", str(wh))
     n = len(labelled_pages())
     assert f"new 0, duplicates 0, already processed {n}, rejected 0, quarantined 0" in p.stdout
     assert_same_tables(before, snapshot(wh))
@@ -141,16 +144,16 @@ def changed_copy(src: Path, dst: Path, marker: str) -> Path:
     return dst
 
 
-def test_incremental_runs_add_exactly_the_new_page(kcna_etl, tmp_path):
+def test_incremental_runs_add_exactly_the_new_page(flow_cli, tmp_path):
     inp, wh = tmp_path / "in", tmp_path / "wh"
     inp.mkdir()
     for p in sorted(SAMPLES.glob("*.txt"))[:3]:
         shutil.copy(p, inp / p.name)
-    kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))
+    flow_cli("run", "--input", str(inp), "--warehouse", str(wh))
     before = snapshot(wh)
     (inp / "sub dir").mkdir()
     changed_copy(SAMPLES / "000_e310ae4d5a904c70.txt", inp / "sub dir" / "new page é.txt", "anew")
-    p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))
+    p = flow_cli("run", "--input", str(inp), "--warehouse", str(wh))
     assert "pages seen 4: new 1, duplicates 0, already processed 3, rejected 0, quarantined 0" in p.stdout
     assert_added_exactly(before, snapshot(wh), "sub dir/new page é.txt")
 
@@ -165,7 +168,7 @@ def assert_added_exactly(before: dict, after: dict, raw_path: str) -> None:
         assert (after[t]["article_id"] == added.iloc[0]["article_id"]).sum() > 0
 
 
-def test_duplicates_and_bad_pages_are_accounted_for(kcna_etl, tmp_path):
+def test_duplicates_and_bad_pages_are_accounted_for(flow_cli, tmp_path):
     inp, wh = tmp_path / "in", tmp_path / "wh"
     inp.mkdir()
     page = SAMPLES / "003_0b576797fd08817e.txt"
@@ -178,7 +181,7 @@ def test_duplicates_and_bad_pages_are_accounted_for(kcna_etl, tmp_path):
     sidebar = page.read_text(encoding="utf-8")
     (inp / "only-sidebar.txt").write_text(sidebar[sidebar.index("More From"):], encoding="utf-8")
     (inp / "notes.md").write_text("not a page")
-    p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))
+    p = flow_cli("run", "--input", str(inp), "--warehouse", str(wh))
     assert "pages seen 7: new 1, duplicates 2, already processed 0, rejected 4, quarantined 0" in p.stdout
     rejects = duck_table(wh, "rejects").set_index("raw_path")
     assert rejects.loc["empty.txt", "reason"] == "empty file"
@@ -191,7 +194,7 @@ def test_duplicates_and_bad_pages_are_accounted_for(kcna_etl, tmp_path):
     manifest = duck_table(wh, "_manifest").set_index("raw_path")
     assert manifest.loc["b copy.txt", "outcome"] == manifest.loc["c.txt.gz", "outcome"] == "duplicate"
     # every page is in exactly one place, and the next run skips them all
-    p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))
+    p = flow_cli("run", "--input", str(inp), "--warehouse", str(wh))
     assert "pages seen 7: new 0, duplicates 0, already processed 7, rejected 0, quarantined 0" in p.stdout
     assert len(duck_table(wh, "rejects")) == 4
 
@@ -202,27 +205,28 @@ def test_a_missing_input_folder_fails_with_a_clear_message(kcna_etl, tmp_path):
     assert "does not exist" in p.stderr
 
 
-def test_a_first_run_over_an_empty_folder_leaves_readable_empty_tables(kcna_etl, tmp_path):
+def test_a_first_run_over_an_empty_folder_leaves_readable_empty_tables(flow_cli, tmp_path):
     (tmp_path / "in").mkdir()
-    kcna_etl("run", "--input", str(tmp_path / "in"), "--warehouse", str(tmp_path / "wh"), "--allow-empty")
+    flow_cli("run", "--input", str(tmp_path / "in"), "--warehouse", str(tmp_path / "wh"), "--allow-empty")
     for t in TABLES:
         df = duck_table(tmp_path / "wh", t)
         assert len(df) == 0
     assert set(duck_table(tmp_path / "wh", "articles").columns) >= {"article_id", "body", "source_slug", "year"}
 
 
-def test_the_page_size_limit_is_an_option(kcna_etl, tmp_path):
-    p = kcna_etl("run", "--input", str(SAMPLES), "--warehouse", str(tmp_path / "wh"), "--max-page-bytes", "1000")
+def test_the_page_size_limit_is_an_option(flow_cli, tmp_path):
+    p = flow_cli("run", "--input", str(SAMPLES), "--warehouse", str(tmp_path / "wh"), "--max-page-bytes", "1000")
     assert "pages seen 5: new 0, duplicates 0, already processed 0, rejected 5" in p.stdout
     reasons = set(duck_table(tmp_path / "wh", "rejects")["reason"])
     assert all(re.fullmatch(r"file of [\d,]+ bytes is larger than the page limit of 1,000 bytes \(--max-page-bytes\)", r)
                for r in reasons), reasons
-    p = kcna_etl("run", "--input", str(SAMPLES), "--warehouse", str(tmp_path / "wh"), "--max-page-bytes", "0",
+    p = flow_cli("run", "--input", str(SAMPLES), "--warehouse", str(tmp_path / "wh"), "--max-page-bytes", "0",
                  check=False)
     assert (p.returncode, p.stderr.strip()) == (2, "kcna-etl run: --max-page-bytes must be at least 1")
 
 
-def test_a_run_that_finds_the_warehouse_locked_waits_or_skips_with_a_clear_line(kcna_etl, prefect_server, tmp_path):
+def test_a_run_that_finds_the_warehouse_locked_waits_or_skips_with_a_clear_line(kcna_etl, flow_cli, prefect_server,
+                                                                                tmp_path):
     """While another run holds the warehouse: `--if-locked skip` exits at once (75) and its flow run ends
     Completed as `Skipped`; the default waits up to `--lock-timeout` and then fails (1). Nothing is written."""
     from kcna_etl.storage.store import Warehouse
@@ -247,4 +251,4 @@ def test_a_run_that_finds_the_warehouse_locked_waits_or_skips_with_a_clear_line(
     assert "locked by run 20990101T000000Z-holder; gave up after 2s" in waited.stderr
     assert not (wh / "current").exists() and not list((wh / "_runs").glob("*.json"))
     # once it is free, the next run does the work
-    assert "new 1," in kcna_etl(*args, "--if-locked", "skip").stdout
+    assert "new 1," in flow_cli(*args, "--if-locked", "skip").stdout

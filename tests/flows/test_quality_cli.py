@@ -1,4 +1,5 @@
-"""Failing expectations make noise: crafted pages through the installed CLI and a real Prefect server.
+"""Failing expectations make noise: crafted pages through the CLI (its `main`, in the test
+process; option mistakes through the installed command) and a real Prefect server.
 
 A page whose body keeps site chrome (a `More From` line that opens no sidebar)
 and a page dated 2090 reach validation through the parser; they are quarantined,
@@ -61,10 +62,10 @@ def adds_up(s: dict) -> bool:
 
 
 @pytest.fixture(scope="module")
-def failed_run(kcna_etl, tmp_path_factory):
+def failed_run(flow_cli, tmp_path_factory):
     root = tmp_path_factory.mktemp("quality")
     inp, wh = crafted_input(root / "in"), root / "wh"
-    p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh), check=False)
+    p = flow_cli("run", "--input", str(inp), "--warehouse", str(wh), check=False)
     return inp, wh, p
 
 
@@ -92,7 +93,7 @@ def test_quarantined_pages_leave_nothing_in_the_main_tables(failed_run):
     assert manifest[CHROME] == manifest[FUTURE] == "quarantined"
 
 
-def test_the_report_names_the_failing_pages_failures_first(failed_run, kcna_etl):
+def test_the_report_names_the_failing_pages_failures_first(failed_run, flow_cli):
     _, wh, p = failed_run
     report = json.loads(next((wh / "_quality" / "runs").glob("*.json")).read_text())
     chrome = next(e for e in report["expectations"] if e["id"] == "articles.body_no_site_chrome")
@@ -101,23 +102,23 @@ def test_the_report_names_the_failing_pages_failures_first(failed_run, kcna_etl)
     docs = Path(report["data_docs"]["articles"]).read_text(encoding="utf-8")
     assert html.escape(CHROME) in docs and html.escape(FUTURE) in docs
     assert (wh / "_quality" / "index.html").is_file()
-    out = kcna_etl("report", "--warehouse", str(wh)).stdout
+    out = flow_cli("report", "--warehouse", str(wh)).stdout
     assert out.index("failed (") < out.index("passed (") and "FAILED" in out.splitlines()[0]
     assert out.index("ERROR   articles.body_no_site_chrome") < out.index(f"{CHROME}: body=")
 
 
-def test_a_second_run_finds_every_page_processed(failed_run, kcna_etl):
+def test_a_second_run_finds_every_page_processed(failed_run, flow_cli):
     inp, wh, first = failed_run
-    p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))
+    p = flow_cli("run", "--input", str(inp), "--warehouse", str(wh))
     assert "pages seen 9: new 0, duplicates 0, already processed 9, rejected 0, quarantined 0" in p.stdout
     assert "quality: passed: no new rows to validate" in p.stdout
-    earlier = kcna_etl("report", "--warehouse", str(wh), "--run", first.stdout.split()[2]).stdout
+    earlier = flow_cli("report", "--warehouse", str(wh), "--run", first.stdout.split()[2]).stdout
     assert "FAILED" in earlier and CHROME in earlier
 
 
-def test_failures_within_the_allowed_share_complete_with_a_warning(kcna_etl, tmp_path, prefect_server):
+def test_failures_within_the_allowed_share_complete_with_a_warning(flow_cli, tmp_path, prefect_server):
     inp, wh = crafted_input(tmp_path / "in"), tmp_path / "wh"
-    p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh), "--max-error-share", "0.5", check=False)
+    p = flow_cli("run", "--input", str(inp), "--warehouse", str(wh), "--max-error-share", "0.5", check=False)
     assert p.returncode == 3, p.stdout + p.stderr
     assert "quarantined 2" in p.stdout and "quality: warnings" in p.stdout
     s = run_summary(wh, p.stdout)
@@ -134,14 +135,14 @@ def test_report_and_option_mistakes_exit_2(kcna_etl, tmp_path):
     assert p.returncode == 2 and "--max-error-share" in p.stderr
 
 
-def test_a_backfill_processes_a_quarantined_page_again_and_replaces_its_quarantine_rows(failed_run, kcna_etl,
+def test_a_backfill_processes_a_quarantined_page_again_and_replaces_its_quarantine_rows(failed_run, flow_cli,
                                                                                          tmp_path):
     from tests.flows.test_backfill import age, backfill_run_id, copy_of
     inp, first_wh, _ = failed_run
     wh = copy_of(first_wh, tmp_path / "wh")
     held = {t: duck_table(wh, f"quarantine/{t}") for t in ("articles", "teasers", "mentions")}
     age(wh, {CHROME})  # as if an older pipeline version had quarantined it: `backfill --stale` takes it
-    p = kcna_etl("backfill", "--stale", "--input", str(inp), "--warehouse", str(wh), "--max-error-share", "1",
+    p = flow_cli("backfill", "--stale", "--input", str(inp), "--warehouse", str(wh), "--max-error-share", "1",
                  check=False)
     assert p.returncode == 3, p.stdout + p.stderr
     s = run_summary(wh, p.stdout)
@@ -153,13 +154,13 @@ def test_a_backfill_processes_a_quarantined_page_again_and_replaces_its_quaranti
         assert len(mine) and set(mine["run_id"]) == {backfill_run_id(p.stdout)}
 
 
-def test_backfill_quarantined_processes_the_quarantined_pages_again_once_the_cause_is_fixed(failed_run, kcna_etl,
+def test_backfill_quarantined_processes_the_quarantined_pages_again_once_the_cause_is_fixed(failed_run, flow_cli,
                                                                                             tmp_path):
     """The cause "fixed" here by a looser threshold: the quarantined pages are chosen by their outcome alone."""
     from tests.flows.test_backfill import copy_of
     inp, first_wh, _ = failed_run
     wh = copy_of(first_wh, tmp_path / "wh")
-    p = kcna_etl("backfill", "--quarantined", "--input", str(inp), "--warehouse", str(wh), "--max-error-share", "1",
+    p = flow_cli("backfill", "--quarantined", "--input", str(inp), "--warehouse", str(wh), "--max-error-share", "1",
                  check=False)
     assert p.returncode == 3, p.stdout + p.stderr
     s = run_summary(wh, p.stdout)
@@ -169,7 +170,7 @@ def test_backfill_quarantined_processes_the_quarantined_pages_again_once_the_cau
     assert set(manifest.loc[manifest["raw_path"].isin([CHROME, FUTURE]), "run_id"]) == {s["run_id"]}
 
 
-def test_one_self_contained_quality_page_per_run_failures_first(failed_run, kcna_etl):
+def test_one_self_contained_quality_page_per_run_failures_first(failed_run, flow_cli):
     import duckdb
     import re
     inp, wh, p = failed_run
@@ -193,7 +194,7 @@ def test_one_self_contained_quality_page_per_run_failures_first(failed_run, kcna
     held = duckdb.connect().execute(query).df()
     assert set(held["raw_path"]) == {CHROME, FUTURE} and set(held["page"]) == {str(inp / CHROME), str(inp / FUTURE)}
     assert all(Path(x).is_file() for x in held["page"])
-    out = kcna_etl("report", "--warehouse", str(wh), "--run", s["run_id"]).stdout
+    out = flow_cli("report", "--warehouse", str(wh), "--run", s["run_id"]).stdout
     assert f"quality page (opens offline): {page}" in out and f"index: {wh / '_quality' / 'runs.html'}" in out
 
 
@@ -208,9 +209,9 @@ def rendered(page: Path) -> str:
 
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Chromium (Debian package chromium)")
-def test_the_index_of_every_run_and_the_quality_page_render_offline_in_a_browser(failed_run, kcna_etl):
+def test_the_index_of_every_run_and_the_quality_page_render_offline_in_a_browser(failed_run, flow_cli):
     inp, wh, first = failed_run
-    second = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh))  # nothing new: no Data Docs pages
+    second = flow_cli("run", "--input", str(inp), "--warehouse", str(wh))  # nothing new: no Data Docs pages
     quality = wh / "_quality"
     ids = [run_summary(wh, x.stdout)["run_id"] for x in (first, second)]
     report = json.loads((quality / "runs" / f"{ids[0]}.json").read_text())

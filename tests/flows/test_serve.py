@@ -97,10 +97,10 @@ def three_samples(folder: Path) -> Path:
 
 
 def test_served_deployment_runs_when_triggered_and_a_new_page_adds_exactly_its_rows(
-        kcna_etl, prefect_server, tmp_path):
+        flow_cli, prefect_server, tmp_path):
     inp, wh, log = three_samples(tmp_path / "in"), tmp_path / "wh", tmp_path / "serve.log"
     reference = tmp_path / "reference"
-    kcna_etl("run", "--input", str(inp), "--warehouse", str(reference))
+    flow_cli("run", "--input", str(inp), "--warehouse", str(reference))
     name = f"served-{os.getpid()}"
     # a schedule that will not fire while the test runs: runs come from the API only
     cmd = [sys.executable, "-m", "kcna_etl.cli", "serve", "--input", str(inp), "--warehouse", str(wh),
@@ -146,7 +146,7 @@ def test_served_deployment_runs_when_triggered_and_a_new_page_adds_exactly_its_r
         assert c.read_deployment_by_name(f"kcna-etl/{name}").paused
 
 
-def test_prefect_yaml_deploys_the_schedule_to_a_process_work_pool(kcna_etl, prefect_server, tmp_path):
+def test_prefect_yaml_deploys_the_schedule_to_a_process_work_pool(flow_cli, prefect_server, tmp_path):
     inp, wh, log = three_samples(tmp_path / "in"), tmp_path / "wh", tmp_path / "worker.log"
     env = environment(prefect_server, KCNA_ETL_INPUT=str(inp), KCNA_ETL_WAREHOUSE=str(wh))
     prefect = [sys.executable, "-m", "prefect"]
@@ -171,5 +171,5 @@ def test_prefect_yaml_deploys_the_schedule_to_a_process_work_pool(kcna_etl, pref
         assert run_.state.is_completed(), log.read_text()
     assert proc.returncode is not None
     reference = tmp_path / "reference"
-    kcna_etl("run", "--input", str(inp), "--warehouse", str(reference))
+    flow_cli("run", "--input", str(inp), "--warehouse", str(reference))
     assert_same_tables(snapshot(reference), snapshot(wh))

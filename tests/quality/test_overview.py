@@ -63,7 +63,7 @@ CRAFTED = {
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, kcna_etl):
+def built(tmp_path_factory, flow_cli):
     """Two real runs (samples and synthetic pages, then the crafted pages) and the overview of the result."""
     from kcna_etl.devtools.synth import write_corpus
 
@@ -75,9 +75,9 @@ def built(tmp_path_factory, kcna_etl):
     for name, raw in CRAFTED.items():
         (second / name).write_bytes(raw)
     for folder in (first, second):
-        kcna_etl("run", "--input", str(folder), "--warehouse", str(wh), "--workers", "1", check=False)
+        flow_cli("run", "--input", str(folder), "--warehouse", str(wh), "--workers", "1", check=False)
     out = root / "overview.html"
-    p = kcna_etl("overview", "--warehouse", str(wh), "--out", str(out))
+    p = flow_cli("overview", "--warehouse", str(wh), "--out", str(out))
     assert "kcna-etl overview:" in p.stdout
     return {"warehouse": wh, "html": out.read_text(encoding="utf-8"), "o": overview.collect(Warehouse(wh))}
 
