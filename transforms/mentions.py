@@ -52,9 +52,11 @@ _NUMBERED = re.compile(r"[ \u00a0]+No\.[ \u00a0]?\d+(?![\w.,\-]\d)")  # `Kinderg
 _COORDINATED = re.compile(rf"{GAP}and{GAP}(?:[a-z][a-z\-]*{GAP}){{1,4}}of{GAP}(?:the{GAP})?")
 _OF = re.compile(rf"{GAP}of{GAP}(?:the{GAP})?")
 _BRACKETED = re.compile(r"[ \u00a0]*\(([A-Z][A-Z.]{1,9})\)")
+_BRACKETED_WORD = re.compile(r"[ \u00a0]*\(([A-Z][a-z]{3,19})\)")  # a short form that is one word: `(Chongsanghoe)`
 _PINYIN = (r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
            r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|er|ia|ie|iu|in|ua|uo|ui|un|a|o|e|i|u)")
 _PINYIN2 = re.compile(f"{_PINYIN}'?{_PINYIN}")  # a given name of two syllables: `Dehuai`, `Jinping`
+_WORD_AFTER = re.compile(r"[ \t]+([a-z]+)\b")  # the lower-case word right after a run
 _DOCUMENT_TAIL = re.compile(rf"(?:{GAP}(?:on|of|for|between|and|the|[{_UP}][\w'\u2019\-]*|(?:[A-Z]\.)+))*"
                             rf"{GAP}[{_UP}][\w'\u2019\-]*")
 _QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,80}?)[\u201d\"]")
@@ -680,6 +682,15 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
     return out
 
 
+def lowercase_document(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
+    """A document named by capitalised words and a document head in lower case (`the Pyongyang declaration`):
+    a title of a work like `Pyongyang Declaration`, so the place inside it is no mention."""
+    m = _WORD_AFTER.match(body, run[-1].end)
+    if m is None or m.group(1).capitalize() not in lex.document_heads or not m.group(1).islower():
+        return []
+    return [Candidate(run[0].start, m.end(), WORK, LISTED, None, "award-head")]
+
+
 def quoted_titles(body: str) -> list[Candidate]:
     """Titles of works in quotation marks, written in title case (`“Song of General Kim Il Sung”`)."""
     out = []
@@ -709,7 +720,7 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
     # a reading by shape is looked for only in the runs holding a word it needs (a head, a surname)
     work_heads, head_words, surnames, chinese = lex.work_heads, lex.head_words, lex.surnames_all, lex.chinese_surnames
     for run in tokens:
-        out += media_candidates(body, run, lex)
+        out += media_candidates(body, run, lex) + lowercase_document(body, run, lex)
         if len(run) == 1:
             t = run[0]
             if t.text in work_heads or body.endswith("title of ", 0, t.start):
@@ -987,13 +998,24 @@ def organ_of(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
     return out
 
 
+def short_forms_bracketed(body: str, taken: list[Candidate], occupied: bytearray) -> set[str]:
+    """One-word short forms an organisation is given in brackets right after its name and that nothing else
+    reads (`Korean Youth Commercial Association in Japan (Chongsanghoe)`): read like acronyms."""
+    out = set()
+    for c in taken:
+        if c.type == "organization" and (m := _BRACKETED_WORD.match(body, c.end)) and occupied[m.start(1)] == 0:
+            out.add(m.group(1))
+    return out
+
+
 def acronyms(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
     """An acronym of a name this article gives is that name: the one in brackets after it
-    (`Lao People's Revolutionary Party (LPRP)`), or its initials (`Communist Party of Vietnam` … `CPV`)."""
+    (`Lao People's Revolutionary Party (LPRP)`, also a one-word short form: `(Chongsanghoe)`), or its initials (`Communist Party of Vietnam` … `CPV`)."""
     occupied = bytearray(len(body))
     for c in taken:
         occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
     loose = {t.text for run in tokens for t in run if t.text.isupper() and occupied[t.start] == 0}
+    loose |= short_forms_bracketed(body, taken, occupied)
     if not loose:
         return []  # no acronym left to read
     # only the acronyms the body has loose are looked for: the names (ids, slugs) of the others are not made
@@ -1007,7 +1029,7 @@ def acronyms(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
     for c in taken:
         if c.type not in ("organization", "place"):
             continue
-        m = _BRACKETED.match(body, c.end)
+        m = _BRACKETED.match(body, c.end) or (_BRACKETED_WORD.match(body, c.end) if c.type == "organization" else None)
         if m:
             if m.group(1) in loose:
                 defined[m.group(1)] = whole(c)  # defined in brackets: before any initials
