@@ -124,6 +124,7 @@ class Lexicon:
     place_qualifiers: frozenset[str]  # `Nishi Tokyo`: a word of direction before a known place is part of it
     media_cue: re.Pattern | None  # `the newspaper `: a medium's name follows
     in_tail_heads: frozenset[str]  # `… Association in Japan`: heads whose tail may open with `in`
+    lower_place_heads: frozenset[str]  # `Nakhodka city`: a place head written in lower case after the name
     portfolio: re.Pattern | None  # `minister of the `: what follows is a portfolio, not an organisation
     not_person: frozenset[str]
     title_words: frozenset[str]  # one-word titles, dropped from the front of a person's name (`Madame`)
@@ -229,7 +230,8 @@ def lexicon_from(rules: Rules) -> Lexicon:
         if rules.organ_abbreviations else None,
         organ_abbreviations=rules.organ_abbreviations or {}, body_tails=rules.body_tails,
         place_suffixed=re.compile(rf"(?<![\w\-'\u2019])[{_UP}][{_LOW}]{{2,}}(?:{alternation(rules.place_suffixes)})(?![\w\-])")
-        if rules.place_suffixes else None, in_tail_heads=rules.in_tail_heads, place_qualifiers=rules.place_qualifiers,
+        if rules.place_suffixes else None, in_tail_heads=rules.in_tail_heads,
+        lower_place_heads=rules.lower_place_heads, place_qualifiers=rules.place_qualifiers,
         media_cue=re.compile(rf"(?<![\w\-])(?:{alternation(rules.media_cues)}){GAP}$", re.I) if rules.media_cues else None,
         portfolio=re.compile(rf"(?<![\w\-])(?<!prime )(?:{alternation(rules.portfolio_titles)}){GAP}of{GAP}(?:the{GAP})?$", re.I)
         if rules.portfolio_titles else None,
@@ -682,6 +684,16 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
     return out
 
 
+def lower_head_place(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
+    """A place in no list, one or two capitalised words before a place head in lower case (`Nakhodka city`)."""
+    if len(run) > 2 or run[-1].possessive or not all(_SHAPE_WORD.fullmatch(t.text) for t in run):
+        return []
+    m = _WORD_AFTER.match(body, run[-1].end)
+    if m is None or m.group(1) not in lex.lower_place_heads:
+        return []
+    return [Candidate(run[0].start, run[-1].end, "place", Trust.HEAD_SHAPE, None, "place-head")]
+
+
 def lowercase_document(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
     """A document named by capitalised words and a document head in lower case (`the Pyongyang declaration`):
     a title of a work like `Pyongyang Declaration`, so the place inside it is no mention."""
@@ -720,7 +732,7 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
     # a reading by shape is looked for only in the runs holding a word it needs (a head, a surname)
     work_heads, head_words, surnames, chinese = lex.work_heads, lex.head_words, lex.surnames_all, lex.chinese_surnames
     for run in tokens:
-        out += media_candidates(body, run, lex) + lowercase_document(body, run, lex)
+        out += media_candidates(body, run, lex) + lowercase_document(body, run, lex) + lower_head_place(body, run, lex)
         if len(run) == 1:
             t = run[0]
             if t.text in work_heads or body.endswith("title of ", 0, t.start):
