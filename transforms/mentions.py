@@ -328,7 +328,8 @@ def runs(body: str, lex: Lexicon) -> list[list[Token]]:
     run: list[Token] = []
     join_pattern = lex.join
     known_gaps = lex.gaps
-    prev_end, prev_initials = -1, False
+    prev_end, prev_initials, glued = -1, False, False
+    head_words = lex.head_words
     for m in _TOKEN.finditer(body):
         s, end = m.span()
         text, e = m.group(), end
@@ -347,11 +348,17 @@ def runs(body: str, lex: Lexicon) -> list[list[Token]]:
                 join = joined(gap, join_pattern)
                 if len(known_gaps) < 4096:
                     known_gaps[gap] = join
+        if glued and join is not None:
+            join = f"of {join}".rstrip()
         if join is None:
             if run:
                 out.append(run)
             run = []
             join = ""
+        # a head glued to the `of` after it, as some sources print (`Councilof the …`): the head, then `of`
+        glued = not possessive and text.endswith("of") and text[:-2] in head_words
+        if glued:
+            text, e = text[:-2], e - 2
         run.append(Token(text, s, e, join, possessive))
         prev_end, prev_initials = end, text.endswith(".")
     if run:
