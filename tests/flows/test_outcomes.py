@@ -39,10 +39,11 @@ def test_a_served_run_failing_validation_ends_failed_with_its_message_and_no_tra
     with process(cmd, environment(prefect_server), log) as proc, prefect_client(prefect_server) as c:
         eventually(lambda: c.read_deployment_by_name(f"kcna-etl/{name}"), STARTUP, proc, log)
         run = trigger(prefect_server, f"kcna-etl/{name}")
+        # read while the served process lives: its last log lines are sent after the run's final state
+        logs, artifacts = logs_and_artifacts(prefect_server, run.id, "pages seen 9")
     assert run.state.type.value == "FAILED" and run.state.name == "Failed", log.read_text()
     assert run.state.message.startswith("quality failed: ") and "articles.body_no_site_chrome" in run.state.message
 
-    logs, artifacts = logs_and_artifacts(prefect_server, run.id, "pages seen 9")
     assert not [m for m in logs if "Traceback" in m or "unexpected exception" in m or "TypeError" in m], logs
     [summary] = [m for m in logs if "pages seen 9" in m]
     lines = summary.splitlines()
