@@ -6,10 +6,10 @@ import sys, time, resource
 import pyarrow as pa, pyarrow.compute as pc
 from kcna_etl.quality import overview as ov
 from kcna_etl.storage.store import Warehouse
-from kcna_etl.transforms.lexicon import documents
+from kcna_etl.transforms.lexicon import rules
 K = int(sys.argv[2])
 s = Warehouse(sys.argv[1])
-outlet_of = {o["name"]: o.get("outlet", o["name"]) for o in documents()["outlets"]["outlets"]}
+outlet_of = rules().outlet_of
 def tile(t, cols=("article_id",)):
     parts = []
     for k in range(K):

@@ -234,15 +234,10 @@ ARTICLE_COLUMNS = ["article_id", "source", "outlet", "title", "published_date", 
 TEASER_COLUMNS = ["article_id", "source", "position", "title", "teaser_date"]
 
 
-def outlet_names() -> dict[str, str]:
-    """Each outlet name as shown -> its canonical outlet, from the lexicon's outlet list."""
-    from kcna_etl.transforms.lexicon import documents
-    return {o["name"]: o.get("outlet", o["name"]) for o in documents()["outlets"]["outlets"]}
-
-
 def collect(store: Any, top: int = 10, last_runs: int = 20, now: dt.datetime | None = None) -> dict[str, Any]:
     """Everything the overview page shows, for the warehouse `store` (a storage.store.Warehouse)."""
     from kcna_etl.storage.store import schema_of
+    from kcna_etl.transforms.lexicon import rules
 
     def table(name: str, columns: list[str] | None = None) -> Any:
         """The dataset of `name`, or its columns read once into memory when several sections scan them
@@ -255,7 +250,7 @@ def collect(store: Any, top: int = 10, last_runs: int = 20, now: dt.datetime | N
     articles, teasers = table("articles", ARTICLE_COLUMNS), table("teasers", TEASER_COLUMNS)
     mentions, entities = table("mentions"), table("entities")
     quarantined = store.table("quarantine/articles")
-    outlet_of = outlet_names()
+    outlet_of = rules().outlet_of
     first, last, count, undated = span(articles)
     period = period_of(first, last)
     reports = read_reports(store.local_copy("_quality/runs") / "_quality" / "runs")

@@ -266,7 +266,8 @@ def run_health(store: Any, run_id: str) -> dict | None:
     import pyarrow.dataset as ds
 
     from kcna_etl.quality import health
-    from kcna_etl.quality.overview import OUTLET, _con, canonical_sources, outlet_names
+    from kcna_etl.quality.overview import OUTLET, _con, canonical_sources
+    from kcna_etl.transforms.lexicon import rules
 
     def read(table: str, columns: list[str], where: Any = None):
         d = store.table(table)
@@ -288,7 +289,7 @@ def run_health(store: Any, run_id: str) -> dict | None:
             mine = t.filter(pc.is_in(t["article_id"], ids))
             outlet = OUTLET if "outlet" in mine.schema.names else "coalesce(source, '(no outlet)')"
             days |= set(_con(mine=mine).sql(f"select distinct {outlet}, published_date from mine").fetchall())
-    c = canonical_sources(articles, teasers, held, outlet_names())
+    c = canonical_sources(articles, teasers, held, rules().outlet_of)
     rejected = pc.sum(pc.equal(manifest["outcome"], "rejected")).as_py() or 0
     return health.assess(c["articles"], c["quarantined"], c["teasers"], health.thresholds(), days,
                          (manifest.num_rows, rejected))
