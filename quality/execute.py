@@ -90,26 +90,24 @@ def comparable(col: pa.ChunkedArray) -> pa.ChunkedArray:
     return col.cast(pa.timestamp("us")) if pa.types.is_date(col.type) else col
 
 
-def between(t: pa.Table, k: dict, p: dict) -> np.ndarray:  # column_values.between
-    col = comparable(t.column(k["column"]))
-    ok = np.ones(len(col), bool)
+def bounded(values: pa.ChunkedArray, k: dict, p: dict, bound: Callable[[Any], Any] = lambda v: v) -> np.ndarray:
+    """Where `values` lie within the expectation's `min_value` / `max_value` (each optional, `strict_*` or not)."""
+    ok = np.ones(len(values), bool)
     lo, hi = resolved(k.get("min_value"), p), resolved(k.get("max_value"), p)
     if lo is not None:
-        ok &= mask((pc.greater if k.get("strict_min") else pc.greater_equal)(col, timestamp_of(lo, col)))
+        ok &= mask((pc.greater if k.get("strict_min") else pc.greater_equal)(values, bound(lo)))
     if hi is not None:
-        ok &= mask((pc.less if k.get("strict_max") else pc.less_equal)(col, timestamp_of(hi, col)))
+        ok &= mask((pc.less if k.get("strict_max") else pc.less_equal)(values, bound(hi)))
     return ok
+
+
+def between(t: pa.Table, k: dict, p: dict) -> np.ndarray:  # column_values.between
+    col = comparable(t.column(k["column"]))
+    return bounded(col, k, p, lambda v: timestamp_of(v, col))
 
 
 def lengths_between(t: pa.Table, k: dict, p: dict) -> np.ndarray:  # column_values.value_length.between
-    length = pc.utf8_length(t.column(k["column"]))
-    ok = np.ones(len(length), bool)
-    lo, hi = resolved(k.get("min_value"), p), resolved(k.get("max_value"), p)
-    if lo is not None:
-        ok &= mask((pc.greater if k.get("strict_min") else pc.greater_equal)(length, lo))
-    if hi is not None:
-        ok &= mask((pc.less if k.get("strict_max") else pc.less_equal)(length, hi))
-    return ok
+    return bounded(pc.utf8_length(t.column(k["column"])), k, p)
 
 
 def greater(t: pa.Table, k: dict, p: dict) -> np.ndarray:  # column_pair_values.a_greater_than_b
