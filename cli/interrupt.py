@@ -10,11 +10,12 @@ came after the commit point, at the run's), prints one line saying which, and ex
 signal's number (130 for SIGINT, 143 for SIGTERM). The next run sweeps what the stopped one staged
 and does its work. A second signal while stopping changes nothing.
 
-Against a Prefect server (`PREFECT_API_URL` set), the killed flow run would stay "Running" there for
-ever: the child writes its flow run's id and the server's URL to the file named by `RUN_FILE` when the
-run starts, and on the way out this process sets that flow run Cancelled, with the same line as its
-message (one HTTP request, within `API_WAIT` seconds; authentication from `PREFECT_API_AUTH_STRING` or
-`PREFECT_API_KEY` in the environment). With no server configured the run's temporary server goes with it.
+The killed flow run would stay "Running" in Prefect for ever: the child writes its flow run's id and
+its server's URL to the file named by `RUN_FILE` when the run starts, and on the way out this process
+sets that flow run Cancelled, with the same line as its message (one HTTP request, within `API_WAIT`
+seconds; authentication from `PREFECT_API_AUTH_STRING` or `PREFECT_API_KEY` in the environment). With
+no server configured, the server is the run's temporary one, whose database (under `PREFECT_HOME`) keeps
+the record: it is spared while the rest of the tree is killed, takes the Cancelled state, then goes too.
 """
 from __future__ import annotations
 
@@ -88,8 +89,10 @@ def supervise(argv: list[str], warehouse: str) -> int:
     except Interrupted as i:
         for s in SIGNALS:
             signal.signal(s, signal.SIG_IGN)
+        run = told_run(run_file)
+        spared = run.get("server_pid") if run else None  # the run's temporary server: to record the cancel
         if child is not None:
-            stop(child)
+            stop(child, spare=spared)
         after = snapshot_of(warehouse)
         if child is None:  # stopped before the run started
             before = after
@@ -97,8 +100,10 @@ def supervise(argv: list[str], warehouse: str) -> int:
             sys.stderr.write("\r\033[K")  # over a progress line
         said = interrupted_message(before, after)
         print(said, file=sys.stderr, flush=True)
-        if problem := cancel_flow_run(run_file, f"{signal.Signals(i.signum).name}: {said}"):
+        if problem := cancel_flow_run(run, f"{signal.Signals(i.signum).name}: {said}"):
             print(problem, file=sys.stderr, flush=True)
+        if child is not None and spared:
+            stop_spared(child.pid, spared)
         return 128 + i.signum
     finally:
         shutil.rmtree(told, ignore_errors=True)
@@ -122,21 +127,35 @@ def die_with_supervisor() -> None:
 
 
 def announce_flow_run(flow, flow_run, state) -> None:
-    """A flow's `on_running` hook, in the child: which flow run this is, on which server (none: temporary)."""
+    """A flow's `on_running` hook, in the child: which flow run this is, on which server (with no
+    `PREFECT_API_URL`, the temporary one its client started, and that server's process)."""
     from prefect.settings import PREFECT_API_URL
-    if (path := os.environ.get(RUN_FILE)) and (url := PREFECT_API_URL.value()):
+    from kcna_etl.flows.runners import temporary_server
+
+    if not (path := os.environ.get(RUN_FILE)):
+        return
+    told = {"flow_run_id": str(flow_run.id), "api_url": PREFECT_API_URL.value()}
+    if not told["api_url"] and (server := temporary_server()):
+        told.update(api_url=server.api_url, server_pid=server.server_process.pid)
+    if told["api_url"]:
         with open(path + ".tmp", "w", encoding="utf-8") as f:
-            json.dump({"flow_run_id": str(flow_run.id), "api_url": url}, f)
+            json.dump(told, f)
         os.replace(path + ".tmp", path)
 
 
-def cancel_flow_run(run_file: str, message: str) -> str | None:
-    """Set the killed child's flow run Cancelled on its Prefect server; a line saying why not, if it failed."""
+def told_run(run_file: str) -> dict | None:
+    """What the child said of its flow run; None before the run started."""
     try:
         with open(run_file, encoding="utf-8") as f:
-            run = json.load(f)
+            return json.load(f)
     except (OSError, ValueError):
-        return None  # no flow run yet, or no server but the run's temporary one
+        return None
+
+
+def cancel_flow_run(run: dict | None, message: str) -> str | None:
+    """Set the killed child's flow run Cancelled on its Prefect server; a line saying why not, if it failed."""
+    if run is None:
+        return None  # no flow run yet
     import httpx
 
     headers = {}
@@ -162,18 +181,20 @@ def interrupted_message(before: str | None, after: str | None) -> str:
     return f"interrupted: nothing committed; the warehouse is unchanged {at}; run again to resume"
 
 
-def stop(child: subprocess.Popen) -> None:
-    """Kill the child and every process under it (worker processes, a temporary Prefect server)."""
+def stop(child: subprocess.Popen, spare: int | None = None) -> None:
+    """Kill the child and every process under it (worker processes, a temporary Prefect server), but `spare`."""
     import psutil
 
     try:
         tree = [psutil.Process(child.pid), *psutil.Process(child.pid).children(recursive=True)]
     except psutil.NoSuchProcess:
         tree = []
-    try:
-        os.killpg(child.pid, signal.SIGKILL)  # its session's group: what started since the list above too
-    except ProcessLookupError:
-        pass
+    tree = [p for p in tree if p.pid != spare]
+    if spare is None:
+        try:
+            os.killpg(child.pid, signal.SIGKILL)  # its session's group: what started since the list above too
+        except ProcessLookupError:
+            pass
     for p in tree:
         try:
             p.kill()
@@ -181,3 +202,19 @@ def stop(child: subprocess.Popen) -> None:
             pass
     child.wait()
     psutil.wait_procs(tree, timeout=STOP_WAIT)
+
+
+def stop_spared(group: int, pid: int) -> None:
+    """The temporary server that `stop` spared, once it has recorded the Cancelled state: it and the rest of the
+    child's session."""
+    import psutil
+
+    try:
+        server = psutil.Process(pid)
+    except psutil.NoSuchProcess:
+        return
+    try:
+        os.killpg(group, signal.SIGKILL)
+    except ProcessLookupError:
+        server.kill()
+    psutil.wait_procs([server], timeout=STOP_WAIT)

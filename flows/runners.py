@@ -101,11 +101,17 @@ def flow_api() -> contextlib.AbstractContextManager:
     a temporary server, and each worker, handed the flow's settings, would start one of its own (~3.6 s of
     CPU and ~220 MB each); its URL in the settings the workers receive makes them use the flow's."""
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
-    server_module = sys.modules.get("prefect.server.api.server")  # imported only when a temporary server started
-    server = server_module.SubprocessASGIServer._instances.get(None) if server_module else None
-    if get_current_settings().api.url or server is None or not server.running:
+    server = temporary_server()
+    if get_current_settings().api.url or server is None:
         return contextlib.nullcontext()
     return temporary_settings(updates={PREFECT_API_URL: server.api_url})
+
+
+def temporary_server():
+    """The temporary Prefect server this process's client started (no `PREFECT_API_URL`), if one runs."""
+    server_module = sys.modules.get("prefect.server.api.server")  # imported only when a temporary server started
+    server = server_module.SubprocessASGIServer._instances.get(None) if server_module else None
+    return server if server is not None and server.running else None
 
 
 def release_memory() -> None:

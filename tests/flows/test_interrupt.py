@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -28,10 +29,10 @@ def corpus(tmp_path_factory) -> Path:
     return out
 
 
-def started_run(prefect_server: dict, corpus: Path, wh: Path) -> subprocess.Popen:
+def started_run(prefect_server: dict | None, corpus: Path, wh: Path, env: dict | None = None) -> subprocess.Popen:
     """A run of the corpus in small batches, once some batches are staged and others still running."""
     proc = subprocess.Popen(cli_command(["run", "--input", str(corpus), "--warehouse", str(wh), "--batch-size", "100",
-                                         "--workers", "2"]), env=cli_env(prefect_server), cwd=ROOT,
+                                         "--workers", "2"]), env=env or cli_env(prefect_server), cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 600
     while not any((wh / ".staging").glob("*/**/*.parquet")):
@@ -123,3 +124,27 @@ def test_sigterm_on_a_new_warehouse_leaves_no_process_and_no_link_pointing_nowhe
     assert not (wh / "current").exists() and links_nowhere(wh) == []
     run = flow_run_of(prefect_server, wh, corpus)
     assert run.state.type.value == "CANCELLED" and run.state.message == "SIGTERM: " + said[0]
+
+
+
+def test_ctrl_c_with_no_server_configured_records_the_run_cancelled_in_the_local_database(corpus, tmp_path):
+    """With no `PREFECT_API_URL` the record is in the run's temporary server's database (under PREFECT_HOME):
+    the supervisor spares that server until it has taken the Cancelled state, then stops it too."""
+    wh, home = tmp_path / "wh", tmp_path / "prefect-home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
+    proc = started_run(None, corpus, wh, env)
+    servers = [p for p in psutil.Process(proc.pid).children(recursive=True)
+               if "prefect.server.api.server:create_app" in " ".join(p.cmdline())]
+
+    status, said, tree = interrupt(proc, signal.SIGINT)
+
+    assert status == 130
+    assert said == ["interrupted: nothing committed; the warehouse is unchanged (no snapshot yet); run again to resume"]
+    assert len(servers) == 1 and servers[0] in tree  # the run's own temporary server
+    assert alive(tree) == []  # that server too, once it had recorded the state
+    with sqlite3.connect(home / "prefect.db") as db:
+        rows = db.execute("SELECT r.parameters, s.type, s.name, s.message FROM flow_run r "
+                          "JOIN flow_run_state s ON s.id = r.state_id").fetchall()
+    [state] = [tuple(row[1:]) for row in rows if json.loads(row[0]).get("warehouse") == str(wh)]
+    assert state == ("CANCELLED", "Cancelled", "SIGINT: " + said[0])
