@@ -74,6 +74,26 @@ def test_abbreviations_do_not_end_a_sentence():
         "Pak Jong Chon", "Ri Il Hwan"]
 
 
+def test_the_real_lists_sit_in_their_sentences():
+    """The gold's sentence offsets hold its appearances, in order, in every article present."""
+    import json
+    from kcna_etl.devtools.protocol_eval import GOLD
+    from kcna_etl.devtools.yardstick import REAL, labelled_articles
+    bodies = {f"{part}/{name}": a.body for part in ("dev", "test")
+              for name, a in labelled_articles(REAL / part).items()}
+    checked = 0
+    for lst in json.loads(GOLD.read_text(encoding="utf-8"))["lists"]:
+        if lst["file"] in bodies:
+            start, end = lst["sentence"]
+            apps = lst["appearances"]
+            assert [a["position"] for a in apps] == list(range(1, len(apps) + 1)), lst["file"]
+            body = bodies[lst["file"]]
+            assert all(start <= a["start"] < a["end"] <= end and body[a["start"]:a["end"]] == a["surface"]
+                       for a in apps), lst["file"]
+            checked += 1
+    assert checked >= 14  # the committed articles' lists, every one once materialized
+
+
 @pytest.mark.parametrize("committed_only, least", [pytest.param(False, 31, marks=needs_fetched, id="all"),
                                                    pytest.param(True, 15, id="committed")])
 def test_precision_and_recall_on_the_real_labelled_lists(committed_only, least):
