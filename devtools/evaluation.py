@@ -11,22 +11,20 @@ printed (it must not be read while rules are written). `write_labels` regenerate
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kcna_etl.devtools.yardstick import (LABELS, MATERIALIZE, REAL, ROOT, absent, digest, fetched,
+                                        labelled_articles)
 from kcna_etl.transforms.lexicon import lexicon, rules
-from kcna_etl.transforms.markup import Labelled, MarkupError, labelled
+from kcna_etl.transforms.markup import Labelled
 from kcna_etl.transforms.mentions import Mention, entity_id, mentions
 from kcna_etl.transforms.scoring import TYPES, Disagreement, Scored, alias_ids, scored_names, scored_spans
 from kcna_etl.transforms.page import Reject, read_page
 
-ROOT = Path(__file__).resolve().parent.parent
-LABELS = ROOT / "tests" / "data" / "mentions"
-REAL = LABELS / "real"
 PARTS = {"own": LABELS, "dev": REAL / "dev", "test": REAL / "test"}
 SEALED = "test"  # the part whose errors are never printed
 PAGES = ((ROOT / "samples" / "pages", ROOT / "samples" / "gold" / "seed_pages.json"),
@@ -41,39 +39,26 @@ class Evaluation:
     pages: dict[str, Scored] = field(default_factory=dict)
     sealed: set[str] = field(default_factory=set)  # parts whose errors are never printed
     folders: dict[str, Path] = field(default_factory=dict)
+    absent: dict[str, list[str]] = field(default_factory=dict)  # part -> its fetched articles not materialized
 
     @property
     def articles(self) -> dict[str, tuple[Labelled, Scored, list[Mention]]]:
         return {f"{part}/{name}": a for part, arts in self.parts.items() for name, a in arts.items()}
 
-    def total(self, which: str) -> Scored:
-        """`pages`, or a part's articles (`own`, `dev`, `test`)."""
+    def total(self, which: str, committed_only: bool = False) -> Scored:
+        """`pages`, or a part's articles (`own`, `dev`, `test`); `committed_only`: without its fetched ones."""
+        leave_out = fetched(self.folders[which]) if committed_only else {}
         out = Scored()
         for s in (self.pages.values() if which == "pages"
-                  else (s for _, s, _ in self.parts.get(which, {}).values())):
+                  else (s for n, (_, s, _) in self.parts.get(which, {}).items() if n not in leave_out)):
             out += s
         return out
 
 
-def article_files(folder: Path) -> list[Path]:
-    """A labels folder's articles: `articles/*.txt` if it has that folder, else its own `*.txt`."""
-    return sorted((folder / "articles" if (folder / "articles").is_dir() else folder).glob("*.txt"))
-
-
-def labelled_articles(folder: Path) -> dict[str, Labelled]:
-    """Every article of the labels folder, by file name; a markup error names its file."""
-    out = {}
-    for path in article_files(folder):
-        try:
-            out[path.name] = labelled(path.read_text(encoding="utf-8"))
-        except MarkupError as e:
-            raise ValueError(f"{path}: {e}") from None
-    return out
-
-
 def sealed_digests(folder: Path = PARTS[SEALED]) -> frozenset[str]:
-    """SHA-256 of each sealed article's text: its errors are withheld wherever it is scored from."""
-    return frozenset(hashlib.sha256(p.read_bytes()).hexdigest() for p in article_files(folder))
+    """SHA-256 of each sealed article's body, present or not: its errors are withheld wherever it is scored from."""
+    return frozenset({digest(a.body) for a in labelled_articles(folder).values()}
+                     | {r["sha256"] for r in fetched(folder).values()})
 
 
 def labels_json(articles: dict[str, Labelled]) -> str:
@@ -111,10 +96,11 @@ def evaluate(parts: dict[str, Path] | None = None, pages: tuple[tuple[Path, Path
     for part, folder in (PARTS if parts is None else parts).items():
         arts = out.parts.setdefault(part, {})
         out.folders[part] = folder
+        out.absent[part] = absent(folder)
         for name, article in labelled_articles(folder).items():
             found = mentions(article.body, lex)
             arts[name] = (article, scored_spans(article.labels, found, entity_id_of), found)
-        if part == SEALED or any(hashlib.sha256(p.read_bytes()).hexdigest() in sealed for p in article_files(folder)):
+        if part == SEALED or any(digest(a.body) in sealed for a, _, _ in arts.values()):
             out.sealed.add(part)
     for folder, gold in pages:
         for g in json.loads(gold.read_text(encoding="utf-8")):
@@ -164,6 +150,9 @@ def report(ev: Evaluation, errors: bool) -> str:
     for part, arts in ev.parts.items():
         out += [f"{part}: {len(arts)} labelled articles in {ev.folders[part]} (strict span and type; "
                 f"canonical: correct spans whose entity is the labelled one)"]
+        if ev.absent.get(part):
+            out.append(f"  {len(ev.absent[part])} more absent: fetched texts not materialized ({MATERIALIZE}); "
+                       f"these scores are of the committed articles only")
         out += table(ev.total(part), (*TYPES, "all"))
         out.append("")
     if ev.pages:

@@ -99,6 +99,11 @@ def load() -> dict[str, list[dict]]:
 
 
 def main() -> int:
+    from kcna_etl.devtools.evaluation import PARTS
+    from kcna_etl.devtools.yardstick import MATERIALIZE, absent
+    if missing := [n for part in LABELLED_PARTS for n in absent(PARTS[part])]:  # the reading is of every article
+        print(f"{len(missing)} labelled articles absent: {MATERIALIZE} first", file=sys.stderr)
+        return 1
     with tempfile.TemporaryDirectory() as tmp:
         tables = reading(synth_folder(Path(tmp)))
     for t, rows in tables.items():

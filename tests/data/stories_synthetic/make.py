@@ -2,12 +2,13 @@
 
 Not a measure of the method (docs/stories.md): republished forms made by script from real bodies in
 tests/data/mentions/real/dev, to test `kcna-etl eval-stories` and the assignment on cases of each kind.
-Each of 30 real articles (those of at least three paragraphs, in name order) gets four forms, each
-dated later and credited to another outlet: `retyped` (dateline removed, straight quotes made curly,
+Only the committed articles there: the fetched ones (`fetched.json`) are texts kept out of commits, and this
+folder is committed. Each of 30 real articles (those of at least three paragraphs, in name order) gets
+four forms, each dated later and credited to another outlet: `retyped` (dateline removed, straight quotes made curly,
 spaces doubled, another title), `cut` (a middle paragraph dropped), `lead` (the lead rewritten: its
 first half of words replaced by a stock opening) and `added` (a paragraph added at the end). Same
 pairs: the original with each form, and `retyped` with `cut`. Different pairs: the 60 pairs of distinct
-real articles (of all 97) sharing the most word 5-grams (formulaic items), and 60 drawn at random
+real articles (of all the committed ones) sharing the most word 5-grams (formulaic items), and 60 drawn at random
 between forms of distinct articles.
 """
 from __future__ import annotations
@@ -20,10 +21,9 @@ import re
 import shutil
 from pathlib import Path
 
-from kcna_etl.transforms.markup import labelled
+from kcna_etl.devtools.yardstick import REAL, labelled_articles
 
 HERE = Path(__file__).parent
-REAL = HERE.parent / "mentions" / "real" / "dev"
 OUTLETS = ["Rodong Sinmun", "The Pyongyang Times", "Voice of Korea", "Uriminzokkiri"]
 RETYPE = str.maketrans({"'": "\u2019", "\u2019": "'", '"': "\u201c", "\u201c": '"', "\u201d": '"'})
 DATELINE = re.compile(r"^[A-Z][A-Za-z.' -]{0,40}?,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*(?:\([^()]{1,40}\)\s*)?(?:--|\u2014|\u2013)\s*")
@@ -49,9 +49,8 @@ def forms(body: str, other: str) -> dict[str, str]:
 def main(out: Path = HERE) -> None:
     rng = random.Random(18)
     real = {}
-    for path in sorted(REAL.glob("*.txt")):
-        doc = labelled(path.read_text(encoding="utf-8"))
-        real[path.stem] = (doc.body, doc.header)
+    for name, doc in labelled_articles(REAL / "dev", committed_only=True).items():
+        real[name.removesuffix(".txt")] = (doc.body, doc.header)
     long_ = [k for k, (body, _) in real.items() if body.count("\n") >= 2][:30]
     texts: dict[str, str] = {}
     meta: dict[str, dict] = {}

@@ -28,11 +28,34 @@ def archive_file(clone, commit, path):
 
 
 def item_text(data, origin):
-    """The body as the archive holds it: KCNA's `story_text` as is; Rodong Sinmun's paragraph list, one a line."""
+    """The body as the archive holds it: KCNA's `story_text` as is; Rodong Sinmun's paragraph list, one a line;
+    with `paragraphs`, only that many first lines (a copy that stopped after a whole paragraph)."""
     if origin["repo"] == "stiles/north-korea-news":
-        return [r["story_text"] for r in data if r["link"] == origin["item"]][origin["nth"]]
-    items = data["topNews"] if isinstance(data, dict) else data
-    return "\n".join(next(t["content"] for t in items if t.get("url") == origin["item"]))
+        text = [r["story_text"] for r in data if r["link"] == origin["item"]][origin["nth"]]
+    else:
+        items = data["topNews"] if isinstance(data, dict) else data
+        text = "\n".join(next(t["content"] for t in items if t.get("url") == origin["item"]))
+    return "\n".join(text.split("\n")[:origin["paragraphs"]]) if "paragraphs" in origin else text
+
+
+def rebuilt(entries, clones):
+    """Each entry's text ({id: {"origin", "sha256"}}) read from the clones, and the ids whose text is not the
+    recorded SHA-256."""
+    cache, texts, bad = {}, {}, []
+    for tid, meta in sorted(entries.items()):
+        o = meta["origin"]
+        key = (o["repo"], o["commit"], o["path"])
+        if key not in cache:
+            cache[key] = archive_file(clones[o["repo"]], o["commit"], o["path"])
+        texts[tid] = item_text(cache[key], o)
+        if hashlib.sha256(texts[tid].encode()).hexdigest() != meta["sha256"]:
+            bad.append(tid)
+    return texts, bad
+
+
+def clones_of(pairs):
+    """owner/name -> clone path: the defaults, overridden by `--clone owner/name=PATH`."""
+    return dict(DEFAULT_CLONES, **dict(c.split("=", 1) for c in pairs))
 
 
 def main(argv=None):
@@ -40,19 +63,10 @@ def main(argv=None):
     ap.add_argument("--clone", action="append", default=[], help="owner/name=PATH of a git clone")
     ap.add_argument("--out", default=str(HERE / "texts"))
     args = ap.parse_args(argv)
-    clones = dict(DEFAULT_CLONES, **dict(c.split("=", 1) for c in args.clone))
-    texts = json.loads((HERE / "texts.json").read_text())
+    texts, bad = rebuilt(json.loads((HERE / "texts.json").read_text()), clones_of(args.clone))
     out = Path(args.out)
     out.mkdir(exist_ok=True)
-    cache, bad = {}, []
-    for tid, meta in sorted(texts.items()):
-        o = meta["origin"]
-        key = (o["repo"], o["commit"], o["path"])
-        if key not in cache:
-            cache[key] = archive_file(clones[o["repo"]], o["commit"], o["path"])
-        text = item_text(cache[key], o)
-        if hashlib.sha256(text.encode()).hexdigest() != meta["sha256"]:
-            bad.append(tid)
+    for tid, text in texts.items():
         (out / f"{tid}.txt").write_text(text)
     print(f"{len(texts) - len(bad)} texts written to {out}; {len(bad)} differ from their recorded SHA-256 {bad}")
     return 1 if bad else 0
