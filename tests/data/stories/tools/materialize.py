@@ -1,8 +1,10 @@
 """Write texts/<id>.txt for every text in texts.json, read from local clones of the source archives.
 
-The texts are public archive data and are not committed here (the rules for fetched material keep it out
-of commits); each entry of texts.json says where its text is (repository, commit, file, item key) and the
-SHA-256 of the text, so anyone with the archives rebuilds the same bytes.
+No text is committed here: the archive texts are fetched material (whose rules keep it out of commits), and
+the copies of stored web pages may not be copied verbatim into the repository (the search tool's terms); they
+are read from pages/<file> where someone copied them again (git-ignored). Each entry of texts.json says where
+its text is (repository, commit, file, item key; or the page's address) and the SHA-256 of the text, so anyone
+with the archives and the pages rebuilds the same bytes; a page copy that is absent is left out, and said.
 
     python tests/data/stories/tools/materialize.py \
         --clone stiles/north-korea-news=/work/.mirror/stiles+north-korea-news/repo \
@@ -29,7 +31,10 @@ def archive_file(clone, commit, path):
 
 def item_text(data, origin):
     """The body as the archive holds it: KCNA's `story_text` as is; Rodong Sinmun's paragraph list, one a line;
-    with `paragraphs`, only that many first lines (a copy that stopped after a whole paragraph)."""
+    with `paragraphs`, only that many first lines (a copy that stopped after a whole paragraph); a copy of a
+    stored web page from its file under pages/ (one paragraph a line; kept out of commits, see README)."""
+    if "page" in origin:
+        return (HERE / origin["file"]).read_text(encoding="utf-8").removesuffix("\n")
     if origin["repo"] == "stiles/north-korea-news":
         text = [r["story_text"] for r in data if r["link"] == origin["item"]][origin["nth"]]
     else:
@@ -44,10 +49,16 @@ def rebuilt(entries, clones):
     cache, texts, bad = {}, {}, []
     for tid, meta in sorted(entries.items()):
         o = meta["origin"]
-        key = (o["repo"], o["commit"], o["path"])
-        if key not in cache:
-            cache[key] = archive_file(clones[o["repo"]], o["commit"], o["path"])
-        texts[tid] = item_text(cache[key], o)
+        if "page" in o:
+            if (HERE / o["file"]).is_file():  # absent where nobody copied the page again: left out
+                texts[tid] = item_text(None, o)
+        else:
+            key = (o["repo"], o["commit"], o["path"])
+            if key not in cache:
+                cache[key] = archive_file(clones[o["repo"]], o["commit"], o["path"])
+            texts[tid] = item_text(cache[key], o)
+        if tid not in texts:
+            continue
         if hashlib.sha256(texts[tid].encode()).hexdigest() != meta["sha256"]:
             bad.append(tid)
     return texts, bad
@@ -68,7 +79,9 @@ def main(argv=None):
     out.mkdir(exist_ok=True)
     for tid, text in texts.items():
         (out / f"{tid}.txt").write_text(text)
-    print(f"{len(texts) - len(bad)} texts written to {out}; {len(bad)} differ from their recorded SHA-256 {bad}")
+    absent = len(json.loads((HERE / "texts.json").read_text())) - len(texts)
+    print(f"{len(texts) - len(bad)} texts written to {out}; {len(bad)} differ from their recorded SHA-256 {bad}; "
+          f"{absent} page copies absent (not in pages/)")
     return 1 if bad else 0
 
 
