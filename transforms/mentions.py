@@ -563,7 +563,7 @@ def titled(body: str, start: int, lex: Lexicon, titles: frozenset[str] | None = 
     `titles` if given (`lex.plural_titles`), else of any title."""
     if not start or body[start - 1] not in " \u00a0":
         return False
-    before = body[max(0, start - 30):start].split()
+    before = body[max(0, start - 30):start].rsplit(None, 1)  # the last word is all it needs
     if before and fold(before[-1]).lower() in lex.title_ends:  # else the word before is the last word of no title
         words = fold(body[max(0, start - 60):start]).lower().split()
         if any(" ".join(words[-k:]) in (titles or lex.titles) for k in range(1, min(lex.title_length, len(words)) + 1)):
@@ -673,7 +673,7 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             if kind == "organization" and lex.portfolio and lex.portfolio.search(body, max(0, run[first].start - 24),
                                                                                  run[first].start):
                 continue  # `minister of the People's Armed Forces`: a title's portfolio
-            out.append(Candidate(run[first].start, end, kind, Trust.HEAD_SHAPE, None, f"{ID_PREFIX[kind]}-head"))
+            out.append(Candidate(run[first].start, end, kind, HEAD_SHAPE, None, f"{ID_PREFIX[kind]}-head"))
     return out
 
 
@@ -688,14 +688,14 @@ def media_candidates(body: str, run: list[Token], cue: re.Pattern | None) -> lis
         last += 1
     if not all(shape_word(t) for t in run[:last + 1]):
         return []
-    return [Candidate(run[0].start, run[last].end, "organization", Trust.HEAD_SHAPE, None, "media-cue")]
+    return [Candidate(run[0].start, run[last].end, "organization", HEAD_SHAPE, None, "media-cue")]
 
 
 def suffix_places(body: str, lex: Lexicon) -> list[Candidate]:
     """A Korean village, ward or town by the ending of its word (`Chongsan-ri`, `Ryonhwa-dong`)."""
     if lex.place_suffixed is None or not any(s in body for s in lex.place_suffixes):
         return []
-    return [Candidate(m.start(), m.end(), "place", Trust.HEAD_SHAPE, None, "place-head")
+    return [Candidate(m.start(), m.end(), "place", HEAD_SHAPE, None, "place-head")
             for m in lex.place_suffixed.finditer(body)]
 
 
@@ -730,7 +730,7 @@ def lower_head_place(run: list[Token]) -> list[Candidate]:
     `run` is followed by one (`candidates` reads the word after it)."""
     if len(run) > 2 or run[-1].possessive or not all(t.kind & SHAPE_WORD for t in run):
         return []
-    return [Candidate(run[0].start, run[-1].end, "place", Trust.HEAD_SHAPE, None, "place-head")]
+    return [Candidate(run[0].start, run[-1].end, "place", HEAD_SHAPE, None, "place-head")]
 
 
 def lowercase_document(run: list[Token], after: re.Match) -> list[Candidate]:
@@ -838,13 +838,14 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
     """
     names = bytearray(size)  # characters inside known names of other kinds
     places: dict[int, int] = {}  # known places, end by start
-    for start, end, type_, trust, *_ in cands:
-        if trust == Trust.LISTED and type_ != "person":
+    for c in cands:
+        if c[3] == LISTED and c[2] != "person":
+            start, end = c[0], c[1]
             names[start:end] = b"\x01" * (end - start)
-            if type_ == "place":
+            if c[2] == "place":
                 places[start] = max(end, places.get(start, end))
-    sure = sorted({(start, end) for start, end, type_, trust, *_ in cands
-                   if type_ == "person" and trust <= Trust.NAME_SHAPE and names.find(0, start, end) >= 0})
+    sure = sorted({(c[0], c[1]) for c in cands
+                   if c[2] == "person" and c[3] <= NAME_SHAPE and names.find(0, c[0], c[1]) >= 0})
     if sure:
         marks = bytearray(size)
         for p in sure:
@@ -884,7 +885,7 @@ def named_after(c: Candidate, p: tuple[int, int], places: dict[int, int], body: 
         return False
     end = places.get(c.start)
     return ((end is not None and c.end > p[1] and body[end:p[0]] == " ")
-            or (c.trust == Trust.HEAD_SHAPE and c.end == p[1] and _OF_END.search(body, c.start, p[0]) is not None))
+            or (c.trust == HEAD_SHAPE and c.end == p[1] and _OF_END.search(body, c.start, p[0]) is not None))
 
 
 def short_names(body: str, taken: list[Candidate], lex: Lexicon) -> dict[str, set[tuple[str, str, str]]]:
@@ -999,14 +1000,14 @@ def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Le
 
 def qualified_places(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
     """A word of direction right before a known place is one place with it (`Nishi Tokyo`, `East Asia`)."""
-    places = {c.start: c for c in taken if c.type == "place" and c.trust == Trust.LISTED}
+    places = {c.start: c for c in taken if c.type == "place" and c.trust == LISTED}
     out = []
     for run in tokens:
         for i in range(len(run) - 1):
             q, nxt = run[i], run[i + 1]
             if (q.text in lex.place_qualifiers and not nxt.join and not q.possessive and (c := places.get(nxt.start))
                     and not (i and not q.join)):
-                out.append(Candidate(q.start, c.end, "place", Trust.HEAD_SHAPE, None, "place-head"))
+                out.append(Candidate(q.start, c.end, "place", HEAD_SHAPE, None, "place-head"))
     return out
 
 
@@ -1035,7 +1036,7 @@ def organ_of(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
             organ = " ".join(w if w == "and" else w[:1].upper() + w[1:] for w in organ.split())
         name = organ_name(organ, identity(body, org)[0])
         known = lex.by_name.get(("organization", name)) or Known(entity_id("organization", name), "organization", name)
-        out.append(Candidate(start, org.end, "organization", Trust.CONTEXT, known, "organ-of"))
+        out.append(Candidate(start, org.end, "organization", CONTEXT, known, "organ-of"))
 
     for run in tokens:
         for i, t in enumerate(run):
@@ -1164,7 +1165,7 @@ def title_list(body: str, taken: list[Candidate], segments: list[list[Token]], l
             if len(seg) < 2 and seg[0].text in lex.surnames_all:
                 break
             part = seg[:MAX_NAME_WORDS]
-            out.append(Candidate(part[0].start, part[-1].end, "person", Trust.CONTEXT, None, "title-list"))
+            out.append(Candidate(part[0].start, part[-1].end, "person", CONTEXT, None, "title-list"))
             end = part[-1].end
     return out
 
@@ -1190,7 +1191,7 @@ def misspelt_names(body: str, lex: Lexicon) -> list[Candidate]:
             continue
         full = " ".join(name)
         known = lex.by_name.get(("person", full)) or Known(entity_id("person", full), "person", full)
-        out.append(Candidate(start, end, "person", Trust.NAME_SHAPE, known, "korean-misspelt"))
+        out.append(Candidate(start, end, "person", NAME_SHAPE, known, "korean-misspelt"))
     return out
 
 
