@@ -513,8 +513,9 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
         seg.clear()
 
     particles, not_person, title_words = lex.particles, lex.not_person, lex.title_words
+    # (`close` does nothing to an empty part: called only on one)
     for i, t in enumerate(run):
-        if t.join and not all(w in particles for w in t.join.split()):
+        if seg and t.join and not particles.issuperset(t.join.split()):
             close()
         text = t.text
         if (seg and text in title_words and i + 1 < len(run) and not run[i + 1].join
@@ -525,13 +526,15 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
         name_like = t.kind & NAME_WORD or (
             len(text) == 1 and (seg and text in lex.middle_syllables or text in lex.surnames))
         if text in not_person or not name_like:
-            close()
+            if seg:
+                close()
         elif seg or not (text in title_words or (text in lex.openers and sentence_start(body, t.start))
                          or (t.start and _WORD_CHAR.match(body, t.start - 1))):
             seg.append(t)
             if t.possessive:
                 close()
-    close()
+    if seg:
+        close()
     return out
 
 
@@ -634,8 +637,10 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
     only of common organ words (`Political Bureau`) is none.
     """
     out = []
+    head_words = lex.head_words
     for h, head in enumerate(run):
-        kind = head_type(run, h, lex)
+        # the last word of every head is in `head_words`: the others end none
+        kind = head_type(run, h, lex) if head.text in head_words else None
         if kind is None:
             continue
         if kind == "place" and h + 1 < len(run) and run[h + 1].join == "of" and run[h + 1].text in lex.body_tails:
