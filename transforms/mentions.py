@@ -121,8 +121,10 @@ class Lexicon:
     organ_abbreviations: Mapping[str, str]  # `C.C.` -> `Central Committee`
     body_tails: frozenset[str]  # `House of Representatives`: a place head with this tail is an organisation
     place_suffixed: re.Pattern | None  # `Chongsan-ri`: a word with one of these endings is a place
+    place_suffixes: tuple[str, ...]  # those endings: a body holding none has no such word (the regex is not run)
     place_qualifiers: frozenset[str]  # `Nishi Tokyo`: a word of direction before a known place is part of it
     media_cue: re.Pattern | None  # `the newspaper `: a medium's name follows
+    media_words: tuple[str, ...]  # the first words of the cues, case-folded: a body holding none has no cue
     in_tail_heads: frozenset[str]  # `… Association in Japan`: heads whose tail may open with `in`
     lower_place_heads: frozenset[str]  # `Nakhodka city`: a place head written in lower case after the name
     portfolio: re.Pattern | None  # `minister of the `: what follows is a portfolio, not an organisation
@@ -143,6 +145,8 @@ class Lexicon:
     # short gaps between tokens as `joined` reads them (a memo of this lexicon's join pattern, filled by `runs`;
     # the few distinct short gaps recur in every body)
     gaps: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    # what `runs` reads of each token as matched (`token_reading`, a memo: token texts recur across bodies)
+    readings: dict[str, tuple[str, int, bool, bool, int, bool]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def plural(title: str) -> str:
@@ -230,9 +234,10 @@ def lexicon_from(rules: Rules) -> Lexicon:
         if rules.organ_abbreviations else None,
         organ_abbreviations=rules.organ_abbreviations or {}, body_tails=rules.body_tails,
         place_suffixed=re.compile(rf"(?<![\w\-'\u2019])[{_UP}][{_LOW}]{{2,}}(?:{alternation(rules.place_suffixes)})(?![\w\-])")
-        if rules.place_suffixes else None, in_tail_heads=rules.in_tail_heads,
+        if rules.place_suffixes else None, place_suffixes=tuple(rules.place_suffixes), in_tail_heads=rules.in_tail_heads,
         lower_place_heads=rules.lower_place_heads, place_qualifiers=rules.place_qualifiers,
         media_cue=re.compile(rf"(?<![\w\-])(?:{alternation(rules.media_cues)}){GAP}$", re.I) if rules.media_cues else None,
+        media_words=tuple({c.split()[0].casefold() for c in rules.media_cues}),
         portfolio=re.compile(rf"(?<![\w\-])(?<!prime )(?:{alternation(rules.portfolio_titles)}){GAP}of{GAP}(?:the{GAP})?$", re.I)
         if rules.portfolio_titles else None,
         not_person=frozenset(not_person), title_words=frozenset(title_words), openers=rules.leading_words,
@@ -302,15 +307,29 @@ def identity(body: str, c: Candidate) -> tuple[str, str]:
     return name, entity_id(c.type, name)
 
 
+# What a token's text is, as bits of `Token.kind`: the passes test a bit instead of running a regex per token
+NAME_WORD = 1   # a word or initials of a personal name (`_NAME_WORD`, `_INITIALS`)
+INITIALS = 2    # initials (`_INITIALS`)
+SHAPE_WORD = 4  # a capitalised word of an organisation or place name (`_SHAPE_WORD`)
+ACRONYM = 8     # an acronym (`_ACRONYM`)
+
+
+def word_kind(text: str) -> int:
+    initials = _INITIALS.fullmatch(text) is not None
+    return ((NAME_WORD if initials or _NAME_WORD.fullmatch(text) else 0) | (INITIALS if initials else 0)
+            | (SHAPE_WORD if _SHAPE_WORD.fullmatch(text) else 0) | (ACRONYM if _ACRONYM.fullmatch(text) else 0))
+
+
 class Token:
     """A capitalised token of a run (a plain class: tens of them per body, made fast)."""
-    __slots__ = ("text", "start", "end", "join", "possessive")
+    __slots__ = ("text", "start", "end", "join", "possessive", "kind")
 
-    def __init__(self, text: str, start: int, end: int, join: str, possessive: bool):
+    def __init__(self, text: str, start: int, end: int, join: str, possessive: bool, kind: int):
         self.text = text              # as in the body, possessive removed (`Un` of `Un's`)
         self.start, self.end = start, end  # `end` is before the possessive: it stays outside the name
         self.join = join              # small words between the previous token of the run and this one
         self.possessive = possessive
+        self.kind = kind              # `word_kind(text)`
 
 
 def joined(gap: str, join: re.Pattern) -> str | None:
@@ -322,6 +341,21 @@ def joined(gap: str, join: re.Pattern) -> str | None:
 SHORT_GAP = 24  # the few distinct short gaps recur in every body; longer ones are read each time
 
 
+def token_reading(matched: str, head_words: frozenset[str]) -> tuple[str, int, bool, bool, int, bool]:
+    """A token as `_TOKEN` matched it, read: its text (possessive and glued `of` cut off), how many characters
+    were cut off its end, whether it was possessive, whether it is a head glued to the `of` after it, its
+    `word_kind`, and whether it ends with a full stop (initials)."""
+    text, cut = matched, 0
+    possessive = text.endswith(("'s", "\u2019s"))
+    if possessive:
+        text, cut = text[:-2], 2
+    # a head glued to the `of` after it, as some sources print (`Councilof the …`): the head, then `of`
+    glued = not possessive and text.endswith("of") and text[:-2] in head_words
+    if glued:
+        text, cut = text[:-2], cut + 2
+    return text, cut, possessive, glued, word_kind(text), text.endswith(".")
+
+
 def runs(body: str, lex: Lexicon) -> list[list[Token]]:
     """Maximal runs of capitalised tokens, joined by spaces and small words."""
     out: list[list[Token]] = []
@@ -329,13 +363,15 @@ def runs(body: str, lex: Lexicon) -> list[list[Token]]:
     join_pattern = lex.join
     known_gaps = lex.gaps
     prev_end, prev_initials, glued = -1, False, False
-    head_words = lex.head_words
+    head_words, readings = lex.head_words, lex.readings
     for m in _TOKEN.finditer(body):
         s, end = m.span()
-        text, e = m.group(), end
-        possessive = text.endswith(("'s", "\u2019s"))
-        if possessive:
-            text, e = text[:-2], e - 2
+        matched = m.group()
+        if (reading := readings.get(matched)) is None:
+            reading = token_reading(matched, head_words)
+            if len(readings) < 16384:  # ~2,200 distinct texts in 2,235 bodies, ~110 bytes each
+                readings[matched] = reading
+        text, cut, possessive, glue, kind, dotted = reading
         if not run:
             join = None
         elif prev_end == s:
@@ -355,12 +391,9 @@ def runs(body: str, lex: Lexicon) -> list[list[Token]]:
                 out.append(run)
             run = []
             join = ""
-        # a head glued to the `of` after it, as some sources print (`Councilof the …`): the head, then `of`
-        glued = not possessive and text.endswith("of") and text[:-2] in head_words
-        if glued:
-            text, e = text[:-2], e - 2
-        run.append(Token(text, s, e, join, possessive))
-        prev_end, prev_initials = end, text.endswith(".")
+        glued = glue
+        run.append(Token(text, s, end - cut, join, possessive, kind))
+        prev_end, prev_initials = end, dotted
     if run:
         out.append(run)
     return out
@@ -480,8 +513,9 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
         seg.clear()
 
     particles, not_person, title_words = lex.particles, lex.not_person, lex.title_words
+    # (`close` does nothing to an empty part: called only on one)
     for i, t in enumerate(run):
-        if t.join and not all(w in particles for w in t.join.split()):
+        if seg and t.join and not particles.issuperset(t.join.split()):
             close()
         text = t.text
         if (seg and text in title_words and i + 1 < len(run) and not run[i + 1].join
@@ -489,16 +523,18 @@ def name_segments(body: str, run: list[Token], lex: Lexicon) -> list[list[Token]
             close()  # a title inside a run ends a name and opens the next (`Cambodian King Norodom Sihanouk`)
             continue
         # a one-letter Korean syllable is a word of a name (`Ri Nung O`, `U Tong Chuk`), not an initial
-        name_like = _NAME_WORD.fullmatch(text) or _INITIALS.fullmatch(text) or (
+        name_like = t.kind & NAME_WORD or (
             len(text) == 1 and (seg and text in lex.middle_syllables or text in lex.surnames))
         if text in not_person or not name_like:
-            close()
+            if seg:
+                close()
         elif seg or not (text in title_words or (text in lex.openers and sentence_start(body, t.start))
                          or (t.start and _WORD_CHAR.match(body, t.start - 1))):
             seg.append(t)
             if t.possessive:
                 close()
-    close()
+    if seg:
+        close()
     return out
 
 
@@ -509,7 +545,7 @@ def title_initials(seg: list[Token], lex: Lexicon) -> int:
         return 0
     spelt = ""
     for i, t in enumerate(seg):
-        if not _INITIALS.fullmatch(t.text):
+        if not t.kind & INITIALS:
             break
         spelt += t.text.lower()
         if spelt in lex.titles or " ".join(spelt.replace(".", ". ").split()) in lex.titles:
@@ -530,7 +566,7 @@ def titled(body: str, start: int, lex: Lexicon, titles: frozenset[str] | None = 
     `titles` if given (`lex.plural_titles`), else of any title."""
     if not start or body[start - 1] not in " \u00a0":
         return False
-    before = body[max(0, start - 30):start].split()
+    before = body[max(0, start - 30):start].rsplit(None, 1)  # the last word is all it needs
     if before and fold(before[-1]).lower() in lex.title_ends:  # else the word before is the last word of no title
         words = fold(body[max(0, start - 60):start]).lower().split()
         if any(" ".join(words[-k:]) in (titles or lex.titles) for k in range(1, min(lex.title_length, len(words)) + 1)):
@@ -562,7 +598,7 @@ def context_candidates(body: str, seg: list[Token], lex: Lexicon) -> list[Candid
 
 def shape_word(t: Token) -> bool:
     """A word that can stand in an organisation or place name: capitalised, or an acronym (`KPA`, `U.S.`)."""
-    return _SHAPE_WORD.fullmatch(t.text) is not None or _ACRONYM.fullmatch(t.text) is not None
+    return t.kind & (SHAPE_WORD | ACRONYM) != 0
 
 
 def head_type(run: list[Token], h: int, lex: Lexicon) -> str | None:
@@ -601,8 +637,10 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
     only of common organ words (`Political Bureau`) is none.
     """
     out = []
+    head_words = lex.head_words
     for h, head in enumerate(run):
-        kind = head_type(run, h, lex)
+        # the last word of every head is in `head_words`: the others end none
+        kind = head_type(run, h, lex) if head.text in head_words else None
         if kind is None:
             continue
         if kind == "place" and h + 1 < len(run) and run[h + 1].join == "of" and run[h + 1].text in lex.body_tails:
@@ -612,7 +650,7 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             join, before = run[first].join, run[first - 1]
             if not join and (shape_word(before) or before.text in lex.middle_syllables):  # `Yun I Sang Music Institute`
                 first -= 1
-            elif (join in ("and", "&") and not crossed and kind == "organization" and _SHAPE_WORD.fullmatch(before.text)
+            elif (join in ("and", "&") and not crossed and kind == "organization" and before.kind & SHAPE_WORD
                   and head_type(run, first - 1, lex) is None and not before.possessive):
                 first, crossed = first - 1, True  # `Song and Dance Ensemble`, `Research and Production Centre`
             else:
@@ -640,28 +678,29 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             if kind == "organization" and lex.portfolio and lex.portfolio.search(body, max(0, run[first].start - 24),
                                                                                  run[first].start):
                 continue  # `minister of the People's Armed Forces`: a title's portfolio
-            out.append(Candidate(run[first].start, end, kind, Trust.HEAD_SHAPE, None, f"{ID_PREFIX[kind]}-head"))
+            out.append(Candidate(run[first].start, end, kind, HEAD_SHAPE, None, f"{ID_PREFIX[kind]}-head"))
     return out
 
 
-def media_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
+def media_candidates(body: str, run: list[Token], cue: re.Pattern | None) -> list[Candidate]:
     """A newspaper, magazine or agency named right after a word for it (`the newspaper Patriot`, `editor-in-chief
-    of the Zavtra`): the capitalised words that open the run, up to four."""
-    if lex.media_cue is None or not lex.media_cue.search(body, max(0, run[0].start - 24), run[0].start):
+    of the Zavtra`): the capitalised words that open the run, up to four. `cue` is the lexicon's `media_cue`, or
+    None when the body holds none of its words."""
+    if cue is None or not cue.search(body, max(0, run[0].start - 24), run[0].start):
         return []
     last = 0
     while last + 1 < min(len(run), 4) and not run[last + 1].join and not run[last].possessive:
         last += 1
     if not all(shape_word(t) for t in run[:last + 1]):
         return []
-    return [Candidate(run[0].start, run[last].end, "organization", Trust.HEAD_SHAPE, None, "media-cue")]
+    return [Candidate(run[0].start, run[last].end, "organization", HEAD_SHAPE, None, "media-cue")]
 
 
 def suffix_places(body: str, lex: Lexicon) -> list[Candidate]:
     """A Korean village, ward or town by the ending of its word (`Chongsan-ri`, `Ryonhwa-dong`)."""
-    if lex.place_suffixed is None or "-" not in body:
+    if lex.place_suffixed is None or not any(s in body for s in lex.place_suffixes):
         return []
-    return [Candidate(m.start(), m.end(), "place", Trust.HEAD_SHAPE, None, "place-head")
+    return [Candidate(m.start(), m.end(), "place", HEAD_SHAPE, None, "place-head")
             for m in lex.place_suffixed.finditer(body)]
 
 
@@ -691,23 +730,19 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
     return out
 
 
-def lower_head_place(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
-    """A place in no list, one or two capitalised words before a place head in lower case (`Nakhodka city`)."""
-    if len(run) > 2 or run[-1].possessive or not all(_SHAPE_WORD.fullmatch(t.text) for t in run):
+def lower_head_place(run: list[Token]) -> list[Candidate]:
+    """A place in no list, one or two capitalised words before a place head in lower case (`Nakhodka city`):
+    `run` is followed by one (`candidates` reads the word after it)."""
+    if len(run) > 2 or run[-1].possessive or not all(t.kind & SHAPE_WORD for t in run):
         return []
-    m = _WORD_AFTER.match(body, run[-1].end)
-    if m is None or m.group(1) not in lex.lower_place_heads:
-        return []
-    return [Candidate(run[0].start, run[-1].end, "place", Trust.HEAD_SHAPE, None, "place-head")]
+    return [Candidate(run[0].start, run[-1].end, "place", HEAD_SHAPE, None, "place-head")]
 
 
-def lowercase_document(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
+def lowercase_document(run: list[Token], after: re.Match) -> list[Candidate]:
     """A document named by capitalised words and a document head in lower case (`the Pyongyang declaration`):
-    a title of a work like `Pyongyang Declaration`, so the place inside it is no mention."""
-    m = _WORD_AFTER.match(body, run[-1].end)
-    if m is None or m.group(1).capitalize() not in lex.document_heads or not m.group(1).islower():
-        return []
-    return [Candidate(run[0].start, m.end(), WORK, LISTED, None, "award-head")]
+    a title of a work like `Pyongyang Declaration`, so the place inside it is no mention. `after` is that
+    head, the word after the run (`candidates` reads it)."""
+    return [Candidate(run[0].start, after.end(), WORK, LISTED, None, "award-head")]
 
 
 def quoted_titles(body: str) -> list[Candidate]:
@@ -738,8 +773,20 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
     segments = []
     # a reading by shape is looked for only in the runs holding a word it needs (a head, a surname)
     work_heads, head_words, surnames, chinese = lex.work_heads, lex.head_words, lex.surnames_all, lex.chinese_surnames
+    lower_place_heads, document_heads = lex.lower_place_heads, lex.document_heads
+    folded = body.casefold()
+    cue = lex.media_cue if any(w in folded for w in lex.media_words) else None
     for run in tokens:
-        out += media_candidates(body, run, lex) + lowercase_document(body, run, lex) + lower_head_place(body, run, lex)
+        if cue is not None:
+            out += media_candidates(body, run, cue)
+        # a head in lower case right after the run: of a document, of a place
+        after = _WORD_AFTER.match(body, run[-1].end)
+        if after is not None:
+            word = after.group(1)
+            if word.capitalize() in document_heads:
+                out += lowercase_document(run, after)
+            if word in lower_place_heads:
+                out += lower_head_place(run)
         if len(run) == 1:
             t = run[0]
             if t.text in work_heads or body.endswith("title of ", 0, t.start):
@@ -796,13 +843,14 @@ def longest_then_most_trusted(cands: list[Candidate], size: int, body: str = "")
     """
     names = bytearray(size)  # characters inside known names of other kinds
     places: dict[int, int] = {}  # known places, end by start
-    for start, end, type_, trust, *_ in cands:
-        if trust == Trust.LISTED and type_ != "person":
+    for c in cands:
+        if c[3] == LISTED and c[2] != "person":
+            start, end = c[0], c[1]
             names[start:end] = b"\x01" * (end - start)
-            if type_ == "place":
+            if c[2] == "place":
                 places[start] = max(end, places.get(start, end))
-    sure = sorted({(start, end) for start, end, type_, trust, *_ in cands
-                   if type_ == "person" and trust <= Trust.NAME_SHAPE and names.find(0, start, end) >= 0})
+    sure = sorted({(c[0], c[1]) for c in cands
+                   if c[2] == "person" and c[3] <= NAME_SHAPE and names.find(0, c[0], c[1]) >= 0})
     if sure:
         marks = bytearray(size)
         for p in sure:
@@ -842,7 +890,7 @@ def named_after(c: Candidate, p: tuple[int, int], places: dict[int, int], body: 
         return False
     end = places.get(c.start)
     return ((end is not None and c.end > p[1] and body[end:p[0]] == " ")
-            or (c.trust == Trust.HEAD_SHAPE and c.end == p[1] and _OF_END.search(body, c.start, p[0]) is not None))
+            or (c.trust == HEAD_SHAPE and c.end == p[1] and _OF_END.search(body, c.start, p[0]) is not None))
 
 
 def short_names(body: str, taken: list[Candidate], lex: Lexicon) -> dict[str, set[tuple[str, str, str]]]:
@@ -957,14 +1005,14 @@ def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Le
 
 def qualified_places(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
     """A word of direction right before a known place is one place with it (`Nishi Tokyo`, `East Asia`)."""
-    places = {c.start: c for c in taken if c.type == "place" and c.trust == Trust.LISTED}
+    places = {c.start: c for c in taken if c.type == "place" and c.trust == LISTED}
     out = []
     for run in tokens:
         for i in range(len(run) - 1):
             q, nxt = run[i], run[i + 1]
             if (q.text in lex.place_qualifiers and not nxt.join and not q.possessive and (c := places.get(nxt.start))
                     and not (i and not q.join)):
-                out.append(Candidate(q.start, c.end, "place", Trust.HEAD_SHAPE, None, "place-head"))
+                out.append(Candidate(q.start, c.end, "place", HEAD_SHAPE, None, "place-head"))
     return out
 
 
@@ -993,7 +1041,7 @@ def organ_of(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
             organ = " ".join(w if w == "and" else w[:1].upper() + w[1:] for w in organ.split())
         name = organ_name(organ, identity(body, org)[0])
         known = lex.by_name.get(("organization", name)) or Known(entity_id("organization", name), "organization", name)
-        out.append(Candidate(start, org.end, "organization", Trust.CONTEXT, known, "organ-of"))
+        out.append(Candidate(start, org.end, "organization", CONTEXT, known, "organ-of"))
 
     for run in tokens:
         for i, t in enumerate(run):
@@ -1122,7 +1170,7 @@ def title_list(body: str, taken: list[Candidate], segments: list[list[Token]], l
             if len(seg) < 2 and seg[0].text in lex.surnames_all:
                 break
             part = seg[:MAX_NAME_WORDS]
-            out.append(Candidate(part[0].start, part[-1].end, "person", Trust.CONTEXT, None, "title-list"))
+            out.append(Candidate(part[0].start, part[-1].end, "person", CONTEXT, None, "title-list"))
             end = part[-1].end
     return out
 
@@ -1148,7 +1196,7 @@ def misspelt_names(body: str, lex: Lexicon) -> list[Candidate]:
             continue
         full = " ".join(name)
         known = lex.by_name.get(("person", full)) or Known(entity_id("person", full), "person", full)
-        out.append(Candidate(start, end, "person", Trust.NAME_SHAPE, known, "korean-misspelt"))
+        out.append(Candidate(start, end, "person", NAME_SHAPE, known, "korean-misspelt"))
     return out
 
 
