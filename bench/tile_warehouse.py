@@ -56,7 +56,8 @@ def tile(src: Warehouse, snapshot: Path, k_times: int, run_id: str) -> None:
                              existing_data_behavior="overwrite_or_ignore")
         else:
             (snapshot / table).mkdir(parents=True, exist_ok=True)
-            ds.write_dataset(tiled, snapshot / table, format="parquet", basename_template=f"part-{run_id}-{{i}}.parquet",
+            ds.write_dataset(tiled, snapshot / table, format="parquet",
+                             basename_template=f"part-{run_id}-{{i}}.parquet",
                              existing_data_behavior="overwrite_or_ignore")
         print(f"  {table}: {rows.num_rows:,} -> {tiled.num_rows:,} rows", flush=True)
     n = write_entities(snapshot, run_id, [], set())

@@ -70,12 +70,12 @@ def views(con: duckdb.DuckDBPyConnection, **data: Any) -> duckdb.DuckDBPyConnect
 def connect(store: Any, union_by_name: bool = False) -> duckdb.DuckDBPyConnection:
     """The current snapshot of the warehouse `store` (a storage.store.Warehouse) as the views of READS.
 
-    DuckDB reads a local warehouse's Parquet files itself (only the columns asked for, no Arrow copy), a
-    bucket's through their `pyarrow.dataset` (no DuckDB extension reaches S3 here). A table's files are read
-    with the columns of its newest file (names sort by run), unless that file lacks one the page reads, or
-    `union_by_name`: matching each file's columns by name costs about half as much again, and a file without
-    a column of the first makes DuckDB fail, not guess (`collect` then reads again by name). `articles` and
-    `teasers`, which several sections scan, are read once, into Arrow."""
+    DuckDB reads a local warehouse's Parquet files itself (only the columns asked for, cheaper per file than
+    a `pyarrow.dataset`), a bucket's through their `pyarrow.dataset` (no DuckDB extension reaches S3 here).
+    A table's files are read with the columns of its newest file (names sort by run), unless that file lacks
+    one the page reads, or `union_by_name`: matching each file's columns by name costs about half as much
+    again, and a file without a column of the first makes DuckDB fail, not guess (`collect` then reads again
+    by name). `articles` and `teasers`, which several sections scan, are read once, into Arrow."""
     con = duckdb.connect()
     data = {}
     for name, (table, columns) in READS.items():
