@@ -76,7 +76,8 @@ def connect(store: Any, union_by_name: bool = False) -> duckdb.DuckDBPyConnectio
     one the page reads, or `union_by_name`: matching each file's columns by name costs about half as much
     again, and a file without a column of the first makes DuckDB fail, not guess (`collect` then reads again
     by name). `articles` and `teasers`, which several sections scan, are read once, into Arrow."""
-    con = duckdb.connect()
+    # one thread: a second one cost about 0.8 s more CPU on 100,000 pages here (docs/benchmarks.md)
+    con = duckdb.connect(config={"threads": 1})
     data = {}
     for name, (table, columns) in READS.items():
         d = store.table(table)
