@@ -1,9 +1,10 @@
 """The warehouse at a glance: the figures of `kcna-etl overview`, as small records.
 
-Pure functions over Arrow data (a `pyarrow.Table` or the `pyarrow.dataset` of the documented read path,
-`Warehouse(loc).table(t)`): DuckDB scans them and does every group-by, so the cost follows the size of
-the aggregates, not the number of rows kept in Python. `collect` is the one function that reads a
-warehouse; `quality/overview_html.py` renders what it returns.
+Pure functions over one DuckDB connection holding the warehouse's tables as views named `articles`,
+`teasers`, `mentions`, `entities`, `quarantined` and `manifest` (`connect` makes it for a warehouse, `views`
+for any Arrow data): DuckDB scans them and does every group-by, so the cost follows the size of the
+aggregates, not the number of rows kept in Python. `collect` is the one function that reads a warehouse;
+`quality/overview_html.py` renders what it returns.
 
 - `volume`: articles per canonical outlet (`articles.outlet`, else `source`) and period;
 - `top_entities`: the most-mentioned persons and organisations (from `entities`) with their mentions
@@ -22,6 +23,8 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
 
 from kcna_etl.quality import health
 
@@ -29,12 +32,62 @@ PERIODS = ("day", "week", "month", "year")
 MAX_PERIODS = 120  # the finest period that keeps a chart at or under this many bars
 ENTITY_TYPES = ("person", "organization")
 
+# Each view: the warehouse table it shows and the columns the page reads of it (DuckDB reads no other column).
+READS = {
+    "articles": ("articles", ["article_id", "source", "outlet", "title", "published_date", "capture_date", "story_id"]),
+    "teasers": ("teasers", ["article_id", "source", "position", "title", "teaser_date"]),
+    "mentions": ("mentions", ["article_id", "entity_id"]),
+    "entities": ("entities", ["entity_id", "entity_type", "entity", "mention_count", "article_count"]),
+    "quarantined": ("quarantine/articles", ["source", "outlet", "published_date"]),
+    "manifest": ("_manifest", ["run_id", "outcome"]),
+}
+
 
 def _con(**tables: Any) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for name, t in tables.items():
         con.register(name, t)
     return con
+
+
+def views(con: duckdb.DuckDBPyConnection, **data: Any) -> duckdb.DuckDBPyConnection:
+    """Make each of `data` (an Arrow table or dataset, a relation of `con`, or None: no such table yet) the view
+    of its name in READS, with READS's columns; a column the data lacks (files written before it existed) is
+    null. Returns `con`."""
+    from kcna_etl.storage.store import schema_of
+
+    for name, d in data.items():
+        table, columns = READS[name]
+        empty = schema_of(table).empty_table().select(columns)
+        con.register(f"{name}_empty", empty)  # the columns' names and types
+        (d if isinstance(d, duckdb.DuckDBPyRelation) else con.from_arrow(empty if d is None else d)
+         ).create_view(f"{name}_data")
+        con.sql(f"create or replace temp view {name} as select {', '.join(columns)} "
+                f"from (from {name}_data union all by name from {name}_empty)")
+    return con
+
+
+def connect(store: Any, union_by_name: bool = False) -> duckdb.DuckDBPyConnection:
+    """The current snapshot of the warehouse `store` (a storage.store.Warehouse) as the views of READS.
+
+    DuckDB reads a local warehouse's Parquet files itself (only the columns asked for, cheaper per file than
+    a `pyarrow.dataset`), a bucket's through their `pyarrow.dataset` (no DuckDB extension reaches S3 here).
+    A table's files are read with the columns of its newest file (names sort by run), unless that file lacks
+    one the page reads, or `union_by_name`: matching each file's columns by name costs about half as much
+    again, and a file without a column of the first makes DuckDB fail, not guess (`collect` then reads again
+    by name). `articles` and `teasers`, which several sections scan, are read once, into Arrow."""
+    # one thread: a second one cost about 0.8 s more CPU on 100,000 pages here (docs/benchmarks.md)
+    con = duckdb.connect(config={"threads": 1})
+    data = {}
+    for name, (table, columns) in READS.items():
+        d = store.table(table)
+        if d is not None and isinstance(d.filesystem, pafs.LocalFileSystem):
+            files = sorted(d.files, reverse=True)  # without the placeholders of empty tables (`_empty.parquet`)
+            by_name = union_by_name or (files and not set(columns) <= set(pq.read_schema(files[0]).names))
+            d = con.read_parquet(files, hive_partitioning=False, union_by_name=by_name) if files else None
+        data[name] = d
+    views(con, **data)
+    return views(con, **{name: con.sql(f"from {name}").to_arrow_table() for name in ("articles", "teasers")})
 
 
 def period_of(first: dt.date | None, last: dt.date | None) -> str:
@@ -58,18 +111,23 @@ def periods(first: dt.date, last: dt.date, period: str) -> list[dt.date]:
 OUTLET = "coalesce(outlet, source, '(no outlet)')"  # canonical outlet; shown as on the page when not in the list
 
 
-def span(articles: Any) -> tuple[dt.date | None, dt.date | None, int, int]:
+def _quoted(values: list[str]) -> str:
+    """SQL string constants (a constant list lets DuckDB filter a table's rows as it scans them)."""
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values) or "null"
+
+
+def span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None, int, int]:
     """(first, last publication date, articles, undated articles)."""
-    return _con(a=articles).sql(
-        "select min(published_date), max(published_date), count(*), count(*) - count(published_date) from a").fetchall()[0]
+    return con.sql("select min(published_date), max(published_date), count(*), "
+                   "count(*) - count(published_date) from articles").fetchall()[0]
 
 
-def volume(articles: Any, period: str) -> list[dict]:
+def volume(con: duckdb.DuckDBPyConnection, period: str) -> list[dict]:
     """Per outlet: articles, undated ones, first and last date, and {period start: articles}; largest first."""
-    rows = _con(a=articles).sql(f"""
+    rows = con.sql(f"""
         select {OUTLET} as outlet, date_trunc('{period}', published_date)::date as period, count(*) as n,
                min(published_date) as first, max(published_date) as last
-        from a group by all""").fetchall()
+        from articles group by all""").fetchall()
     by: dict[str, dict] = {}
     for outlet, period_start, n, first, last in rows:
         o = by.setdefault(outlet, {"outlet": outlet, "articles": 0, "undated": 0, "first": None, "last": None,
@@ -83,20 +141,20 @@ def volume(articles: Any, period: str) -> list[dict]:
     return sorted(by.values(), key=lambda o: (-o["articles"], o["outlet"]))
 
 
-def top_entities(entities: Any, mentions: Any, articles: Any, period: str, n: int = 10) -> dict[str, list[dict]]:
+def top_entities(con: duckdb.DuckDBPyConnection, period: str, n: int = 10) -> dict[str, list[dict]]:
     """Per entity type: the `n` entities with the most mentions (`entities` keeps the counts), each with its
     mentions per period of the publication date of their articles ({period start: mentions})."""
-    con = _con(e=entities, m=mentions, a=articles)
-    types = ", ".join(f"'{t}'" for t in ENTITY_TYPES)
     top = con.sql(f"""
-        select entity_type, entity_id, entity, mention_count, article_count from e
-        where entity_type in ({types})
+        select entity_type, entity_id, entity, mention_count, article_count from entities
+        where entity_type in ({_quoted(list(ENTITY_TYPES))})
         qualify row_number() over (partition by entity_type order by mention_count desc, entity_id) <= {int(n)}
         order by entity_type, mention_count desc, entity_id""").fetchall()
-    con.register("top", pa.table({"entity_id": [r[1] for r in top]}, schema=pa.schema([("entity_id", pa.string())])))
+    # the top's mentions only, counted per article before they meet the articles
     trend = con.sql(f"""
-        select m.entity_id, date_trunc('{period}', a.published_date)::date as period, count(*) as n
-        from m join top using (entity_id) join a using (article_id)
+        select m.entity_id, date_trunc('{period}', a.published_date)::date as period, sum(m.n)::bigint
+        from (select entity_id, article_id, count(*) as n from mentions
+              where entity_id in ({_quoted([r[1] for r in top])}) group by all) m
+        join articles a using (article_id)
         where a.published_date is not null group by all""").fetchall()
     series: dict[str, dict] = {}
     for entity_id, period_start, k in trend:
@@ -108,105 +166,117 @@ def top_entities(entities: Any, mentions: Any, articles: Any, period: str, n: in
     return out
 
 
-def canonical_sources(articles: Any, teasers: Any, quarantined: Any, outlet_of: dict[str, str]) -> dict[str, pa.Table]:
-    """The columns `quality/health.py` reads, with `source` made the canonical outlet (so that one outlet's
-    spellings are judged together): articles and quarantine by their `outlet`, teasers through `outlet_of`."""
-    names = pa.table({"shown": list(outlet_of), "outlet": list(outlet_of.values())},
-                     schema=pa.schema([("shown", pa.string()), ("outlet", pa.string())]))
-    con = _con(a=articles, t=teasers, names=names)
-    out = {
-        "articles": con.sql(f"select {OUTLET} as source, published_date, capture_date from a").to_arrow_table(),
+def _names(outlet_of: dict[str, str]) -> pa.Table:
+    """The outlet list as a table: each spelling (`shown`) and its canonical `outlet`."""
+    return pa.table({"shown": list(outlet_of), "outlet": list(outlet_of.values())},
+                    schema=pa.schema([("shown", pa.string()), ("outlet", pa.string())]))
+
+
+def outlet_sources(con: duckdb.DuckDBPyConnection, outlet_of: dict[str, str]) -> dict[str, pa.Table]:
+    """The columns `quality/health.py` reads, from the views of `con`, with `source` made the canonical outlet
+    (so that one outlet's spellings are judged together): articles and quarantine by their `outlet`, teasers
+    through `outlet_of`."""
+    con.register("names", _names(outlet_of))
+    return {
+        "articles": con.sql(f"select {OUTLET} as source, published_date, capture_date from articles").to_arrow_table(),
         "teasers": con.sql("""select article_id, coalesce(names.outlet, t.source) as source, position, teaser_date
-                              from t left join names on t.source = names.shown""").to_arrow_table(),
-        "quarantined": None,
+                              from teasers t left join names on t.source = names.shown""").to_arrow_table(),
+        "quarantined": con.sql(f"select {OUTLET} as source, published_date from quarantined").to_arrow_table(),
     }
-    if quarantined is not None:
-        con.register("q", quarantined)
-        has_outlet = "outlet" in quarantined.schema.names  # quarantines written before `outlet` existed lack it
-        outlet = OUTLET if has_outlet else "coalesce(source, '(no outlet)')"
-        out["quarantined"] = con.sql(f"select {outlet} as source, published_date from q").to_arrow_table()
-    return out
 
 
-def outlet_health(articles: Any, teasers: Any, quarantined: Any, outlet_of: dict[str, str],
+def canonical_sources(articles: Any, teasers: Any, quarantined: Any, outlet_of: dict[str, str]) -> dict[str, pa.Table]:
+    """`outlet_sources` of Arrow data (any of the columns of READS; None: no quarantine)."""
+    return outlet_sources(views(duckdb.connect(), articles=articles, teasers=teasers, quarantined=quarantined),
+                          outlet_of)
+
+
+def outlet_health(con: duckdb.DuckDBPyConnection, outlet_of: dict[str, str],
                   thresholds: dict | None = None) -> dict[str, Any]:
     """`quality/health.py`'s assessment of the whole warehouse, by canonical outlet."""
-    c = canonical_sources(articles, teasers, quarantined, outlet_of)
+    c = outlet_sources(con, outlet_of)
     return health.assess(c["articles"], c["quarantined"], c["teasers"], thresholds or health.thresholds())
 
 
 TITLE_KEY = "lower(regexp_replace(replace(replace(trim({0}), '’', ''''), '‘', ''''), '\\s+', ' ', 'g'))"
 
 
-def frontier(teasers: Any, articles: Any, outlet_of: dict[str, str], shown: int = 25) -> dict[str, Any]:
+def frontier(con: duckdb.DuckDBPyConnection, outlet_of: dict[str, str], shown: int = 25) -> dict[str, Any]:
     """Teasers whose article is not in the warehouse yet. A teaser is the item (canonical outlet, title, date);
     it is in the warehouse when an article has the same outlet, the same title (case, spacing and curly
     quotes folded) and a publication date equal to the teaser's date. Teasers without a title cannot be
     matched: their sidebar rows are counted apart. Returns the counts, the missing items per outlet and the latest `shown`."""
-    names = pa.table({"shown": list(outlet_of), "outlet": list(outlet_of.values())},
-                     schema=pa.schema([("shown", pa.string()), ("outlet", pa.string())]))
-    con = _con(t=teasers, a=articles, names=names)
+    con.register("names", _names(outlet_of))
+    # The same teaser stands in the sidebars of many pages, and a title in many teasers: rows are made one
+    # before titles are folded (the costly part), each distinct title once, and each folded title numbered
+    # in its order (`kid`), so that items are grouped and matched on numbers.
+    con.sql("""
+        create or replace temp table sidebars as
+        select source, title, teaser_date as day, count(*) as sidebars,
+               title is null or trim(title) = '' as untitled
+        from teasers group by all""")
     con.sql(f"""
-        create temp table items as
-        select coalesce(names.outlet, t.source, '(no outlet)') as outlet, {TITLE_KEY.format('t.title')} as k,
-               t.teaser_date as day, any_value(t.title) as title, count(*) as sidebars
-        from t left join names on t.source = names.shown
-        where t.title is not null and trim(t.title) <> '' group by all""")
+        create or replace temp table titles as
+        with t as (select title, {TITLE_KEY.format('title')} as k
+                   from (select distinct title from sidebars where not untitled))
+        select title, k, dense_rank() over (order by k) as kid from t""")
+    con.sql("""
+        create or replace temp table items as
+        select coalesce(names.outlet, s.source, '(no outlet)') as outlet, t.kid, s.day,
+               min(s.title) as title, sum(s.sidebars)::bigint as sidebars
+        from sidebars s join titles t using (title) left join names on s.source = names.shown group by all""")
     con.sql(f"""
-        create temp table missing as
-        select i.* from items i
-        where not exists (select 1 from a where {OUTLET} = i.outlet and a.published_date = i.day
-                          and {TITLE_KEY.format('a.title')} = i.k)""")
+        create or replace temp table missing as
+        from items anti join (
+            select distinct {OUTLET} as outlet, t.kid, published_date as day
+            from articles a join (select distinct k, kid from titles) t on {TITLE_KEY.format('a.title')} = t.k)
+        using (outlet, kid, day)""")
     items, untitled = con.sql(
         "select (select count(*) from items), "
-        "(select count(*) from t where title is null or trim(title) = '')").fetchall()[0]
+        "(select coalesce(sum(sidebars), 0)::bigint from sidebars where untitled)").fetchall()[0]
     per_outlet = [{"outlet": o, "missing": n, "latest": d} for o, n, d in con.sql(
         "select outlet, count(*), max(day) from missing group by outlet order by count(*) desc, outlet").fetchall()]
     latest = [dict(zip(("outlet", "day", "title", "sidebars"), r)) for r in con.sql(
-        f"select outlet, day, title, sidebars from missing order by day desc, outlet, k limit {int(shown)}"
+        f"select outlet, day, title, sidebars from missing order by day desc, outlet, kid limit {int(shown)}"
     ).fetchall()]
     missing = sum(o["missing"] for o in per_outlet)
     return {"teasers": items, "in_warehouse": items - missing, "missing": missing, "untitled": untitled,
             "per_outlet": per_outlet, "latest": latest}
 
 
-def largest_stories(articles: Any, shown: int = 10) -> dict[str, Any]:
+def largest_stories(con: duckdb.DuckDBPyConnection, shown: int = 10) -> dict[str, Any]:
     """The stories carried by more than one canonical outlet, the most outlets first (then the most articles,
     the latest): each with its title (of its earliest article), first and last date, and per outlet its
     first date. Also how many articles have a story and how many stories span outlets."""
-    con = _con(a=articles)
     con.sql(f"""
-        create temp table s as
+        create or replace temp table stories as
         select story_id, count(distinct {OUTLET}) as outlets, count(*) as articles,
                min(published_date) as first, max(published_date) as last,
                arg_min(title, coalesce(published_date, date '9999-12-31')) as title
-        from a where story_id is not null group by story_id""")
+        from articles where story_id is not null group by story_id""")
     with_story, across = con.sql(
-        "select (select count(*) from a where story_id is not null), (select count(*) from s where outlets > 1)"
-    ).fetchall()[0]
-    top = con.sql(f"select story_id, outlets, articles, first, last, title from s where outlets > 1 "
+        "select (select coalesce(sum(articles), 0)::bigint from stories), "
+        "(select count(*) from stories where outlets > 1)").fetchall()[0]
+    top = con.sql(f"select story_id, outlets, articles, first, last, title from stories where outlets > 1 "
                   f"order by outlets desc, articles desc, last desc nulls last, story_id limit {int(shown)}").fetchall()
     per_outlet: dict[str, list[dict]] = {}
-    if top:
-        con.register("top", pa.table({"story_id": [r[0] for r in top]}, schema=pa.schema([("story_id", pa.string())])))
-        for story, outlet, first in con.sql(f"""
-                select story_id, {OUTLET} as outlet, min(published_date) as first from a join top using (story_id)
-                group by all order by story_id, first nulls last, outlet""").fetchall():
-            per_outlet.setdefault(story, []).append({"outlet": outlet, "first": first})
+    for story, outlet, first in con.sql(f"""
+            select story_id, {OUTLET} as outlet, min(published_date) as first from articles
+            where story_id in ({_quoted([r[0] for r in top])})
+            group by all order by story_id, first nulls last, outlet""").fetchall():
+        per_outlet.setdefault(story, []).append({"outlet": outlet, "first": first})
     largest = [{"story_id": sid, "outlets": per_outlet.get(sid, []), "articles": n, "first": first, "last": last,
                 "title": title} for sid, _, n, first, last, title in top]
     return {"articles_with_story": with_story, "across_outlets": across, "largest": largest}
 
 
-def runs(reports: list[dict], manifest: Any, last: int = 20) -> list[dict]:
+def runs(reports: list[dict], con: duckdb.DuckDBPyConnection, last: int = 20) -> list[dict]:
     """The quality trend, oldest first: per run of the `last` quality reports, its status, rows validated,
     quarantined pages, failed expectations, health warnings, and its pages by outcome in the manifest
     (pages processed again later count under the later run)."""
     outcomes: dict[str, dict[str, int]] = {}
-    if manifest is not None:
-        for run_id, outcome, n in _con(m=manifest).sql(
-                "select run_id, outcome, count(*) from m group by all").fetchall():
-            outcomes.setdefault(run_id, {})[outcome] = n
+    for run_id, outcome, n in con.sql("select run_id, outcome, count(*) from manifest group by all").fetchall():
+        outcomes.setdefault(run_id, {})[outcome] = n
     out = []
     for s in sorted(reports, key=lambda s: s["run_id"])[-last:]:
         failed = [e for e in s.get("expectations", []) if not e["success"]]
@@ -230,39 +300,34 @@ def read_reports(folder: Path) -> list[dict]:
     return out
 
 
-ARTICLE_COLUMNS = ["article_id", "source", "outlet", "title", "published_date", "capture_date", "story_id"]
-TEASER_COLUMNS = ["article_id", "source", "position", "title", "teaser_date"]
+def figures(con: duckdb.DuckDBPyConnection, reports: list[dict], top: int = 10, last_runs: int = 20) -> dict[str, Any]:
+    """Every figure of the page, from the views of `con` and the runs' quality `reports`."""
+    from kcna_etl.transforms.lexicon import rules
+
+    outlet_of = rules().outlet_of
+    first, last, count, undated = span(con)
+    period = period_of(first, last)
+    return {
+        "articles": count, "undated": undated, "first": first, "last": last, "period": period,
+        "periods": periods(first, last, period) if first else [],
+        "volume": volume(con, period),
+        "entities": top_entities(con, period, top),
+        "health": outlet_health(con, outlet_of),
+        "runs": runs(reports, con, last_runs),
+        "frontier": frontier(con, outlet_of),
+        "stories": largest_stories(con),
+    }
 
 
 def collect(store: Any, top: int = 10, last_runs: int = 20, now: dt.datetime | None = None) -> dict[str, Any]:
     """Everything the overview page shows, for the warehouse `store` (a storage.store.Warehouse)."""
-    from kcna_etl.storage.store import schema_of
-    from kcna_etl.transforms.lexicon import rules
-
-    def table(name: str, columns: list[str] | None = None) -> Any:
-        """The dataset of `name`, or its columns read once into memory when several sections scan them
-        (a scan of the dataset costs its many small files every time)."""
-        d = store.table(name)
-        if d is None:
-            return schema_of(name).empty_table().select(columns or schema_of(name).names)
-        return d.to_table(columns=columns) if columns else d
-
-    articles, teasers = table("articles", ARTICLE_COLUMNS), table("teasers", TEASER_COLUMNS)
-    mentions, entities = table("mentions"), table("entities")
-    quarantined = store.table("quarantine/articles")
-    outlet_of = rules().outlet_of
-    first, last, count, undated = span(articles)
-    period = period_of(first, last)
     reports = read_reports(store.local_copy("_quality/runs") / "_quality" / "runs")
+    try:
+        shown = figures(connect(store), reports, top, last_runs)
+    except duckdb.InvalidInputException:  # a file lacks a column of the newest (written before it existed)
+        shown = figures(connect(store, union_by_name=True), reports, top, last_runs)
     return {
         "warehouse": store.location, "snapshot": store.snapshot_id(),
         "built": (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC"),
-        "articles": count, "undated": undated, "first": first, "last": last, "period": period,
-        "periods": periods(first, last, period) if first else [],
-        "volume": volume(articles, period),
-        "entities": top_entities(entities, mentions, articles, period, top),
-        "health": outlet_health(articles, teasers, quarantined, outlet_of),
-        "runs": runs(reports, store.table("_manifest"), last_runs),
-        "frontier": frontier(teasers, articles, outlet_of),
-        "stories": largest_stories(articles),
+        **shown,
     }
