@@ -26,7 +26,7 @@ from kcna_etl.storage.pages import Unreadable, shown_path
 from kcna_etl.storage.pages import read_page as read_file
 from kcna_etl.transforms import PIPELINE_VERSION
 from kcna_etl.transforms.article import Rows
-from kcna_etl.transforms.derived import with_check_columns
+from kcna_etl.transforms.derived import body_slice, first_paragraph
 from kcna_etl.transforms.page import Reject, read_page
 from kcna_etl.transforms.schema import ARTICLES, MENTIONS, REJECTS, TEASERS, with_partitions
 
@@ -149,19 +149,38 @@ def staged_schema(table: str) -> pa.Schema:
 
 def staged_tables(pages: list[tuple[str, Rows]], number: int, units: int = 1) -> dict[str, pa.Table]:
     """A batch's rows (page path, rows) as the staged tables: table columns, columns computed for validation,
-    validation unit and row id; rows ordered by unit."""
-    checked = sorted(((unit_of(rows.article["article_id"], path, units), path, with_check_columns(rows))
-                      for path, rows in pages), key=lambda x: x[0])
-    records = {
-        "articles": [dict(rows.article, bucket=u) for u, _, rows in checked],
-        "teasers": [dict(t, raw_path=path, bucket=u) for u, path, rows in checked for t in rows.teasers],
-        "mentions": [dict(m, raw_path=path, bucket=u) for u, path, rows in checked for m in rows.mentions],
-    }
+    validation unit and row id; rows ordered by unit.
+
+    Built a column at a time (one list per column, then one `pa.array` of the schema's type), not a dict per
+    row copied for `from_pylist`: what the rows already hold is read once, and only the page's path, unit
+    and the validation columns are made here."""
+    ordered = sorted(((unit_of(rows.article["article_id"], path, units), path, rows) for path, rows in pages),
+                     key=lambda x: x[0])
+    rows_of: dict[str, list[dict]] = {"articles": [], "teasers": [], "mentions": []}
+    made: dict[str, dict[str, list]] = {"articles": {"bucket": []}, "teasers": {"raw_path": [], "bucket": []},
+                                        "mentions": {"raw_path": [], "bucket": [], "body_length": [], "body_slice": []}}
+    bodies = []
+    for u, path, rows in ordered:
+        body = rows.article["body"]
+        rows_of["articles"].append(rows.article)
+        made["articles"]["bucket"].append(u)
+        bodies.append(body)
+        for table, found in (("teasers", rows.teasers), ("mentions", rows.mentions)):
+            rows_of[table] += found
+            made[table]["raw_path"] += [path] * len(found)
+            made[table]["bucket"] += [u] * len(found)
+        m = made["mentions"]
+        m["body_length"] += [None if body is None else len(body)] * len(rows.mentions)
+        m["body_slice"] += [None if body is None else body_slice(body, x["start"], x["end"]) for x in rows.mentions]
+    made["articles"]["first_paragraph"] = [first_paragraph(b) for b in bodies]
     out = {}
-    for table, recs in records.items():
-        schema = staged_schema(table)
-        t = pa.Table.from_pylist(recs, schema=schema.remove(schema.get_field_index(STAGED_ROW.name)))
-        out[table] = t.append_column(STAGED_ROW, pa.array(range(number << 32, (number << 32) + len(recs)), pa.int64()))
+    for table, recs in rows_of.items():
+        schema, given = staged_schema(table), made[table]
+        first = number << 32
+        columns = [pa.array(given[f.name] if f.name in given else [r.get(f.name) for r in recs], f.type)
+                   for f in schema if f.name != STAGED_ROW.name]
+        out[table] = pa.Table.from_arrays(columns + [pa.array(range(first, first + len(recs)), pa.int64())],
+                                          schema=schema)
     return out
 
 

@@ -20,8 +20,7 @@ from kcna_etl.transforms.schema import partition_of
 from kcna_etl.transforms.sidebar import Split
 
 _WORD = re.compile(r"\w+(?:['\u2019.\-]\w+)*")
-_SPACE = re.compile(r"\s+")
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?'\u2019])")
+_PUNCT = ",.;:!?'"  # no space before these in the canonical text (a curly apostrophe is folded to ' first)
 
 
 @dataclass
@@ -32,9 +31,16 @@ class Rows:
 
 
 def canonical_text(text: str) -> str:
-    """The text with typography folded, so an HTML and a text copy of one article agree."""
+    """The text with typography folded, so an HTML and a text copy of one article agree: curly quotes made
+    straight, every run of spaces (any Unicode space, line breaks too) one space, none before punctuation
+    or at the ends."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return _SPACE.sub(" ", _SPACE_BEFORE_PUNCT.sub(r"\1", text)).strip()
+    # str.split() cuts at what the regular expressions' \s matches (str.isspace), in C and without a
+    # pattern tried at every position: a tenth of the cost of the two substitutions it replaced
+    text = " ".join(text.split())
+    for p in _PUNCT:
+        text = text.replace(" " + p, p)
+    return text
 
 
 def article_id(source: str | None, body: str) -> str:
@@ -49,8 +55,8 @@ def word_count(body: str) -> int:
 
 def language(body: str, rules: Rules) -> str:
     """`ko` when Hangul makes up at least the lexicon's share of the body's letters, else `en`."""
-    if rules.hangul is None:
-        return "en"
+    if rules.hangul is None or rules.hangul_share > 0 and not rules.hangul.search(body):
+        return "en"  # no Hangul at all: counting the letters (a third of the page path's cost) decides nothing
     letters = sum(ch.isalpha() for ch in body)
     return "ko" if letters and len(rules.hangul.findall(body)) >= rules.hangul_share * letters else "en"
 

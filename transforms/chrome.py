@@ -109,12 +109,11 @@ def header(lines: list[str], rules: Rules) -> tuple[Header, int]:
 
 def clean(lines: list[str], rules: Rules) -> Cleaned:
     # blank means blank to the eye: a line of no-break spaces (`<p>&nbsp;</p>`) too
-    lines = [line for line in lines if shaped(line)]
-    head, start = header([shaped(x) for x in lines], rules)
+    keyed = [(line, key) for line in lines if (key := shaped(line))]
+    head, start = header([key for _, key in keyed], rules)
     kept: list[str] = []
     footer = None
-    for line in lines[start:]:
-        key = shaped(line)
+    for line, key in keyed[start:]:
         if rules.drop_line.match(key):
             continue
         if m := rules.footer.search(key):
@@ -133,7 +132,12 @@ def body_paragraphs(lines: list[str], rules: Rules) -> list[str]:
     """Article lines to paragraphs: the end mark `-0-` removed, nothing else."""
     out = []
     for line in lines:
-        para = rules.end_mark.sub("", line).rstrip(" \t")
+        end = line.rstrip()
+        if end.endswith(rules.end_marks):
+            # the longest mark that ends the line, as a pattern of alternatives found it, and the spaces before it
+            mark = max((m for m in rules.end_marks if end.endswith(m)), key=len)
+            line = end[:-len(mark)].rstrip()
+        para = line.rstrip(" \t")
         if para:
             out.append(para)
     return out

@@ -54,6 +54,8 @@ class Reader:
         self.title_depth = 0  # > 0 while inside it
 
     def flush(self) -> None:
+        if not self.parts:  # most flushes (a block's start and end with nothing read between) have no text
+            return
         line = _FOLD.sub(" ", "".join(self.parts)).strip(" ")
         if line.strip():  # a block of only no-break spaces shows nothing
             self.lines.append(line)

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 
-# Around a line, what no reader sees: any Unicode space (no-break, tab, ideographic) and zero-width marks.
-_EDGES = re.compile(r"^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$")
+# Around a line, what no reader sees: any Unicode space (no-break, tab, ideographic; what `str.isspace` and
+# the regular expressions' `\s` call a space) and zero-width marks. A set for `str.strip`: a regular
+# expression anchored at the end (`\s+$`) tried every position of every line, the page path's largest cost.
+INVISIBLE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) + "\u200b\u200c\u200d\u2060\ufeff"
 
 
 def shaped(line: str) -> str:
@@ -23,7 +25,7 @@ def shaped(line: str) -> str:
     no-break spaces or tabs reads as the same page. Body text keeps its own
     characters; only what a line is, and the header and teaser fields, go by it.
     """
-    return _EDGES.sub("", line)
+    return line.strip(INVISIBLE)
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class Rules:
     metadata: re.Pattern
     drop_line: re.Pattern  # chrome's `drop_lines` as one pattern: matches a line any of them matches
     footer: re.Pattern
-    end_mark: re.Pattern
+    end_marks: tuple[str, ...]  # literal: a line ending with one (spaces after it allowed) closes the item
     sidebar_start: re.Pattern
     sidebar_end: re.Pattern
     teaser_date: re.Pattern
@@ -100,7 +102,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         metadata=re.compile(chrome["metadata"]),
         drop_line=re.compile("|".join(f"(?:{p})" for p in nonempty("drop_lines", chrome["drop_lines"]))),
         footer=re.compile(chrome["footer"]),
-        end_mark=re.compile(chrome["end_mark"]),
+        end_marks=tuple(nonempty("end_marks", chrome["end_marks"])),
         sidebar_start=re.compile(chrome["sidebar_start"]),
         sidebar_end=re.compile(chrome["sidebar_end"]),
         teaser_date=re.compile(chrome["teaser_date"]),
