@@ -10,7 +10,8 @@ words. Every number here is derived from fixed seeds with SHA-256 and numpy's wr
 arithmetic (never Python's `hash()`), so a body has the same signature on every run and machine.
 Two bodies are alike by the estimated Jaccard similarity of their shingle sets (the share of equal
 MinHash values), or, with `measure: containment`, by the estimated share of the smaller set in the
-larger (robust to a dropped or added paragraph); the parameters are data (`lexicon/stories.json`).
+larger (robust to a dropped or added paragraph); with `number_weight` > 0 each distinct number among the
+words also adds that many members to the set. The parameters are data (`lexicon/stories.json`).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import hashlib
 import re
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +28,9 @@ from kcna_etl.transforms.article import canonical_text
 from kcna_etl.transforms.dateline import without_dateline
 
 _WORD = re.compile(r"\w+")
+# Seeded values are drawn for the largest allowed sizes, so that a smaller size uses a prefix of them.
+MAX_SHINGLE = 8
+MAX_NUMBER_WEIGHT = 8
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
@@ -36,9 +41,11 @@ class StoryRules:
     band_rows: int
     threshold: float
     measure: str  # `jaccard` or `containment`
+    number_weight: int  # extra set members per distinct number in the body (0: none)
     mul: np.ndarray  # odd uint64 multipliers of the multiply-shift hash functions, one per permutation
     add: np.ndarray  # their uint64 offsets
     word_mul: np.ndarray  # uint64 multiplier of each word position in a shingle
+    number_mul: np.ndarray  # odd uint64 multipliers naming a number's copies (`number_weight` of them)
     months: Mapping[str, int]
     korean: re.Pattern | None
 
@@ -63,10 +70,19 @@ def story_rules(doc: Mapping, months: Mapping[str, int], korean: re.Pattern | No
         raise ValueError(f"stories.json: permutations ({perms}) must be a multiple of band_rows ({rows})")
     if doc["measure"] not in ("jaccard", "containment"):
         raise ValueError(f"stories.json: measure must be jaccard or containment, not {doc['measure']!r}")
-    seed, words = doc["seed"], int(doc["shingle_words"])
-    return StoryRules(words, perms, rows, float(doc["threshold"]), doc["measure"],
+    seed, words, weight = doc["seed"], int(doc["shingle_words"]), int(doc.get("number_weight", 0))
+    return StoryRules(words, perms, rows, float(doc["threshold"]), doc["measure"], weight,
                       _seeded(seed, "mul", perms) | np.uint64(1), _seeded(seed, "add", perms),
-                      _seeded(seed, "word", words) | np.uint64(1), months, korean)
+                      _seeded(seed, "word", MAX_SHINGLE) | np.uint64(1),
+                      _seeded(seed, "number", MAX_NUMBER_WEIGHT) | np.uint64(1), months, korean)
+
+
+def with_params(rules: StoryRules, **changed) -> StoryRules:
+    """`rules` with other parameters (the evaluation's sweep); the seeded values cover every allowed size."""
+    out = dataclasses.replace(rules, **changed)
+    if not 1 <= out.shingle_words <= MAX_SHINGLE or not 0 <= out.number_weight <= MAX_NUMBER_WEIGHT:
+        raise ValueError(f"stories: shingle_words 1-{MAX_SHINGLE}, number_weight 0-{MAX_NUMBER_WEIGHT}")
+    return out
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -86,7 +102,9 @@ def words(body: str, rules: StoryRules) -> list[str]:
 
 
 def shingles(body: str, rules: StoryRules) -> np.ndarray:
-    """The distinct uint64 hashes of the body's runs of `shingle_words` words (a shorter body: one run of all)."""
+    """The distinct uint64 hashes of the body's runs of `shingle_words` words (a shorter body: one run of all),
+    and `number_weight` members for each distinct number among its words: a retold item keeps its figures
+    and dates when its wording changes, and two formulaic items of different days differ in them."""
     found = words(body, rules)
     if not found:
         return np.empty(0, np.uint64)
@@ -97,6 +115,11 @@ def shingles(body: str, rules: StoryRules) -> np.ndarray:
     with np.errstate(over="ignore"):
         for k in range(n):
             acc = _mix(acc + h[k:len(h) - n + 1 + k] * rules.word_mul[k])
+        numbers = np.fromiter((ids[w] for w in ids if w.isdigit()), np.uint64)
+        if rules.number_weight and len(numbers):
+            # a number's copies are apart from every shingle: the shingles mix the word position's multiplier in
+            copies = _mix(_mix(numbers[:, None] ^ np.uint64(0x6E756D62)) * rules.number_mul[None, :rules.number_weight])
+            acc = np.concatenate([acc, copies.ravel()])
     return np.unique(acc)
 
 

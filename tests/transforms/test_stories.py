@@ -18,7 +18,8 @@ import pytest
 
 from kcna_etl.devtools import stories_eval
 from kcna_etl.transforms.lexicon import stories
-from kcna_etl.transforms.stories import Member, assign, arrival_key, shingles, signature, similarity, words
+from kcna_etl.transforms.stories import (Member, _seeded, assign, arrival_key, shingles, signature, similarity,
+                                        with_params, words)
 
 SYNTH = Path(__file__).resolve().parents[1] / "data" / "stories_synthetic"
 
@@ -126,16 +127,55 @@ def test_eval_stories_splits_sweeps_and_scores(data, rules):
     assert min(halves["dev"]["same"], halves["test"]["same"], halves["dev"]["different"],
                halves["test"]["different"]) > 40  # the hash split is about even
     assert stories_eval.half("b", "a") == stories_eval.half("a", "b")
-    low = next(s for s in result["sweep"] if s["measure"] == "jaccard" and s["threshold"] == 0.2)
-    high = next(s for s in result["sweep"] if s["measure"] == "jaccard" and s["threshold"] == 0.95)
+    shipped_kind = [s for s in result["sweep"] if (s["shingle_words"], s["number_weight"], s["band_rows"])
+                    == (rules.shingle_words, rules.number_weight, rules.band_rows) and s["measure"] == "jaccard"]
+    low = next(s for s in shipped_kind if s["threshold"] == 0.2)
+    high = next(s for s in shipped_kind if s["threshold"] == 0.95)
     assert low["recall"] > high["recall"]  # the sweep moves: a higher threshold finds fewer
+    assert {s["shingle_words"] for s in result["sweep"]} == set(stories_eval.SHINGLE_WORDS)
     assert result["test"]["tp"] + result["test"]["fn"] == halves["test"]["same"]
-    # precision first: of the settings with no false join on dev, the one that finds the most
-    chosen = next(s for s in result["sweep"] if (s["measure"], s["threshold"]) == tuple(result["chosen"].values()))
-    exact = [s for s in result["sweep"] if s["fp"] == 0 and s["tp"] > 0]
-    assert exact and chosen["fp"] == 0 and chosen["recall"] == max(s["recall"] for s in exact)
+    # precision first: of the eligible settings (no false join on dev, nor one step lower; banding that
+    # compares pairs at the threshold), the one that finds the most
+    chosen = next(s for s in result["sweep"] if all(s[k] == result["chosen"][k] for k in stories_eval.PARAMS))
+    exact = stories_eval.eligible(result["sweep"], rules.permutations)
+    assert chosen in exact and chosen["fp"] == 0 and chosen["recall"] == max(s["recall"] for s in exact)
+    assert result["collision"] >= stories_eval.MIN_COLLISION
+    by_outlets = result["outlets"]["chosen"]
+    assert sum(c["same"] + c["different"] for c in by_outlets.values()) == len(data.pairs)
     text = stories_eval.render(result)
     assert "chosen on dev" in text and "test at stories.json" in text
+
+
+def test_eligible_settings_keep_a_margin_and_a_banding_that_compares():
+    def row(measure, threshold, fp, band_rows=3, recall=0.5):
+        return {"shingle_words": 5, "number_weight": 0, "band_rows": band_rows, "measure": measure,
+                "threshold": threshold, "fp": fp, "tp": 1, "recall": recall}
+    sweep = [row("jaccard", 0.40, 1), row("jaccard", 0.45, 0), row("jaccard", 0.50, 0),
+             row("jaccard", 0.20, 0, band_rows=2), row("jaccard", 0.25, 0, band_rows=2),
+             row("jaccard", 0.30, 0), row("jaccard", 0.35, 0)]
+    got = {(s["band_rows"], s["threshold"]) for s in stories_eval.eligible(sweep, 96)}
+    # 0.45 sits one step above a false join; 0.35 is compared by 32 bands of 3 with probability 0.75
+    assert got == {(3, 0.50), (2, 0.25)}
+    assert stories_eval.collision(0.40, "jaccard", 3, 96) == pytest.approx(1 - (1 - 0.4 ** 3) ** 32)
+    assert stories_eval.collision(0.75, "containment", 3, 96) == stories_eval.collision(0.6, "jaccard", 3, 96)
+
+
+def test_numbers_weigh_as_set_members(data, rules):
+    """Each distinct number among a body's words adds `number_weight` members of its own: two bodies that
+    differ only in a figure grow apart, and the shipped setting (weight 0) signs as before."""
+    weighted = with_params(rules, number_weight=4)
+    key = next(k for k in originals(data) if any(w.isdigit() for w in words(data.texts[k], rules)))
+    body = data.texts[key]
+    numbers = {w for w in words(body, rules) if w.isdigit()}
+    assert len(shingles(body, weighted)) == len(shingles(body, rules)) + 4 * len(numbers)
+    number = max(numbers, key=len)
+    changed = body.replace(number, number + "7")
+    assert exact_jaccard(shingles(body, weighted), shingles(changed, weighted)) < \
+        exact_jaccard(shingles(body, rules), shingles(changed, rules))
+    # smaller sizes use prefixes of the seeded values: the 5-word shingles stored before are unchanged
+    assert np.array_equal(_seeded("kcna-etl/story/v1", "word", 8)[:5], _seeded("kcna-etl/story/v1", "word", 5))
+    with pytest.raises(ValueError):
+        with_params(rules, shingle_words=9)
 
 
 def test_scores_count_pairs_by_their_story(rules):
