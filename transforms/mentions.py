@@ -59,6 +59,8 @@ _PINYIN2 = re.compile(f"{_PINYIN}'?{_PINYIN}")  # a given name of two syllables:
 _WORD_AFTER = re.compile(r"[ \t]+([a-z]+)\b")  # the lower-case word right after a run
 _DOCUMENT_TAIL = re.compile(rf"(?:{GAP}(?:on|of|for|between|and|the|[{_UP}][\w'\u2019\-]*|(?:[A-Z]\.)+))*"
                             rf"{GAP}[{_UP}][\w'\u2019\-]*")
+# a pair of names joined by a hyphen right before a document's title (`DPRK-U.S. Agreed Framework`): part of it
+_PAIR_BEFORE = re.compile(rf"(?<![\w.\-])[{_UP}][\w.'\u2019]*(?:-[{_UP}][\w.'\u2019]*)+{GAP}$")
 _QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,80}?)[\u201d\"]")
 WORK = "work"  # the type of an award or a title of a work: read to cover the names inside, never reported
 _POSSESSIVE = re.compile(r"['\u2019]s$")
@@ -721,12 +723,14 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
         while first > 0 and h - first < 6 and not run[first].join and shape_word(run[first - 1]):
             first -= 1
         last = max(tail_ends(run, h, lex) or [h])
-        end = run[last].end
+        start, end = run[first].start, run[last].end
         if document:  # `Treaty on Comprehensive Strategic Partnership between the DPRK and the Russian Federation`
             m = _DOCUMENT_TAIL.match(body, head.end)
             end = max(end, m.end() if m else end)
-        if first < last or end > head.end:
-            out.append(Candidate(run[first].start, end, WORK, LISTED, None, "award-head"))
+            pair = _PAIR_BEFORE.search(body, max(0, start - 40), start)
+            start = pair.start() if pair else start
+        if first < last or end > head.end or start < run[first].start:
+            out.append(Candidate(start, end, WORK, LISTED, None, "award-head"))
     return out
 
 

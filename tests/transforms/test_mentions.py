@@ -360,3 +360,16 @@ def test_a_medium_named_right_after_a_word_for_it_is_an_organisation(lex):
             "of the Zavtra, said so in the newspaper Rodong Sinmun.")
     assert [(e, s) for _, e, s in found(body, lex, "organization")] == [
         ("Patriot", "Patriot"), ("Zavtra", "Zavtra"), ("Rodong Sinmun", "Rodong Sinmun")]
+
+
+def test_a_pair_of_countries_before_a_documents_title_is_part_of_the_title(lex):
+    body = "It violated the NPT and the DPRK-U.S. Agreed Framework. The U.S. is to blame."
+    assert [(t, s) for t, _, s in found(body, lex)] == [("place", "U.S.")]
+
+
+def test_a_hero_title_is_an_honour_with_no_name_inside_but_the_holder_is_named(lex):
+    body = ("Present were DPRK Hero Pak Chol Ung and Ko Ryon Hui, Hero of the DPRK. Members of the Paektusan Hero "
+            "Youth Shock Brigade came.")
+    assert [(t, s) for t, _, s in found(body, lex)] == [
+        ("person", "Pak Chol Ung"), ("person", "Ko Ryon Hui"),
+        ("organization", "Paektusan Hero Youth Shock Brigade")]
