@@ -61,6 +61,7 @@ _DOCUMENT_TAIL = re.compile(rf"(?:{GAP}(?:on|of|for|between|and|the|[{_UP}][\w'\
                             rf"{GAP}[{_UP}][\w'\u2019\-]*")
 # a pair of names joined by a hyphen right before a document's title (`DPRK-U.S. Agreed Framework`): part of it
 _PAIR_BEFORE = re.compile(rf"(?<![\w.\-])[{_UP}][\w.'\u2019]*(?:-[{_UP}][\w.'\u2019]*)+{GAP}$")
+_GLUED_SMALL = re.compile(r"(?<![\w'\u2019.\-])(?:the|of|and)$")  # a small word the source glued to a name
 _QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,80}?)[\u201d\"]")
 WORK = "work"  # the type of an award or a title of a work: read to cover the names inside, never reported
 _POSSESSIVE = re.compile(r"['\u2019]s$")
@@ -401,6 +402,12 @@ def runs(body: str, lex: Lexicon) -> list[list[Token]]:
     return out
 
 
+def glued_small_word(body: str, s: int) -> bool:
+    """Whether a small word is glued to the name at `s` (`thePalestine`, `theState of Palestine`): a space the
+    source lost, so the name starts there all the same."""
+    return _GLUED_SMALL.search(body, max(0, s - 3), s) is not None
+
+
 def known_candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> list[Candidate]:
     """Aliases of the table, tried where a capitalised word starts (also after a hyphen: `DPRK-Russia`).
 
@@ -419,7 +426,8 @@ def known_candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> list
             if not text.isalnum():
                 others.append(t.start)
                 continue
-            if text not in first_words or (i == 0 and t.start and body[t.start - 1].isalnum()):
+            if text not in first_words or (i == 0 and t.start and body[t.start - 1].isalnum()
+                                            and not glued_small_word(body, t.start)):
                 continue
             if t.possessive:
                 second = "s"
@@ -435,7 +443,7 @@ def known_candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> list
     if lex.lower_aliases:
         others += [m.start() for m in lex.lower_aliases.finditer(body)]
     for s in others:
-        if s and body[s - 1].isalnum():
+        if s and body[s - 1].isalnum() and not glued_small_word(body, s):
             continue
         first = _ALNUM.match(body, s)
         if first is None or first.group() not in first_words:
@@ -660,7 +668,12 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         if (first > 0 and h - first == limit and not run[first].join and shape_word(run[first - 1])
                 and run[first - 1].text not in lex.surnames_all and run[first].text in lex.surnames_all and run[first + 1].text in lex.middle_syllables):
             first -= 1  # a place before the person a name is after: `Hamhung Choe Hui Suk Teacher Training College`
-        if first == 0 and run[0].start and _WORD_CHAR.match(body, run[0].start - 1):
+        elif (kind == "place" and first > 0 and h - first == limit and not run[first].join
+              and run[first - 1].text in lex.surnames_all and run[first + 1].text in lex.syllables
+              and (run[first].text in lex.syllables or run[first].text in lex.middle_syllables)):
+            first -= 1  # a site named after a person, the limit cut after the surname: `Yun I Sang Concert Hall`
+        if (first == 0 and run[0].start and _WORD_CHAR.match(body, run[0].start - 1)
+                and not glued_small_word(body, run[0].start)):
             first = 1  # the run starts inside a word (`anti-Japanese`)
         while first < h and run[first].text in lex.openers:
             first += 1

@@ -362,14 +362,21 @@ def test_a_medium_named_right_after_a_word_for_it_is_an_organisation(lex):
         ("Patriot", "Patriot"), ("Zavtra", "Zavtra"), ("Rodong Sinmun", "Rodong Sinmun")]
 
 
-def test_a_pair_of_countries_before_a_documents_title_is_part_of_the_title(lex):
-    body = "It violated the NPT and the DPRK-U.S. Agreed Framework. The U.S. is to blame."
-    assert [(t, s) for t, _, s in found(body, lex)] == [("place", "U.S.")]
 
-
-def test_a_hero_title_is_an_honour_with_no_name_inside_but_the_holder_is_named(lex):
-    body = ("Present were DPRK Hero Pak Chol Ung and Ko Ryon Hui, Hero of the DPRK. Members of the Paektusan Hero "
-            "Youth Shock Brigade came.")
-    assert [(t, s) for t, _, s in found(body, lex)] == [
-        ("person", "Pak Chol Ung"), ("person", "Ko Ryon Hui"),
-        ("organization", "Paektusan Hero Youth Shock Brigade")]
+@pytest.mark.parametrize("body, want", [
+    # a pair of countries before a document's title is part of the title
+    ("It violated the NPT and the DPRK-U.S. Agreed Framework. The U.S. is to blame.", [("place", "U.S.")]),
+    # a hero title is an honour with no name inside, but its holder is named
+    ("Present were DPRK Hero Pak Chol Ung and Ko Ryon Hui, Hero of the DPRK. Members of the Paektusan Hero Youth "
+     "Shock Brigade came.", [("person", "Pak Chol Ung"), ("person", "Ko Ryon Hui"),
+                             ("organization", "Paektusan Hero Youth Shock Brigade")]),
+    # a name the source glued to a small word before it is found whole
+    ("Greetings came from the Secretary General of thePalestine Liberation Democratic Front and the Minister of "
+     "Foreign Affairs of theState of Palestine, not from otherKorea.",
+     [("organization", "Palestine Liberation Democratic Front"), ("place", "State of Palestine")]),
+    # a site named after a person keeps the whole name
+    ("A concert was held at the Yun I Sang Concert Hall. He visited the Ri Su Bok Memorial Hall.",
+     [("place", "Yun I Sang Concert Hall"), ("place", "Ri Su Bok Memorial Hall")]),
+])
+def test_names_read_whole_across_what_cut_or_hid_them(lex, body, want):
+    assert [(t, s) for t, _, s in found(body, lex)] == want
