@@ -62,6 +62,7 @@ _DOCUMENT_TAIL = re.compile(rf"(?:{GAP}(?:on|of|for|between|and|the|[{_UP}][\w'\
 # a pair of names joined by a hyphen right before a document's title (`DPRK-U.S. Agreed Framework`): part of it
 _PAIR_BEFORE = re.compile(rf"(?<![\w.\-])[{_UP}][\w.'\u2019]*(?:-[{_UP}][\w.'\u2019]*)+{GAP}$")
 _GLUED_SMALL = re.compile(r"(?<![\w'\u2019.\-])(?:the|of|and)$")  # a small word the source glued to a name
+_TO_TAIL = re.compile(rf"{GAP}to{GAP}(?:the{GAP})?[{_UP}][\w'\u2019.\-]*(?:{GAP}(?:of{GAP}(?:the{GAP})?)?[{_UP}][\w'\u2019.\-]*){{0,5}}")
 _QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,80}?)[\u201d\"]")
 WORK = "work"  # the type of an award or a title of a work: read to cover the names inside, never reported
 _POSSESSIVE = re.compile(r"['\u2019]s$")
@@ -129,6 +130,7 @@ class Lexicon:
     media_cue: re.Pattern | None  # `the newspaper `: a medium's name follows
     media_words: tuple[str, ...]  # the first words of the cues, case-folded: a body holding none has no cue
     in_tail_heads: frozenset[str]  # `… Association in Japan`: heads whose tail may open with `in`
+    to_tail_heads: frozenset[str]  # `Permanent Mission to the United Nations`: heads whose name goes on with `to`
     lower_place_heads: frozenset[str]  # `Nakhodka city`: a place head written in lower case after the name
     portfolio: re.Pattern | None  # `minister of the `: what follows is a portfolio, not an organisation
     not_person: frozenset[str]
@@ -238,6 +240,7 @@ def lexicon_from(rules: Rules) -> Lexicon:
         organ_abbreviations=rules.organ_abbreviations or {}, body_tails=rules.body_tails,
         place_suffixed=re.compile(rf"(?<![\w\-'\u2019])[{_UP}][{_LOW}]{{2,}}(?:{alternation(rules.place_suffixes)})(?![\w\-])")
         if rules.place_suffixes else None, place_suffixes=tuple(rules.place_suffixes), in_tail_heads=rules.in_tail_heads,
+        to_tail_heads=rules.to_tail_heads,
         lower_place_heads=rules.lower_place_heads, place_qualifiers=rules.place_qualifiers,
         media_cue=re.compile(rf"(?<![\w\-])(?:{alternation(rules.media_cues)}){GAP}$", re.I) if rules.media_cues else None,
         media_words=tuple({c.split()[0].casefold() for c in rules.media_cues}),
@@ -688,6 +691,8 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             if all(t.text in lex.common for t in run[first:last + 1]):
                 continue  # `Political Bureau`, `Party Central Committee`: a common noun
             end = number.end() if number and last == h else run[last].end
+            if head.text in lex.to_tail_heads and (to := _TO_TAIL.match(body, end)):
+                end = to.end()  # where a mission is posted: `Permanent Mission of the DPRK to the United Nations`
             if head.text == "Party" and last == h and (faction := _FACTION.match(body, end)):
                 end = faction.end()  # a party's faction: `Syrian Communist Party (Unified)`
             if kind == "organization" and lex.portfolio and lex.portfolio.search(body, max(0, run[first].start - 24),

@@ -377,6 +377,9 @@ def test_a_medium_named_right_after_a_word_for_it_is_an_organisation(lex):
     # a site named after a person keeps the whole name
     ("A concert was held at the Yun I Sang Concert Hall. He visited the Ri Su Bok Memorial Hall.",
      [("place", "Yun I Sang Concert Hall"), ("place", "Ri Su Bok Memorial Hall")]),
+    # a mission's name goes on with where it is posted
+    ("The Permanent Mission of the DPRK to the UN said so. A mission to the U.S. left.",
+     [("organization", "Permanent Mission of the DPRK to the UN"), ("place", "U.S.")]),
 ])
 def test_names_read_whole_across_what_cut_or_hid_them(lex, body, want):
     assert [(t, s) for t, _, s in found(body, lex)] == want
