@@ -131,6 +131,7 @@ class Lexicon:
     media_words: tuple[str, ...]  # the first words of the cues, case-folded: a body holding none has no cue
     in_tail_heads: frozenset[str]  # `… Association in Japan`: heads whose tail may open with `in`
     to_tail_heads: frozenset[str]  # `Permanent Mission to the United Nations`: heads whose name goes on with `to`
+    placed_organ: re.Pattern | None  # a place and its province in commas before an organ: `Haeju City, South …, `
     lower_place_heads: frozenset[str]  # `Nakhodka city`: a place head written in lower case after the name
     portfolio: re.Pattern | None  # `minister of the `: what follows is a portfolio, not an organisation
     not_person: frozenset[str]
@@ -249,6 +250,9 @@ def lexicon_from(rules: Rules) -> Lexicon:
         not_person=frozenset(not_person), title_words=frozenset(title_words), openers=rules.leading_words,
         surnames=frozenset(rules.surnames), south_surnames=frozenset(rules.south_surnames - rules.surnames),
         short_place_heads=rules.short_place_heads, numbered_heads=rules.numbered_heads,
+        placed_organ=re.compile(rf"(?<![\w\-'\u2019])(?:(?:[{_UP}][\w'\u2019\-]*{GAP}){{1,3}}"
+                                rf"(?:{alternation(rules.short_place_heads)}),{GAP}){{2}}$")
+        if rules.short_place_heads else None,
         join=re.compile(rf"{GAP}(?:(?:{'|'.join(map(re.escape, [*rules.run_joins, *sorted(rules.name_particles)]))}){GAP})*"),
         particles=rules.name_particles, tail_openers=rules.tail_openers, tail_joins=rules.tail_joins,
         role=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,5}}?(?:{alternation(roles)})(?![\w\-])",
@@ -680,6 +684,10 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             first = 1  # the run starts inside a word (`anti-Japanese`)
         while first < h and run[first].text in lex.openers:
             first += 1
+        start = run[first].start
+        if (first == 0 and kind == "organization" and run[0].text in lex.common and lex.placed_organ
+                and (placed := lex.placed_organ.search(body, max(0, start - 80), start))):
+            start = placed.start()  # a local organ, province in commas: `Haeju City, South Hwanghae Province, Committee`
         ends = tail_ends(run, h, lex)
         if kind == "place":  # `Kyongsong County of North Hamgyong Province` is two places
             ends = [k for k in ends if head_type(run, k, lex) is None]
@@ -698,7 +706,7 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             if kind == "organization" and lex.portfolio and lex.portfolio.search(body, max(0, run[first].start - 24),
                                                                                  run[first].start):
                 continue  # `minister of the People's Armed Forces`: a title's portfolio
-            out.append(Candidate(run[first].start, end, kind, HEAD_SHAPE, None, f"{ID_PREFIX[kind]}-head"))
+            out.append(Candidate(start, end, kind, HEAD_SHAPE, None, f"{ID_PREFIX[kind]}-head"))
     return out
 
 

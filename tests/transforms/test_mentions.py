@@ -380,6 +380,11 @@ def test_a_medium_named_right_after_a_word_for_it_is_an_organisation(lex):
     # a mission's name goes on with where it is posted
     ("The Permanent Mission of the DPRK to the UN said so. A mission to the U.S. left.",
      [("organization", "Permanent Mission of the DPRK to the UN"), ("place", "U.S.")]),
+    # a local organ written with its place and province in commas is one organisation
+    ("Medicines went to the Haeju City, South Hwanghae Province, Committee of the WPK. In Kosan County, Kangwon "
+     "Province, Committee members met.",
+     [("organization", "Haeju City, South Hwanghae Province, Committee of the WPK"), ("place", "Kosan County"),
+      ("place", "Kangwon Province")]),
 ])
 def test_names_read_whole_across_what_cut_or_hid_them(lex, body, want):
     assert [(t, s) for t, _, s in found(body, lex)] == want
