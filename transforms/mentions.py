@@ -1017,16 +1017,23 @@ def in_full(body: str, c: Candidate, shorts: dict[str, set[tuple[str, str, str]]
 
 def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
     """A common organ name whose head coordination cut short is a name: `member of the Political Bureau
-    and secretary of the C.C., WPK` -> `Political Bureau` (of the Central Committee of the WPK)."""
+    and secretary of the C.C., WPK` -> `Political Bureau` (of the Central Committee of the WPK); also an organ of
+    a sub-organ (`member of the Standing Committee of the Political Bureau and member of the Secretariat of …`)."""
     orgs = {c.start: c for c in taken if c.type == "organization"}
     out = []
     for run in tokens:
-        if run[0].text not in lex.sub_organs or not all(t.text in lex.sub_organs for t in run):
-            continue
+        if run[0].text not in lex.common or not all(t.text in lex.common for t in run) or not any(
+                t.text in lex.sub_organs for t in run):
+            continue  # common organ words, one of a sub-organ: `Standing Committee of the Political Bureau`
         m = _COORDINATED.match(body, run[-1].end)
         org = orgs.get(m.end()) if m else None
         if org and "Committee" in identity(body, org)[0]:  # organs of a committee (not `the Cabinet and …`)
-            name = organ_name(canonical(body[run[0].start:run[-1].end]), identity(body, org)[0])
+            organ, whole = canonical(body[run[0].start:run[-1].end]), identity(body, org)[0]
+            if " of the " in organ and whole.split(" ", 1)[0] in lex.sub_organs and " of the " in whole:
+                # an organ of a sub-organ beside another one: `Standing Committee of the Political Bureau and
+                # member of the Secretariat of the C.C.` (a bare `Presidium and … Political Bureau of` is inside it)
+                whole = whole.split(" of the ", 1)[1]
+            name = organ_name(organ, whole)
             known = lex.by_name.get(("organization", name)) or Known(entity_id("organization", name), "organization",
                                                                      name)
             out.append(Candidate(run[0].start, run[-1].end, "organization", CONTEXT, known, "organ-cut-short"))

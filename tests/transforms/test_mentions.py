@@ -388,3 +388,14 @@ def test_a_medium_named_right_after_a_word_for_it_is_an_organisation(lex):
 ])
 def test_names_read_whole_across_what_cut_or_hid_them(lex, body, want):
     assert [(t, s) for t, _, s in found(body, lex)] == want
+
+
+def test_an_organ_of_a_sub_organ_cut_short_by_coordination_is_named_in_full(lex):
+    body = ("Liu Yunshan, member of the Standing Committee of the Political Bureau and member of the Secretariat of the "
+            "Central Committee of the Communist Party of China, came.")
+    assert [(e, s) for _, e, s in found(body, lex, "organization")] == [
+        ("Standing Committee of the Political Bureau of the Central Committee of the Communist Party of China",
+         "Standing Committee of the Political Bureau"),
+        ("Secretariat of the Central Committee of the Communist Party of China",
+         "Secretariat of the Central Committee of the Communist Party of China")]
+
