@@ -59,6 +59,10 @@ _PINYIN2 = re.compile(f"{_PINYIN}'?{_PINYIN}")  # a given name of two syllables:
 _WORD_AFTER = re.compile(r"[ \t]+([a-z]+)\b")  # the lower-case word right after a run
 _DOCUMENT_TAIL = re.compile(rf"(?:{GAP}(?:on|of|for|between|and|the|[{_UP}][\w'\u2019\-]*|(?:[A-Z]\.)+))*"
                             rf"{GAP}[{_UP}][\w'\u2019\-]*")
+# a pair of names joined by a hyphen right before a document's title (`DPRK-U.S. Agreed Framework`): part of it
+_PAIR_BEFORE = re.compile(rf"(?<![\w.\-])[{_UP}][\w.'\u2019]*(?:-[{_UP}][\w.'\u2019]*)+{GAP}$")
+_GLUED_SMALL = re.compile(r"(?<![\w'\u2019.\-])(?:the|of|and)$")  # a small word the source glued to a name
+_TO_TAIL = re.compile(rf"{GAP}to{GAP}(?:the{GAP})?[{_UP}][\w'\u2019.\-]*(?:{GAP}(?:of{GAP}(?:the{GAP})?)?[{_UP}][\w'\u2019.\-]*){{0,5}}")
 _QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,80}?)[\u201d\"]")
 WORK = "work"  # the type of an award or a title of a work: read to cover the names inside, never reported
 _POSSESSIVE = re.compile(r"['\u2019]s$")
@@ -126,6 +130,8 @@ class Lexicon:
     media_cue: re.Pattern | None  # `the newspaper `: a medium's name follows
     media_words: tuple[str, ...]  # the first words of the cues, case-folded: a body holding none has no cue
     in_tail_heads: frozenset[str]  # `… Association in Japan`: heads whose tail may open with `in`
+    to_tail_heads: frozenset[str]  # `Permanent Mission to the United Nations`: heads whose name goes on with `to`
+    placed_organ: re.Pattern | None  # a place and its province in commas before an organ: `Haeju City, South …, `
     lower_place_heads: frozenset[str]  # `Nakhodka city`: a place head written in lower case after the name
     portfolio: re.Pattern | None  # `minister of the `: what follows is a portfolio, not an organisation
     not_person: frozenset[str]
@@ -235,6 +241,7 @@ def lexicon_from(rules: Rules) -> Lexicon:
         organ_abbreviations=rules.organ_abbreviations or {}, body_tails=rules.body_tails,
         place_suffixed=re.compile(rf"(?<![\w\-'\u2019])[{_UP}][{_LOW}]{{2,}}(?:{alternation(rules.place_suffixes)})(?![\w\-])")
         if rules.place_suffixes else None, place_suffixes=tuple(rules.place_suffixes), in_tail_heads=rules.in_tail_heads,
+        to_tail_heads=rules.to_tail_heads,
         lower_place_heads=rules.lower_place_heads, place_qualifiers=rules.place_qualifiers,
         media_cue=re.compile(rf"(?<![\w\-])(?:{alternation(rules.media_cues)}){GAP}$", re.I) if rules.media_cues else None,
         media_words=tuple({c.split()[0].casefold() for c in rules.media_cues}),
@@ -243,6 +250,9 @@ def lexicon_from(rules: Rules) -> Lexicon:
         not_person=frozenset(not_person), title_words=frozenset(title_words), openers=rules.leading_words,
         surnames=frozenset(rules.surnames), south_surnames=frozenset(rules.south_surnames - rules.surnames),
         short_place_heads=rules.short_place_heads, numbered_heads=rules.numbered_heads,
+        placed_organ=re.compile(rf"(?<![\w\-'\u2019])(?:(?:[{_UP}][\w'\u2019\-]*{GAP}){{1,3}}"
+                                rf"(?:{alternation(rules.short_place_heads)}),{GAP}){{2}}$")
+        if rules.short_place_heads else None,
         join=re.compile(rf"{GAP}(?:(?:{'|'.join(map(re.escape, [*rules.run_joins, *sorted(rules.name_particles)]))}){GAP})*"),
         particles=rules.name_particles, tail_openers=rules.tail_openers, tail_joins=rules.tail_joins,
         role=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,5}}?(?:{alternation(roles)})(?![\w\-])",
@@ -399,6 +409,12 @@ def runs(body: str, lex: Lexicon) -> list[list[Token]]:
     return out
 
 
+def glued_small_word(body: str, s: int) -> bool:
+    """Whether a small word is glued to the name at `s` (`thePalestine`, `theState of Palestine`): a space the
+    source lost, so the name starts there all the same."""
+    return _GLUED_SMALL.search(body, max(0, s - 3), s) is not None
+
+
 def known_candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> list[Candidate]:
     """Aliases of the table, tried where a capitalised word starts (also after a hyphen: `DPRK-Russia`).
 
@@ -417,7 +433,8 @@ def known_candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> list
             if not text.isalnum():
                 others.append(t.start)
                 continue
-            if text not in first_words or (i == 0 and t.start and body[t.start - 1].isalnum()):
+            if text not in first_words or (i == 0 and t.start and body[t.start - 1].isalnum()
+                                            and not glued_small_word(body, t.start)):
                 continue
             if t.possessive:
                 second = "s"
@@ -433,7 +450,7 @@ def known_candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> list
     if lex.lower_aliases:
         others += [m.start() for m in lex.lower_aliases.finditer(body)]
     for s in others:
-        if s and body[s - 1].isalnum():
+        if s and body[s - 1].isalnum() and not glued_small_word(body, s):
             continue
         first = _ALNUM.match(body, s)
         if first is None or first.group() not in first_words:
@@ -658,10 +675,19 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         if (first > 0 and h - first == limit and not run[first].join and shape_word(run[first - 1])
                 and run[first - 1].text not in lex.surnames_all and run[first].text in lex.surnames_all and run[first + 1].text in lex.middle_syllables):
             first -= 1  # a place before the person a name is after: `Hamhung Choe Hui Suk Teacher Training College`
-        if first == 0 and run[0].start and _WORD_CHAR.match(body, run[0].start - 1):
+        elif (kind == "place" and first > 0 and h - first == limit and not run[first].join
+              and run[first - 1].text in lex.surnames_all and run[first + 1].text in lex.syllables
+              and (run[first].text in lex.syllables or run[first].text in lex.middle_syllables)):
+            first -= 1  # a site named after a person, the limit cut after the surname: `Yun I Sang Concert Hall`
+        if (first == 0 and run[0].start and _WORD_CHAR.match(body, run[0].start - 1)
+                and not glued_small_word(body, run[0].start)):
             first = 1  # the run starts inside a word (`anti-Japanese`)
         while first < h and run[first].text in lex.openers:
             first += 1
+        start = run[first].start
+        if (first == 0 and kind == "organization" and run[0].text in lex.common and lex.placed_organ
+                and (placed := lex.placed_organ.search(body, max(0, start - 80), start))):
+            start = placed.start()  # a local organ, province in commas: `Haeju City, South Hwanghae Province, Committee`
         ends = tail_ends(run, h, lex)
         if kind == "place":  # `Kyongsong County of North Hamgyong Province` is two places
             ends = [k for k in ends if head_type(run, k, lex) is None]
@@ -673,12 +699,14 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             if all(t.text in lex.common for t in run[first:last + 1]):
                 continue  # `Political Bureau`, `Party Central Committee`: a common noun
             end = number.end() if number and last == h else run[last].end
+            if head.text in lex.to_tail_heads and (to := _TO_TAIL.match(body, end)):
+                end = to.end()  # where a mission is posted: `Permanent Mission of the DPRK to the United Nations`
             if head.text == "Party" and last == h and (faction := _FACTION.match(body, end)):
                 end = faction.end()  # a party's faction: `Syrian Communist Party (Unified)`
             if kind == "organization" and lex.portfolio and lex.portfolio.search(body, max(0, run[first].start - 24),
                                                                                  run[first].start):
                 continue  # `minister of the People's Armed Forces`: a title's portfolio
-            out.append(Candidate(run[first].start, end, kind, HEAD_SHAPE, None, f"{ID_PREFIX[kind]}-head"))
+            out.append(Candidate(start, end, kind, HEAD_SHAPE, None, f"{ID_PREFIX[kind]}-head"))
     return out
 
 
@@ -721,12 +749,14 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
         while first > 0 and h - first < 6 and not run[first].join and shape_word(run[first - 1]):
             first -= 1
         last = max(tail_ends(run, h, lex) or [h])
-        end = run[last].end
+        start, end = run[first].start, run[last].end
         if document:  # `Treaty on Comprehensive Strategic Partnership between the DPRK and the Russian Federation`
             m = _DOCUMENT_TAIL.match(body, head.end)
             end = max(end, m.end() if m else end)
-        if first < last or end > head.end:
-            out.append(Candidate(run[first].start, end, WORK, LISTED, None, "award-head"))
+            pair = _PAIR_BEFORE.search(body, max(0, start - 40), start)
+            start = pair.start() if pair else start
+        if first < last or end > head.end or start < run[first].start:
+            out.append(Candidate(start, end, WORK, LISTED, None, "award-head"))
     return out
 
 
@@ -987,16 +1017,23 @@ def in_full(body: str, c: Candidate, shorts: dict[str, set[tuple[str, str, str]]
 
 def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
     """A common organ name whose head coordination cut short is a name: `member of the Political Bureau
-    and secretary of the C.C., WPK` -> `Political Bureau` (of the Central Committee of the WPK)."""
+    and secretary of the C.C., WPK` -> `Political Bureau` (of the Central Committee of the WPK); also an organ of
+    a sub-organ (`member of the Standing Committee of the Political Bureau and member of the Secretariat of …`)."""
     orgs = {c.start: c for c in taken if c.type == "organization"}
     out = []
     for run in tokens:
-        if run[0].text not in lex.sub_organs or not all(t.text in lex.sub_organs for t in run):
-            continue
+        if run[0].text not in lex.common or not all(t.text in lex.common for t in run) or not any(
+                t.text in lex.sub_organs for t in run):
+            continue  # common organ words, one of a sub-organ: `Standing Committee of the Political Bureau`
         m = _COORDINATED.match(body, run[-1].end)
         org = orgs.get(m.end()) if m else None
         if org and "Committee" in identity(body, org)[0]:  # organs of a committee (not `the Cabinet and …`)
-            name = organ_name(canonical(body[run[0].start:run[-1].end]), identity(body, org)[0])
+            organ, whole = canonical(body[run[0].start:run[-1].end]), identity(body, org)[0]
+            if " of the " in organ and whole.split(" ", 1)[0] in lex.sub_organs and " of the " in whole:
+                # an organ of a sub-organ beside another one: `Standing Committee of the Political Bureau and
+                # member of the Secretariat of the C.C.` (a bare `Presidium and … Political Bureau of` is inside it)
+                whole = whole.split(" of the ", 1)[1]
+            name = organ_name(organ, whole)
             known = lex.by_name.get(("organization", name)) or Known(entity_id("organization", name), "organization",
                                                                      name)
             out.append(Candidate(run[0].start, run[-1].end, "organization", CONTEXT, known, "organ-cut-short"))

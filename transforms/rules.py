@@ -69,6 +69,7 @@ class Rules:
     place_qualifiers: frozenset[str] = frozenset()
     media_cues: tuple[str, ...] = ()
     in_tail_heads: frozenset[str] = frozenset()
+    to_tail_heads: frozenset[str] = frozenset()
     lower_place_heads: frozenset[str] = frozenset()
     portfolio_titles: tuple[str, ...] = ()
     organ_abbreviations: Mapping[str, str] = None
@@ -138,6 +139,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         place_qualifiers=frozenset(shapes.get("place_qualifiers", ())),
         media_cues=tuple(shapes.get("media_cues", ())),
         in_tail_heads=frozenset(shapes.get("in_tail_heads", ())),
+        to_tail_heads=frozenset(shapes.get("to_tail_heads", ())),
         lower_place_heads=frozenset(shapes.get("lower_place_heads", ())),
         portfolio_titles=tuple(titles.get("portfolio_titles", ())),
         organ_abbreviations=dict(shapes.get("organ_abbreviations", {})),

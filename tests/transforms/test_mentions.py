@@ -360,3 +360,42 @@ def test_a_medium_named_right_after_a_word_for_it_is_an_organisation(lex):
             "of the Zavtra, said so in the newspaper Rodong Sinmun.")
     assert [(e, s) for _, e, s in found(body, lex, "organization")] == [
         ("Patriot", "Patriot"), ("Zavtra", "Zavtra"), ("Rodong Sinmun", "Rodong Sinmun")]
+
+
+
+@pytest.mark.parametrize("body, want", [
+    # a pair of countries before a document's title is part of the title
+    ("It violated the NPT and the DPRK-U.S. Agreed Framework. The U.S. is to blame.", [("place", "U.S.")]),
+    # a hero title is an honour with no name inside, but its holder is named
+    ("Present were DPRK Hero Pak Chol Ung and Ko Ryon Hui, Hero of the DPRK. Members of the Paektusan Hero Youth "
+     "Shock Brigade came.", [("person", "Pak Chol Ung"), ("person", "Ko Ryon Hui"),
+                             ("organization", "Paektusan Hero Youth Shock Brigade")]),
+    # a name the source glued to a small word before it is found whole
+    ("Greetings came from the Secretary General of thePalestine Liberation Democratic Front and the Minister of "
+     "Foreign Affairs of theState of Palestine, not from otherKorea.",
+     [("organization", "Palestine Liberation Democratic Front"), ("place", "State of Palestine")]),
+    # a site named after a person keeps the whole name
+    ("A concert was held at the Yun I Sang Concert Hall. He visited the Ri Su Bok Memorial Hall.",
+     [("place", "Yun I Sang Concert Hall"), ("place", "Ri Su Bok Memorial Hall")]),
+    # a mission's name goes on with where it is posted
+    ("The Permanent Mission of the DPRK to the UN said so. A mission to the U.S. left.",
+     [("organization", "Permanent Mission of the DPRK to the UN"), ("place", "U.S.")]),
+    # a local organ written with its place and province in commas is one organisation
+    ("Medicines went to the Haeju City, South Hwanghae Province, Committee of the WPK. In Kosan County, Kangwon "
+     "Province, Committee members met.",
+     [("organization", "Haeju City, South Hwanghae Province, Committee of the WPK"), ("place", "Kosan County"),
+      ("place", "Kangwon Province")]),
+])
+def test_names_read_whole_across_what_cut_or_hid_them(lex, body, want):
+    assert [(t, s) for t, _, s in found(body, lex)] == want
+
+
+def test_an_organ_of_a_sub_organ_cut_short_by_coordination_is_named_in_full(lex):
+    body = ("Liu Yunshan, member of the Standing Committee of the Political Bureau and member of the Secretariat of the "
+            "Central Committee of the Communist Party of China, came.")
+    assert [(e, s) for _, e, s in found(body, lex, "organization")] == [
+        ("Standing Committee of the Political Bureau of the Central Committee of the Communist Party of China",
+         "Standing Committee of the Political Bureau"),
+        ("Secretariat of the Central Committee of the Communist Party of China",
+         "Secretariat of the Central Committee of the Communist Party of China")]
+
