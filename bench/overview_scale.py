@@ -14,7 +14,7 @@ from kcna_etl.quality import overview as ov
 from kcna_etl.storage.store import Warehouse
 
 STEPS = [(ov, "connect"), (ov, "span"), (ov, "volume"), (ov, "top_entities"), (ov, "outlet_health"),
-         (health, "daily"), (ov, "frontier"), (ov, "largest_stories"), (ov, "runs")]
+         (health, "daily_in"), (ov, "frontier"), (ov, "largest_stories"), (ov, "runs")]
 spent: dict[str, list[float]] = {}
 
 
@@ -43,5 +43,5 @@ for r in range(int(sys.argv[2]) if len(sys.argv) > 2 else 3):
     total_c, total_w = time.process_time() - c, time.perf_counter() - w
     steps = ", ".join(f"{n} {spent[n][0]:.2f}" for _, n in STEPS if n in spent)
     print(f"round {r + 1}: collect cpu {total_c:.2f}s wall {total_w:.2f}s "
-          f"(load {os.getloadavg()[0]:.1f}); cpu by step: {steps} (daily is within outlet_health)")
+          f"(load {os.getloadavg()[0]:.1f}); cpu by step: {steps} (daily_in is within outlet_health)")
 print(f"{o['articles']:,} articles; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")

@@ -52,6 +52,13 @@ def daily(articles: pa.Table, quarantined: pa.Table | None, teasers: pa.Table | 
     con.register("q", (quarantined if quarantined is not None else _empty(QUARANTINE_COLUMNS))
                  .select(list(QUARANTINE_COLUMNS)))
     con.register("t", (teasers if teasers is not None else _empty(TEASER_COLUMNS)).select(list(TEASER_COLUMNS)))
+    return daily_in(con, t)
+
+
+def daily_in(con: duckdb.DuckDBPyConnection, t: dict) -> pa.Table:
+    """`daily` of the relations `a`, `q` and `t` of `con` (the columns of ARTICLE_COLUMNS, QUARANTINE_COLUMNS
+    and TEASER_COLUMNS): a caller whose connection already holds the rows (the overview's) groups them where
+    they are, without copying them into a new connection."""
     v, d = t["volume"], t["date_drift"]
     window = int(v["window_days"])
     return con.sql(f"""
@@ -76,12 +83,14 @@ def daily(articles: pa.Table, quarantined: pa.Table | None, teasers: pa.Table | 
         held as (select source, published_date as day, count(*) as quarantined from q
                  where source is not null and published_date is not null group by all),
         pages as (
-            select article_id, any_value(source) as source, max(teaser_date) as day,
-                   bool_or(rises) as out_of_order
-            from (select article_id, source, teaser_date,
-                         teaser_date > lag(teaser_date) over (partition by article_id order by position) as rises
-                  from t)
-            group by article_id),
+            -- out of order: a teaser dated after the one above it (pairs of neighbours in the page's list;
+            -- a list per page costs about half a window partitioned by page)
+            select article_id, source, day,
+                   list_bool_or(list_transform(list_zip(dates[:-2], dates[2:]), lambda p: p[2] > p[1]))
+                       as out_of_order
+            from (select article_id, any_value(source) as source, max(teaser_date) as day,
+                         list(teaser_date order by position) as dates
+                  from t group by article_id)),
         sidebars as (select source, day, count(*) as sidebars, count(*) filter (where out_of_order) as disordered
                      from pages where source is not null and day is not null group by all),
         keys as (select source, day from counts union select source, day from held
@@ -196,7 +205,12 @@ def assess(articles: pa.Table, quarantined: pa.Table | None, teasers: pa.Table |
     """Outlet health of a warehouse: the warnings (of the outlet-days in `days` when given, e.g. those a run
     brought, plus silences still going on and the run's reject share from `run_pages` = (pages, rejected)),
     their counts by signal, the latest publication day (`as_of`) and a summary per outlet."""
-    rows = daily(articles, quarantined, teasers, t).to_pylist()
+    return judged(daily(articles, quarantined, teasers, t).to_pylist(), t, days, run_pages)
+
+
+def judged(rows: list[dict], t: dict, days: set[tuple[str, dt.date]] | None = None,
+           run_pages: tuple[int, int] | None = None) -> dict[str, Any]:
+    """`assess` of `daily` rows."""
     as_of = max((r["day"] for r in rows if r["articles"]), default=None)
     every, ongoing = day_warnings(rows, t), silent_now(rows, as_of, t)
     picked = [w for w in every if days is None or (w["source"], dt.date.fromisoformat(w["day"])) in days]

@@ -172,33 +172,40 @@ def _names(outlet_of: dict[str, str]) -> pa.Table:
                     schema=pa.schema([("shown", pa.string()), ("outlet", pa.string())]))
 
 
-def outlet_sources(con: duckdb.DuckDBPyConnection, outlet_of: dict[str, str]) -> dict[str, pa.Table]:
-    """The columns `quality/health.py` reads, from the views of `con`, with `source` made the canonical outlet
-    (so that one outlet's spellings are judged together): articles and quarantine by their `outlet`, teasers
-    through `outlet_of`."""
+def outlet_sources(con: duckdb.DuckDBPyConnection, outlet_of: dict[str, str]) -> duckdb.DuckDBPyConnection:
+    """The views `a`, `t` and `q` of `con`: the columns `quality/health.py` reads of the views `articles`,
+    `teasers` and `quarantined`, with `source` made the canonical outlet (so that one outlet's spellings are
+    judged together): articles and quarantine by their `outlet`, teasers through `outlet_of`. Returns `con`."""
     con.register("names", _names(outlet_of))
-    return {
-        "articles": con.sql(f"select {OUTLET} as source, published_date, capture_date from articles").to_arrow_table(),
-        "teasers": con.sql("""select article_id, coalesce(names.outlet, t.source) as source, position, teaser_date
-                              from teasers t left join names on t.source = names.shown""").to_arrow_table(),
-        "quarantined": con.sql(f"select {OUTLET} as source, published_date from quarantined").to_arrow_table(),
-    }
+    con.sql(f"create or replace temp view a as select {OUTLET} as source, published_date, capture_date from articles")
+    con.sql("""create or replace temp view t as
+               select article_id, coalesce(names.outlet, x.source) as source, position, teaser_date
+               from teasers x left join names on x.source = names.shown""")
+    con.sql(f"create or replace temp view q as select {OUTLET} as source, published_date from quarantined")
+    return con
 
 
 def canonical_sources(articles: Any, teasers: Any, quarantined: Any, outlet_of: dict[str, str]) -> dict[str, pa.Table]:
-    """`outlet_sources` of Arrow data (any of the columns of READS; None: no quarantine)."""
-    return outlet_sources(views(duckdb.connect(), articles=articles, teasers=teasers, quarantined=quarantined),
-                          outlet_of)
+    """`outlet_sources` of Arrow data (any of the columns of READS; None: no quarantine), as Arrow tables."""
+    con = outlet_sources(views(duckdb.connect(), articles=articles, teasers=teasers, quarantined=quarantined),
+                         outlet_of)
+    return {name: con.sql(f"from {view}").to_arrow_table()
+            for name, view in (("articles", "a"), ("teasers", "t"), ("quarantined", "q"))}
 
 
 def outlet_health(con: duckdb.DuckDBPyConnection, outlet_of: dict[str, str],
                   thresholds: dict | None = None) -> dict[str, Any]:
-    """`quality/health.py`'s assessment of the whole warehouse, by canonical outlet."""
-    c = outlet_sources(con, outlet_of)
-    return health.assess(c["articles"], c["quarantined"], c["teasers"], thresholds or health.thresholds())
+    """`quality/health.py`'s assessment of the whole warehouse, by canonical outlet, grouped in `con` itself."""
+    t = thresholds or health.thresholds()
+    return health.judged(health.daily_in(outlet_sources(con, outlet_of), t).to_pylist(), t)
 
 
-TITLE_KEY = "lower(regexp_replace(replace(replace(trim({0}), '’', ''''), '‘', ''''), '\\s+', ' ', 'g'))"
+# A title folded for matching: case, curly single quotes and runs of white space (RE2's `\s`: tab, line feed,
+# form feed, carriage return, space). The regular expression is most of the cost, so it runs only on the
+# titles that hold a run to fold (two spaces, or one of the other four); on the rest it would change nothing.
+_QUOTES = "replace(replace(trim({0}), '’', ''''), '‘', '''')"
+_RUN = " or ".join(["contains({0}, '  ')", *(f"contains({{0}}, chr({c}))" for c in (9, 10, 12, 13))])
+TITLE_KEY = f"lower(case when {_RUN} then regexp_replace({_QUOTES}, '\\s+', ' ', 'g') else {_QUOTES} end)"
 
 
 def frontier(con: duckdb.DuckDBPyConnection, outlet_of: dict[str, str], shown: int = 25) -> dict[str, Any]:

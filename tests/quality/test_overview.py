@@ -139,6 +139,21 @@ def test_frontier_matches_teasers_on_outlet_title_and_date(built):
     assert f["in_warehouse"] >= 2
 
 
+def test_title_key_folds_as_the_regular_expression_on_every_title():
+    # the key skips the regular expression on titles without a run of white space: it must fold the same
+    import itertools
+    chars = ["a", "B", " ", "\t", "\n", "\x0b", "\x0c", "\r", "\xa0", "\u2003", "\u2019", "\u2018", "'"]
+    titles = ["".join(p) for n in range(1, 4) for p in itertools.product(chars, repeat=n)]
+    titles += ["  Talks  Held\tin\r\nPyongyang ", "Kim Jong Un\u2019s Letter", " x", "x ", "", None]
+    reference = "lower(regexp_replace(replace(replace(trim(t), '\u2019', ''''), '\u2018', ''''), '\\s+', ' ', 'g'))"
+    con = duckdb.connect()
+    con.register("titles", __import__("pyarrow").table({"t": titles}))
+    rows = con.sql(f"select t, {overview.TITLE_KEY.format('t')}, {reference} from titles").fetchall()
+    assert len(rows) == len(titles) > 2000
+    assert [(t, key) for t, key, _ in rows] == [(t, ref) for t, _, ref in rows]
+    assert dict((t, k) for t, k, _ in rows)["  Talks  Held\tin\r\nPyongyang "] == "talks held in pyongyang"
+
+
 def test_health_is_the_quality_module_on_canonical_outlets(built):
     o, wh = built["o"], built["warehouse"]
     dated = dict(duck(wh, """select coalesce(outlet, source, '(no outlet)'), count(*) from articles
