@@ -1,7 +1,7 @@
 """CPU of new pages into a stored warehouse against the same pages into an empty one (issue 14's target:
 1,000 new pages on a 20,000-page warehouse at most 1.5x the CPU of the same pages into an empty one).
 
-    python bench/commit_growth.py <new pages> <warehouse> [--rounds N]
+    python bench/commit_growth.py <new pages> <warehouse> [rounds]
     # e.g. kcna-etl synth --pages 20000 --seed 2026 --out W20 (then a run into <warehouse>),
     #      kcna-etl synth --pages 1000 --start 20000 --seed 2026 --out NEW
 
@@ -13,10 +13,10 @@ Recorded in docs/benchmarks.md; not a test.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -50,20 +50,15 @@ def one_run(corpus: Path, root: Path, batch: int = 1000) -> dict[str, float]:
     return cost
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("corpus", type=Path)
-    p.add_argument("warehouse", type=Path)
-    p.add_argument("--rounds", type=int, default=2)
-    args = p.parse_args()
-    pages = len(list_pages(args.corpus))
-    for r in range(args.rounds):
+def main(corpus: Path, warehouse: Path, rounds: int) -> None:
+    pages = len(list_pages(corpus))
+    for r in range(rounds):
         for kind in ("empty", "stored"):
             work = Path(tempfile.mkdtemp(prefix="growth-"))
             try:
                 if kind == "stored":
-                    shutil.copytree(args.warehouse, work / "wh", symlinks=True)
-                cost = one_run(args.corpus, work / "wh")
+                    shutil.copytree(warehouse, work / "wh", symlinks=True)
+                cost = one_run(corpus, work / "wh")
             finally:
                 shutil.rmtree(work, ignore_errors=True)
             ms = {k: round(1000 * v / pages, 3) for k, v in cost.items()}
@@ -73,4 +68,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 2)
