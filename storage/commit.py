@@ -141,7 +141,7 @@ def table_rows(staging: str | Path, table: str) -> ds.Dataset:
     return staged(staging, table, pa.schema(list(schema) + picks))
 
 
-PASS_BYTES = 16 * 2**20  # rows (uncompressed) written per pass: the writer holds about 6x that; memory does not grow with the run
+PASS_BYTES = 16 * 2**20  # staged rows (uncompressed, the three tables together) a pass holds; the writer about 6x that: flat in the run
 GROUP_ROWS = 1 << 17  # rows of a partition the writer gathers before it writes a row group
 
 
