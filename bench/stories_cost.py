@@ -4,9 +4,9 @@
 
 Reads the first `pages` pages of a corpus (e.g. `kcna-etl synth --pages 2000 --seed 18`) with `read_page`
 (timed too, for scale: the parse of a page), then times in this one process (`process_time`, best of N
-rounds): the MinHash signatures of the bodies (`transforms/stories.signature`), and the commit's step
-(`storage/stories.assign_stories`: signatures, band-index look-up, assignment, writing the two story
-tables) for the first half of the articles into an empty snapshot, then for the second half against the
+rounds): the MinHash signatures of the bodies (`transforms/stories.signature`, computed in the batch
+workers: `storage/staging.signature_rows`), and the commit's step (`storage/stories.assign_stories`: the
+staged signatures read, band-index look-up, assignment, writing the two story tables) for the first half of the articles into an empty snapshot, then for the second half against the
 first half's index, as two runs do. Prints CPU ms per page. Recorded in docs/benchmarks.md; not a test.
 """
 from __future__ import annotations
@@ -17,10 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.dataset as ds
 
 from kcna_etl.storage.pages import list_pages
+from kcna_etl.storage.staging import signature_rows
 from kcna_etl.storage.stories import assign_stories
 from kcna_etl.transforms.lexicon import lexicon, rules, stories
 from kcna_etl.transforms.page import read_page
@@ -47,9 +47,10 @@ def main() -> None:
     start = time.process_time()
     read = [read_page((args.corpus / x).read_bytes(), x, r, lex) for x in paths]
     parse = time.process_time() - start
-    articles = [x.article for x in read if getattr(x, "article", None)]
+    pages = [(x, got) for x, got in zip(paths, read, strict=True) if getattr(got, "article", None)]
+    articles = [got.article for _, got in pages]
     n = len(articles)
-    table = pa.table({c: [a[c] for a in articles] for c in ("article_id", "body", "published_date", "capture_date")})
+    table = signature_rows(pages, sr)  # as the batches stage them
     words = sum(len(a["body"].split()) for a in articles) / n
     sign = best(args.rounds, lambda: [signature(a["body"], sr) for a in articles])
     half = n // 2

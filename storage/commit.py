@@ -9,8 +9,10 @@ instead (with the rest of their page when the article row failed), and
 appends the run's pages to the manifest: all in one snapshot.
 A page the warehouse already holds (a backfill reprocesses it) replaces the
 rows it made before, in the same snapshot, quarantined rows included.
-Each new article gets its `story_id` as it is written (`storage/stories.py`, which appends to `story_bands`
-and `story_signatures`). Derived tables (`appearances`, `entities`, `roles`) are brought up to date last, from what the new snapshot holds.
+Each new article gets its `story_id` as it is written, from the signature its batch staged
+(`storage/stories.py`, which appends to `story_bands` and `story_signatures`). The staged rows are read
+once, a few outlets a pass (`write_passes`); what is derived from them (quarantine, `appearances`, the
+aggregates `entities` and `roles` are updated from) is taken from the pass that holds them (`Derived`).
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from kcna_etl.flows.runners import release_memory
-from kcna_etl.storage.staging import STAGED_PAGES, staged, staged_schema
+from kcna_etl.storage.staging import STAGED_PAGES, STAGED_SIGNATURES, staged, staged_schema
 from kcna_etl.storage.store import Warehouse, remove_rows
 from kcna_etl.storage.stories import assign_stories, with_story
 from kcna_etl.transforms import PIPELINE_VERSION
@@ -139,7 +141,7 @@ def table_rows(staging: str | Path, table: str) -> ds.Dataset:
     return staged(staging, table, pa.schema(list(schema) + picks))
 
 
-PASS_BYTES = 16 * 2**20  # rows (uncompressed) written per pass: the writer holds about 6x that; memory does not grow with the run
+PASS_BYTES = 16 * 2**20  # staged rows (uncompressed, the three tables together) a pass holds; the writer about 6x that: flat in the run
 GROUP_ROWS = 1 << 17  # rows of a partition the writer gathers before it writes a row group
 
 
@@ -170,86 +172,157 @@ def passes(sizes: dict[str, int], limit: int) -> list[list[str]]:
     return out
 
 
-def write_partitioned(source: ds.Dataset, kept: pc.Expression | None, target: Path, table: str, run_id: str,
-                      pass_bytes: int = PASS_BYTES,
-                      add: Callable[[pa.RecordBatch], pa.RecordBatch] | None = None) -> int:
-    """Stream the staged rows that `kept` selects (all when None) into Hive folders: one file per partition for the run.
-
-    Outlet by outlet (the staged files hold a row group per validation unit and outlet, so a
-    pass reads only its own), a few outlets a pass: the writer holds a pass's partitions in
-    memory, not the run's. It gathers a partition's rows into large row groups
-    (`GROUP_ROWS`): the staged row groups are small, and written as they come they would
-    reach the partitions as many tiny row groups. `add` fills in columns the staged rows leave null
-    (the articles' `story_id`).
-    """
-    columns = TABLES[table].names + PARTITIONING.names
-    rows = 0
-
-    def visit(written) -> None:
-        nonlocal rows
-        rows += written.metadata.num_rows
-
-    starts = [slugs[0] for slugs in passes(outlet_sizes(source), pass_bytes)]
+def slug_ranges(sizes: dict[str, int], limit: int) -> list[pc.Expression]:
+    """The filters of the passes (`passes`): contiguous slug ranges, open at both ends, so that every row,
+    a null slug's too, is in exactly one."""
+    starts = [slugs[0] for slugs in passes(sizes, limit)]
+    out = []
     for n in range(max(1, len(starts))):
-        # contiguous slug ranges, open at both ends: every row is in exactly one pass
         wanted = pc.scalar(True)
         if n > 0:
             wanted = pc.field("source_slug") >= starts[n]
         if n + 1 < len(starts):
             wanted = wanted & ((pc.field("source_slug") < starts[n + 1]) | pc.field("source_slug").is_null())
-        # little read-ahead: the pass's rows, not the staged files, should be what is in memory
-        scanner = source.scanner(columns=columns, filter=wanted if kept is None else wanted & kept,
-                                 batch_readahead=2, fragment_readahead=1)
-        data = scanner if add is None else pa.RecordBatchReader.from_batches(
-            scanner.projected_schema, (add(b) for b in scanner.to_batches()))
-        ds.write_dataset(
-            data, target / table,
-            format="parquet", partitioning=ds.partitioning(PARTITIONING, flavor="hive"),
-            basename_template=f"part-{run_id}-{n}-{{i}}.parquet",
-            min_rows_per_group=GROUP_ROWS, max_rows_per_group=GROUP_ROWS,
-            existing_data_behavior="overwrite_or_ignore", preserve_order=True, file_visitor=visit,
-        )
-        pa.default_memory_pool().release_unused()  # a pass's buffers go back before the next pass
-    return rows
+        out.append(wanted)
+    return out
 
 
-def write_quarantine(staging: str | Path, pages: pa.Array, q: Quarantine, target: Path, table: str, run_id: str) -> int:
-    """The quarantined rows of a table, with the expectations they (or their article) failed."""
-    name = f"quarantine/{table}"
-    schema = TABLES[name]
-    if not q.pages and not q.rows[table]:
-        return 0
-    source = staged(staging, table, staged_schema(table))
-    by_page = pa.array(sorted(q.pages), pa.string())
-    wanted = pc.field("raw_path").isin(pages) & (pc.field("raw_path").isin(by_page) |
-                                                 pc.field("staged_row").isin(q.bad_rows(table)))
-    written, writer = 0, None
-    for fragment in source.get_fragments():  # a staged file at a time (see `write_partitioned`)
-        batch = fragment.to_table(schema=source.schema, filter=wanted).combine_chunks()
-        if not batch.num_rows:
-            continue
-        own = [[] for _ in range(batch.num_rows)]
-        staged_rows = batch.column("staged_row").to_numpy()
-        for check, rows in q.rows[table].items():
-            for i in np.flatnonzero(np.isin(staged_rows, rows)):
-                own[i].append(check)
-        failed = [ids + [i for i in q.pages.get(path, []) if i not in ids]
-                  for ids, path in zip(own, batch.column("raw_path").to_pylist(), strict=True)]
-        columns = {f.name: batch.column(f.name) for f in schema if f.name in batch.schema.names}
-        out = pa.table(dict(columns, failed_expectations=pa.array(failed, pa.list_(pa.string())),
-                            run_id=pa.array([run_id] * batch.num_rows, pa.string()))).cast(schema)
-        if writer is None:
-            (target / name).mkdir(parents=True, exist_ok=True)
-            writer = pq.ParquetWriter(target / name / f"part-{run_id}.parquet", schema)
-        writer.write_table(out)
-        written += out.num_rows
-    if writer:
-        writer.close()
+def write_pass(rows: pa.Table, target: Path, table: str, run_id: str, n: int) -> int:
+    """A pass's rows of a table into its Hive folders: one file per partition (a partition is in one pass only).
+
+    The writer gathers a partition's rows into large row groups (`GROUP_ROWS`): the staged row groups
+    are small, and written as they come they would reach the partitions as many tiny row groups.
+    """
+    written = 0
+
+    def visit(f) -> None:
+        nonlocal written
+        written += f.metadata.num_rows
+
+    ds.write_dataset(
+        rows.select(TABLES[table].names + PARTITIONING.names), target / table,
+        format="parquet", partitioning=ds.partitioning(PARTITIONING, flavor="hive"),
+        basename_template=f"part-{run_id}-{n}-{{i}}.parquet",
+        min_rows_per_group=GROUP_ROWS, max_rows_per_group=GROUP_ROWS,
+        existing_data_behavior="overwrite_or_ignore", preserve_order=True, file_visitor=visit,
+    )
     return written
+
+
+Each = Callable[[int, dict[str, pa.Table]], dict[str, pa.Table]]
+
+
+def write_passes(sources: dict[str, ds.Dataset], read: dict[str, pc.Expression | None], target: Path, run_id: str,
+                 pass_bytes: int = PASS_BYTES, each: Each | None = None) -> dict[str, int]:
+    """Stream the staged rows of each table that `read` selects (all when None) into its Hive folders, one file
+    per partition for the run; each staged row is read once.
+
+    Outlet by outlet (the staged files hold a row group per validation unit and outlet, so a pass
+    reads only its own), a few outlets a pass, all tables together: memory holds a pass's rows, not
+    the run's. A page's rows share its partition, so a pass holds every row of its pages: `each(n,
+    rows)` takes what the commit derives from them (stories, quarantine, appearances, entities) and
+    returns the rows to write.
+    """
+    sizes: dict[str, int] = {}
+    for source in sources.values():
+        for slug, size in outlet_sizes(source).items():
+            sizes[slug] = sizes.get(slug, 0) + size
+    counts = dict.fromkeys(sources, 0)
+    for n, wanted in enumerate(slug_ranges(sizes, pass_bytes)):
+        # little read-ahead: the pass's rows, not the staged files, should be what is in memory
+        rows = {t: s.scanner(filter=wanted if read[t] is None else wanted & read[t], batch_readahead=2,
+                             fragment_readahead=1).to_table() for t, s in sources.items()}
+        for t, kept in (each(n, rows) if each else rows).items():
+            counts[t] += write_pass(kept, target, t, run_id, n)
+        del rows
+        pa.default_memory_pool().release_unused()  # a pass's buffers go back before the next pass
+    return counts
+
+
+def write_partitioned(source: ds.Dataset, kept: pc.Expression | None, target: Path, table: str, run_id: str,
+                      pass_bytes: int = PASS_BYTES) -> int:
+    """One table's staged rows that `kept` selects, written as `write_passes` writes them."""
+    return write_passes({table: source}, {table: kept}, target, run_id, pass_bytes)[table]
 
 
 MENTION_COLUMNS = ["entity_id", "entity_type", "entity", "surface", "role", "article_id"]
 DATES = ["article_id", "published_date", "capture_date"]
+
+
+@dataclass
+class Derived:
+    """What the commit takes from each pass's rows (`write_passes`'s `each`) besides writing them: each
+    new article's story, the quarantined rows, the appearances, and the mentions' aggregates that
+    `entities` is updated from."""
+    snapshot: Path
+    run_id: str
+    quarantine: Quarantine
+    quarantined: pa.Array  # the pages the run sends to quarantine whole
+    story_of: dict[str, str]
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ["appearances", *(f"quarantine/{t}" for t in ROW_TABLES)], 0))
+    added: list[Part] = field(default_factory=list)
+    writers: dict[str, pq.ParquetWriter] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.bad = {t: self.quarantine.bad_rows(t) for t in ROW_TABLES}
+
+    def __call__(self, n: int, rows: dict[str, pa.Table]) -> dict[str, pa.Table]:
+        kept = {}
+        for table, found in rows.items():
+            held = pc.or_(pc.is_in(found["raw_path"], value_set=self.quarantined),
+                          pc.is_in(found["staged_row"], value_set=self.bad[table]))
+            if found.num_rows and pc.any(held).as_py():
+                self.hold(table, found.filter(held))
+                found = found.filter(pc.invert(held))
+            kept[table] = found
+        kept["articles"] = with_story(kept["articles"], self.story_of)
+        if kept["mentions"].num_rows:
+            self.counts["appearances"] += self.appearances(kept["articles"], kept["mentions"], n)
+            self.added.append(part(kept["mentions"].select(MENTION_COLUMNS), kept["articles"].select(DATES)))
+            if len(self.added) >= 64:  # memory holds aggregates, a bounded number of them
+                self.added = [fold(self.added)]
+        return kept
+
+    def appearances(self, articles: pa.Table, mentions: pa.Table, n: int) -> int:
+        """`appearances` of the pass's articles, from their bodies and person mentions."""
+        from kcna_etl.transforms.lexicon import protocol
+        from kcna_etl.transforms.protocol import APPEARANCE_MENTIONS, appearance_rows
+
+        persons = mentions.filter(pc.equal(mentions["entity_type"], "person")).select(APPEARANCE_MENTIONS)
+        if not persons.num_rows:
+            return 0
+        listed = articles.filter(pc.is_in(articles["article_id"], value_set=pc.unique(persons["article_id"])))
+        found = appearance_rows(listed.select(["article_id", "body", *PARTITIONING.names]).to_pylist(),
+                                persons.to_pylist(), protocol())
+        if not found:
+            return 0
+        return write_pass(pa.Table.from_pylist(found, schema=with_partitions(TABLES["appearances"])),
+                          self.snapshot, "appearances", self.run_id, n)
+
+    def hold(self, table: str, rows: pa.Table) -> None:
+        """Quarantined rows, with the expectations they (or their article) failed, into the table's one file."""
+        name = f"quarantine/{table}"
+        schema = TABLES[name]
+        own = [[] for _ in range(rows.num_rows)]
+        staged_rows = rows.column("staged_row").to_numpy()
+        for check, bad in self.quarantine.rows[table].items():
+            for i in np.flatnonzero(np.isin(staged_rows, bad)):
+                own[i].append(check)
+        failed = [ids + [i for i in self.quarantine.pages.get(path, []) if i not in ids]
+                  for ids, path in zip(own, rows.column("raw_path").to_pylist(), strict=True)]
+        columns = {f.name: rows.column(f.name) for f in schema if f.name in rows.schema.names}
+        out = pa.table(dict(columns, failed_expectations=pa.array(failed, pa.list_(pa.string())),
+                            run_id=pa.array([self.run_id] * rows.num_rows, pa.string()))).cast(schema)
+        if name not in self.writers:
+            (self.snapshot / name).mkdir(parents=True, exist_ok=True)
+            self.writers[name] = pq.ParquetWriter(self.snapshot / name / f"part-{self.run_id}.parquet", schema)
+        self.writers[name].write_table(out)
+        self.counts[name] += out.num_rows
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
 
 
 def entity_parts(snapshot: Path, only: pa.Array | None = None) -> Iterator[Part]:
@@ -270,57 +343,12 @@ def entity_parts(snapshot: Path, only: pa.Array | None = None) -> Iterator[Part]
         yield part(mentions, dated)
 
 
-def added_parts(staging: Path, kept: dict[str, pc.Expression | None]) -> Iterator[Part]:
-    """The aggregates of the mentions a run writes, a staged batch file at a time (a page's rows
-    are all in its batch's files), read as the commit writes them (`kept`)."""
-    staged_tables = {t: table_rows(staging, t) for t in ("mentions", "articles")}
-    sources = {t: {Path(f.path).name: f for f in d.get_fragments()} for t, d in staged_tables.items()}
-    schemas = {t: d.schema for t, d in staged_tables.items()}
-    for name, fragment in sorted(sources["mentions"].items()):
-        mentions = fragment.to_table(schema=schemas["mentions"], columns=MENTION_COLUMNS, filter=kept["mentions"])
-        if not mentions.num_rows:
-            continue
-        dated = sources["articles"][name].to_table(schema=schemas["articles"], columns=DATES, filter=kept["articles"])
-        yield part(mentions, dated)
-
-
-def write_appearances(staging: str | Path, kept: dict[str, pc.Expression | None], snapshot: Path, run_id: str) -> int:
-    """`appearances` of the articles the run writes (`kept`), from their bodies and person mentions, a staged
-    batch file at a time (a page's rows are all in its batch's files); one file per partition for the run."""
-    from kcna_etl.transforms.lexicon import protocol
-    from kcna_etl.transforms.protocol import APPEARANCE_MENTIONS, appearance_rows
-
-    staged_tables = {t: table_rows(staging, t) for t in ("articles", "mentions")}
-    sources = {t: {Path(f.path).name: f for f in d.get_fragments()} for t, d in staged_tables.items()}
-    persons = pc.field("entity_type") == "person"
-    rows: list[dict] = []
-    for name, fragment in sorted(sources["articles"].items()):
-        if name not in sources["mentions"]:
-            continue
-        wanted = persons if kept["mentions"] is None else persons & kept["mentions"]
-        mentions = sources["mentions"][name].to_table(schema=staged_tables["mentions"].schema,
-                                                      columns=APPEARANCE_MENTIONS, filter=wanted)
-        if not mentions.num_rows:
-            continue
-        ids = pc.field("article_id").isin(pc.unique(mentions["article_id"]))
-        articles = fragment.to_table(schema=staged_tables["articles"].schema,
-                                     columns=["article_id", "body", *PARTITIONING.names],
-                                     filter=ids if kept["articles"] is None else ids & kept["articles"])
-        rows += appearance_rows(articles.to_pylist(), mentions.to_pylist(), protocol())
-    if rows:
-        ds.write_dataset(pa.Table.from_pylist(rows, schema=with_partitions(TABLES["appearances"])),
-                         snapshot / "appearances", format="parquet",
-                         partitioning=ds.partitioning(PARTITIONING, flavor="hive"),
-                         basename_template=f"part-{run_id}-{{i}}.parquet", existing_data_behavior="overwrite_or_ignore")
-    return len(rows)
-
-
 def read_state(snapshot: Path, table: str, schema: pa.Schema) -> pa.Table:
     files = sorted((snapshot / table).glob("part-*.parquet"))
     return ds.dataset(files, format="parquet", schema=schema).to_table() if files else schema.empty_table()
 
 
-def write_entities(snapshot: Path, run_id: str, added: Iterable[Part], removed: set[str]) -> int:
+def write_entities(snapshot: Path, run_id: str, added: Iterable[Part], removed: set[str], first: bool = False) -> int:
     """`entities` and `roles` of the snapshot's mentions as they finally are, and the name counts
     `entities` is kept up with.
 
@@ -328,10 +356,13 @@ def write_entities(snapshot: Path, run_id: str, added: Iterable[Part], removed: 
     (`added`), the same table as a rebuild since aggregates of distinct articles add up; the
     entities that lost mentions (`removed`: pages processed again) are recounted from the
     mentions, as a count cannot be taken back from a minimum. A snapshot without the name
-    counts or the roles (the first, or one written before they were kept) is rebuilt a partition at a time
-    (an article and its mentions share one), so memory holds the aggregates only.
+    counts or the roles (one written before they were kept) is rebuilt a partition at a time (an article
+    and its mentions share one), so memory holds the aggregates only; `first`: the snapshot had no mentions
+    before the run's, whose aggregates (`added`) are then the whole.
     """
-    if (snapshot / "_entity_names").exists() and any((snapshot / "roles").glob("part-*.parquet")):
+    if first:
+        whole = fold(added)
+    elif (snapshot / "_entity_names").exists() and any((snapshot / "roles").glob("part-*.parquet")):
         gone = pa.array(sorted(removed), pa.string())
         before = stored(read_state(snapshot, "entities", ENTITIES), read_state(snapshot, "_entity_names", ENTITY_NAMES),
                         read_state(snapshot, "roles", ROLES))
@@ -396,44 +427,44 @@ def commit(store: Warehouse, run_id: str, staging: str | Path, plan: Plan, quara
     if not plan.publish:
         return Outcome(rows={t: 0 for t in (*ROW_TABLES, "rejects")}, known_rejects=plan.known_rejects)
     winners = plan.winners
-    quarantined = sorted(set(winners) & set(quarantine.pages))
-    losers = pa.array(sorted({p["raw_path"] for p in plan.pages if p["outcome"] == "duplicate"} | set(quarantined)),
-                      pa.string())
-    all_winners = pa.array(winners, pa.string())
+    quarantined = pa.array(sorted(set(winners) & set(quarantine.pages)), pa.string())
+    duplicates = pa.array(sorted({p["raw_path"] for p in plan.pages if p["outcome"] == "duplicate"}), pa.string())
+    # Staged rows are of pages read as articles, each a winner or a duplicate: leave out the duplicates'.
+    # The winners' rows then go to their table, or to quarantine (`Derived`).
+    read = ~pc.field("raw_path").isin(duplicates) if len(duplicates) else None
     counts: dict[str, int] = {}
 
     def build(snapshot: Path) -> None:
+        from kcna_etl.transforms.lexicon import stories
+
         removed = drop_pages(snapshot, set(plan.replaced), set(plan.replaced_articles))
-        kept: dict[str, pc.Expression | None] = {}
-        for table in ROW_TABLES:
-            # staged rows are of pages read as articles: leave out those of the pages that lost to
-            # another copy or went to quarantine, and the rows that failed an `error` expectation
-            kept[table] = ~pc.field("raw_path").isin(losers) if len(losers) else None
-            if len(bad := quarantine.bad_rows(table)):
-                drop = ~pc.field("staged_row").isin(bad)
-                kept[table] = drop if kept[table] is None else kept[table] & drop
-            add = None
-            if table == "articles":  # each new article's story, against the stored ones (after drop_pages)
-                from kcna_etl.transforms.lexicon import stories
-                add = with_story(assign_stories(table_rows(staging, table), kept[table], snapshot, run_id, stories()))
-            counts[table] = write_partitioned(table_rows(staging, table), kept[table], snapshot, table, run_id, add=add)
+        first = not (snapshot / "mentions").exists()  # the run's mentions are all the snapshot's
+        # each new article's story, against the stored ones (after drop_pages); an article row failing an
+        # `error` expectation sends its whole page to quarantine, so the pages are what selects them
+        lost = pa.concat_arrays([duplicates, quarantined])
+        story_of = assign_stories(staged(staging, "signatures", STAGED_SIGNATURES),
+                                  ~pc.field("raw_path").isin(lost) if len(lost) else None, snapshot, run_id, stories())
+        derived = Derived(snapshot, run_id, quarantine, quarantined, story_of)
+        try:
+            counts.update(write_passes({t: table_rows(staging, t) for t in ROW_TABLES}, dict.fromkeys(ROW_TABLES, read),
+                                       snapshot, run_id, each=derived))
+        finally:
+            derived.close()
+        counts.update(derived.counts)
         counts["rejects"] = len(plan.rejects)
         if plan.rejects:
             (snapshot / "rejects").mkdir(parents=True, exist_ok=True)
             pq.write_table(pa.Table.from_pylist(plan.rejects, schema=REJECTS),
                            snapshot / "rejects" / f"part-{run_id}.parquet")
-        for table in ROW_TABLES:
-            counts[f"quarantine/{table}"] = write_quarantine(staging, all_winners, quarantine, snapshot, table, run_id)
-        held = set(quarantined)
+        held = set(quarantined.to_pylist())
         manifest = [dict(p, outcome="quarantined" if p["raw_path"] in held and p["outcome"] == "article"
                          else p["outcome"], pipeline_version=PIPELINE_VERSION, run_id=run_id)
                     for p in plan.pages if p["raw_sha256"]]
         (snapshot / "_manifest").mkdir(parents=True, exist_ok=True)
         pq.write_table(pa.Table.from_pylist(manifest, schema=MANIFEST), snapshot / "_manifest" / f"part-{run_id}.parquet")
-        release_memory()  # what the partition writes held goes back before the entities are read
-        # last: derived from the final articles and mentions
-        counts["appearances"] = write_appearances(staging, kept, snapshot, run_id)
-        counts["entities"] = write_entities(snapshot, run_id, added_parts(staging, kept), removed)
+        release_memory()  # what the partition writes held goes back before the entities are updated
+        # last: from the run's aggregates, on the snapshot's final mentions
+        counts["entities"] = write_entities(snapshot, run_id, derived.added, removed, first)
 
     snapshot = store.publish(run_id, build)
     return Outcome(

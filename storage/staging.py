@@ -21,7 +21,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from kcna_etl.storage import location
-from kcna_etl.transforms.lexicon import lexicon, rules
+from kcna_etl.transforms.lexicon import lexicon, rules, stories
 from kcna_etl.storage.pages import Unreadable, shown_path
 from kcna_etl.storage.pages import read_page as read_file
 from kcna_etl.transforms import PIPELINE_VERSION
@@ -29,6 +29,7 @@ from kcna_etl.transforms.article import Rows
 from kcna_etl.transforms.derived import body_slice, first_paragraph
 from kcna_etl.transforms.page import Reject, read_page
 from kcna_etl.transforms.schema import ARTICLES, MENTIONS, REJECTS, TEASERS, with_partitions
+from kcna_etl.transforms.stories import StoryRules, signature
 
 
 
@@ -207,10 +208,33 @@ def write_grouped(table: pa.Table, path: str, fs: pafs.FileSystem) -> None:
             w.write_table(table)
 
 
+STAGED_SIGNATURES = pa.schema([
+    ("article_id", pa.string()), ("raw_path", pa.string()),
+    ("published_date", pa.date32()), ("capture_date", pa.date32()),  # the order of arrival (stories.arrival_key)
+    ("shingles", pa.int32()), ("signature", pa.binary()), ("bands", pa.list_(pa.int64())),
+])
+"""Each staged article's story signature (`transforms/stories.py`): computed in the batch, where the body
+already is, so that the commit only looks them up (`storage/stories.py`)."""
+
+
+def signature_rows(pages: list[tuple[str, Rows]], rules: StoryRules) -> pa.Table:
+    """The signatures of a batch's articles (page path, rows), as `STAGED_SIGNATURES`."""
+    # a page without a body (validation quarantines it) has the signature of no words
+    found = [signature(rows.article["body"] or "", rules) for _, rows in pages]
+    return pa.table({
+        "article_id": [rows.article["article_id"] for _, rows in pages], "raw_path": [path for path, _ in pages],
+        "published_date": [rows.article["published_date"] for _, rows in pages],
+        "capture_date": [rows.article["capture_date"] for _, rows in pages],
+        "shingles": [s.size for s in found],
+        "signature": [s.values.astype("<u4").tobytes() for s in found],
+        "bands": [s.bands for s in found],
+    }, schema=STAGED_SIGNATURES)
+
+
 def write_staged(staging: str | Path, number: int, pages: list[tuple[str, str, Rows]], rejects: list[dict],
                  units: int = 1, stats: dict[str, tuple[int, int]] | None = None) -> None:
-    """A batch's rows, rejects and page list in the run's staging location (a folder, or a prefix on S3 that
-    this worker writes to itself), as file `b<number>.parquet` of each; `stats` has the size and mtime each
+    """A batch's rows, story signatures, rejects and page list in the run's staging location (a folder, or a
+    prefix on S3 that this worker writes to itself), as file `b<number>.parquet` of each; `stats` has the size and mtime each
     page's file had when read (what lets a later run skip it unread)."""
     name = f"b{number:06d}.parquet"
 
@@ -221,8 +245,11 @@ def write_staged(staging: str | Path, number: int, pages: list[tuple[str, str, R
     for table, t in staged_tables([(path, rows) for path, _, rows in pages], number, units).items():
         fs, path = into(table)
         write_grouped(t, path, fs)
+    fs, path = into("signatures")
+    pq.write_table(signature_rows([(path, rows) for path, _, rows in pages], stories()), path, filesystem=fs)
     fs, path = into("rejects")
     pq.write_table(pa.Table.from_pylist(rejects, schema=REJECTS), path, filesystem=fs)
+
     def stat(path: str) -> dict[str, int | None]:
         size, mtime = (stats or {}).get(path, (None, None))
         return {"raw_size": size, "raw_mtime_ns": mtime}

@@ -1,9 +1,10 @@
 """Stories at commit: each new article joins a stored story or starts its own (docs/stories.md).
 
-The commit hands over the run's article rows as written (duplicates and quarantine left out); this
-computes their signatures (`transforms/stories.py`), reads from the snapshot being built the stored
-articles sharing a band key with them (`story_bands`, then their `story_signatures`), assigns the new
-articles in order of arrival (`stories.arrival_key`) and appends one file to each story table.
+The batches stage each article's signature (`storage/staging.py`, with `transforms/stories.py`); the commit
+hands over those of the articles it writes (duplicates and quarantine left out). This reads from the
+snapshot being built the stored articles sharing a band key with them (`story_bands`, then their
+`story_signatures`), assigns the new articles in order of arrival (`stories.arrival_key`) and appends
+one file to each story table.
 Stored rows are never rewritten: an article processed again had its rows removed before (`drop_pages`).
 """
 from __future__ import annotations
@@ -17,18 +18,24 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from kcna_etl.transforms.schema import STORY_BANDS, STORY_SIGNATURES
-from kcna_etl.transforms.stories import Member, Signature, StoryRules, arrival_key, assign, signature
-
-COLUMNS = ["article_id", "body", "published_date", "capture_date"]
+from kcna_etl.transforms.stories import Member, Signature, StoryRules, arrival_key, assign
 
 
-def signatures(articles: ds.Dataset, kept: pc.Expression | None, rules: StoryRules) -> list[tuple[str, Signature]]:
-    """The signatures of the articles the commit writes, in order of arrival (a staged file read at a time)."""
+def signatures(staged: ds.Dataset, kept: pc.Expression | None) -> list[tuple[str, Signature]]:
+    """The staged signatures (`staging.STAGED_SIGNATURES`, computed by the batches) of the articles the commit
+    writes, in order of arrival."""
+    rows = staged.to_table(filter=kept)
+    if not rows.num_rows:
+        return []
+    bands = rows["bands"].combine_chunks()
+    keys = np.split(bands.flatten().to_numpy(zero_copy_only=False).astype(np.int64),
+                    bands.offsets.to_numpy()[1:-1] - bands.offsets[0].as_py())
     found = []
-    for fragment in articles.get_fragments():
-        rows = fragment.to_table(schema=articles.schema, columns=COLUMNS, filter=kept)
-        for aid, body, published, captured in zip(*(rows.column(c).to_pylist() for c in COLUMNS), strict=True):
-            found.append((arrival_key(aid, published, captured), aid, signature(body, rules)))
+    for aid, published, captured, size, sig, band in zip(
+            *(rows.column(c).to_pylist() for c in ("article_id", "published_date", "capture_date", "shingles",
+                                                   "signature")), keys, strict=True):
+        found.append((arrival_key(aid, published, captured), aid,
+                      Signature(np.frombuffer(sig, dtype="<u4").astype(np.uint32), size, band)))
     found.sort(key=lambda x: x[0])
     return [(aid, sig) for _, aid, sig in found]
 
@@ -57,10 +64,11 @@ def stored(snapshot: Path, keys: np.ndarray, rules: StoryRules) -> list[tuple[in
                                                    strict=True) if aid in by_id]
 
 
-def assign_stories(articles: ds.Dataset, kept: pc.Expression | None, snapshot: Path, run_id: str,
+def assign_stories(staged: ds.Dataset, kept: pc.Expression | None, snapshot: Path, run_id: str,
                    rules: StoryRules) -> dict[str, str]:
-    """article_id -> story_id of the run's new articles; their rows appended to `story_bands` and `story_signatures`."""
-    new = signatures(articles, kept, rules)
+    """article_id -> story_id of the run's new articles (their staged signatures that `kept` selects); their rows
+    appended to `story_bands` and `story_signatures`."""
+    new = signatures(staged, kept)
     keys = np.concatenate([s.bands for _, s in new]) if new else np.empty(0, np.int64)
     story_of = assign(new, stored(snapshot, keys, rules), rules)
     if new:
@@ -83,12 +91,8 @@ def _target(snapshot: Path, table: str, run_id: str) -> Path:
     return snapshot / table / f"part-{run_id}.parquet"
 
 
-def with_story(story_of: dict[str, str]):
-    """A function giving a batch of article rows its `story_id` column (for `commit.write_partitioned`)."""
-    def add(batch: pa.RecordBatch) -> pa.RecordBatch:
-        i = batch.schema.get_field_index("story_id")
-        ids = batch.column("article_id").to_pylist()
-        column = pa.array([story_of.get(a) for a in ids], pa.string())
-        return pa.RecordBatch.from_arrays([column if j == i else batch.column(j) for j in range(batch.num_columns)],
-                                          schema=batch.schema)
-    return add
+def with_story(articles: pa.Table, story_of: dict[str, str]) -> pa.Table:
+    """Article rows with their `story_id` column filled in (the staged rows leave it null)."""
+    i = articles.schema.get_field_index("story_id")
+    column = pa.array([story_of.get(a) for a in articles.column("article_id").to_pylist()], pa.string())
+    return articles.set_column(i, articles.schema.field(i), column)
