@@ -63,7 +63,8 @@ def archive_item(origin):
         rec = [r for r in data if r["link"] == origin["item"]][origin["nth"]]
         return dict(origin=origin, outlet="KCNA (kcna.kp)", title=rec["headline"].strip(), text=rec["story_text"],
                     date=datetime.datetime.fromtimestamp(rec["date"] / 1000, datetime.UTC).date().isoformat())
-    rec = next(t for t in data["topNews"] if t.get("url") == origin["item"])
+    items = data["topNews"] if isinstance(data, dict) else data  # the 2021 scrapes hold a bare list
+    rec = next(t for t in items if t.get("url") == origin["item"])
     return dict(origin=origin, outlet="Rodong Sinmun (rodong.rep.kp)", title=rec["title"].strip(),
                 text="\n".join(rec["content"]), date=re.search(r"newsID=(\d{4}-\d\d-\d\d)", origin["item"]).group(1))
 
