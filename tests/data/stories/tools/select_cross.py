@@ -23,6 +23,10 @@ from select_set import KCNA, RODONG, kcna_items, norm, rodong_items
 
 ORIGINAL_PAIRS = 171  # p001..p171: select_set.py's set, labelled; never rebuilt here
 MAX_DAYS, SAME_SHARED = 3, 0.6
+# Each round of collecting is added after the pairs of the rounds before it, with its own seed, so a new round
+# leaves the earlier (labelled) pairs and text ids as they were: round 1 (p172-p279), cross_outlet.json's
+# `events` / `different`; round 2 (p280-), its `round2`, with the page copies pages.json marks `"round": 2`.
+SEEDS = {1: 1802, 2: 1803}
 
 
 def short(outlet):
@@ -39,10 +43,12 @@ def shared(a, b):
     return len(ga & gb) / max(1, min(len(ga), len(gb)))
 
 
-def pages():
+def pages(round_no):
     meta = json.loads((HERE / "pages" / "pages.json").read_text())
     out = {}
     for key, m in meta.items():
+        if m.get("round", 1) != round_no:
+            continue
         origin = {"page": m["url"], "file": f"pages/{key}.txt", "whole": m["whole"]}
         out[key] = dict(origin=origin, outlet=m["outlet"], date=m["date"], text=item_text(None, origin),
                         title=m["title"] or "(no title on the stored copy)")
@@ -57,7 +63,8 @@ def archive_item(origin):
         rec = [r for r in data if r["link"] == origin["item"]][origin["nth"]]
         return dict(origin=origin, outlet="KCNA (kcna.kp)", title=rec["headline"].strip(), text=rec["story_text"],
                     date=datetime.datetime.fromtimestamp(rec["date"] / 1000, datetime.UTC).date().isoformat())
-    rec = next(t for t in data["topNews"] if t.get("url") == origin["item"])
+    items = data["topNews"] if isinstance(data, dict) else data  # the 2021 scrapes hold a bare list
+    rec = next(t for t in items if t.get("url") == origin["item"])
     return dict(origin=origin, outlet="Rodong Sinmun (rodong.rep.kp)", title=rec["title"].strip(),
                 text="\n".join(rec["content"]), date=re.search(r"newsID=(\d{4}-\d\d-\d\d)", origin["item"]).group(1))
 
@@ -77,9 +84,10 @@ def days(a, b):
     return abs((datetime.date.fromisoformat(a["date"]) - datetime.date.fromisoformat(b["date"])).days)
 
 
-def choose():
+def choose(round_no):
     plan = json.loads((HERE / "tools" / "cross_outlet.json").read_text())
-    page = pages()
+    plan = plan if round_no == 1 else plan[f"round{round_no}"]
+    page = pages(round_no)
     chosen = []  # (a, b, hint)
     event_of = {}
     for e in plan["events"]:
@@ -109,17 +117,13 @@ def choose():
     return chosen
 
 
-def main():
-    rng = random.Random(1802)
-    texts = json.loads((HERE / "texts.json").read_text())
-    pairs = [json.loads(x) for x in (HERE / "pairs.jsonl").read_text().splitlines()][:ORIGINAL_PAIRS]
-    hints = [json.loads(x) for x in (HERE / "pairs_collector_hints.jsonl").read_text().splitlines()][:ORIGINAL_PAIRS]
-    kept = {t for p in pairs for t in (p["a"], p["b"])}
-    texts = {k: v for k, v in texts.items() if k in kept}
+def add_round(round_no, texts, pairs, hints):
+    """Appends one round's texts and pairs (in place) after those already there."""
+    rng = random.Random(SEEDS[round_no])
     id_of = {json.dumps(v["origin"], sort_keys=True): k for k, v in texts.items()}
     chosen, seen = [], {frozenset((p["a"], p["b"])) for p in pairs}
     new, picked = {}, set()
-    for a, b, hint in choose():  # a pair met twice keeps its first hint: an event's, then a hand pick's
+    for a, b, hint in choose(round_no):  # a pair met twice keeps its first hint: an event's, then a hand pick's
         keys = [json.dumps(t["origin"], sort_keys=True) for t in (a, b)]
         if frozenset(keys) in picked:
             continue
@@ -147,6 +151,16 @@ def main():
         n += 1
         pairs.append({"pair": f"p{n:03d}", "a": ab[0], "b": ab[1]})
         hints.append({"pair": f"p{n:03d}", "kind": hint})
+
+
+def main():
+    texts = json.loads((HERE / "texts.json").read_text())
+    pairs = [json.loads(x) for x in (HERE / "pairs.jsonl").read_text().splitlines()][:ORIGINAL_PAIRS]
+    hints = [json.loads(x) for x in (HERE / "pairs_collector_hints.jsonl").read_text().splitlines()][:ORIGINAL_PAIRS]
+    kept = {t for p in pairs for t in (p["a"], p["b"])}
+    texts = {k: v for k, v in texts.items() if k in kept}
+    for round_no in sorted(SEEDS):
+        add_round(round_no, texts, pairs, hints)
     (HERE / "texts.json").write_text(json.dumps(dict(sorted(texts.items())), indent=1, ensure_ascii=False) + "\n")
     (HERE / "pairs.jsonl").write_text("".join(json.dumps(p) + "\n" for p in pairs))
     (HERE / "pairs_collector_hints.jsonl").write_text("".join(json.dumps(h) + "\n" for h in hints))
