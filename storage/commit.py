@@ -422,6 +422,9 @@ def plan(store: Warehouse, staging: str | Path) -> Plan:
                 replaced_articles=frozenset(replaced_articles))
 
 
+ROWS_SHOWN = [*ROW_TABLES, "rejects", "quarantine", "appearances", "entities"]
+
+
 def commit(store: Warehouse, run_id: str, staging: str | Path, plan: Plan, quarantine: Quarantine) -> Outcome:
     """Publish the planned pages as the next snapshot: main tables, quarantine, rejects, manifest, entities."""
     if not plan.publish:
@@ -470,6 +473,8 @@ def commit(store: Warehouse, run_id: str, staging: str | Path, plan: Plan, quara
     return Outcome(
         articles=len(winners) - len(quarantined), quarantined=len(quarantined),
         duplicates=sum(p["outcome"] == "duplicate" for p in plan.pages),
-        rejected=len(plan.rejects), known_rejects=plan.known_rejects, rows=counts, rejects=plan.rejects,
+        rejected=len(plan.rejects), known_rejects=plan.known_rejects, rejects=plan.rejects,
+        # in the order the run summary has always shown them (scripts read it)
+        rows={k: counts[k] for k in sorted(counts, key=lambda k: ROWS_SHOWN.index(k.split("/")[0]))},
         snapshot=snapshot, replaced=plan.replaced,
     )
