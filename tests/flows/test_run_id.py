@@ -13,7 +13,7 @@ from kcna_etl.flows.pipeline import new_run_id
 def test_run_ids_sort_by_time_and_never_parse_as_times():
     ids = [new_run_id() for _ in range(20_000)]
     assert len(set(ids)) == len(ids)
-    assert all(re.fullmatch(r"\d{8}T\d{6}Z-[a-p]{8}", i) for i in ids)
+    assert all(re.fullmatch(r"\d{8}T\d{6}Z-[a-p]{12}", i) for i in ids)
     for i in ids:
         with pytest.raises(ParserError):
             parse(i)
