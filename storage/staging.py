@@ -29,7 +29,7 @@ from kcna_etl.transforms.article import Rows
 from kcna_etl.transforms.derived import body_slice, first_paragraph
 from kcna_etl.transforms.page import Reject, read_page
 from kcna_etl.transforms.schema import ARTICLES, MENTIONS, REJECTS, TEASERS, with_partitions
-from kcna_etl.transforms.stories import StoryRules, signature
+from kcna_etl.transforms.stories import StoryRules, packed, signature
 
 
 
@@ -226,7 +226,7 @@ def signature_rows(pages: list[tuple[str, Rows]], rules: StoryRules) -> pa.Table
         "published_date": [rows.article["published_date"] for _, rows in pages],
         "capture_date": [rows.article["capture_date"] for _, rows in pages],
         "shingles": [s.size for s in found],
-        "signature": [s.values.astype("<u4").tobytes() for s in found],
+        "signature": [packed(s.values) for s in found],
         "bands": [s.bands for s in found],
     }, schema=STAGED_SIGNATURES)
 

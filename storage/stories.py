@@ -18,7 +18,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from kcna_etl.transforms.schema import STORY_BANDS, STORY_SIGNATURES
-from kcna_etl.transforms.stories import Member, Signature, StoryRules, arrival_key, assign
+from kcna_etl.transforms.stories import Member, Signature, StoryRules, arrival_key, assign, packed, unpacked
 
 
 def signatures(staged: ds.Dataset, kept: pc.Expression | None) -> list[tuple[str, Signature]]:
@@ -35,7 +35,7 @@ def signatures(staged: ds.Dataset, kept: pc.Expression | None) -> list[tuple[str
             *(rows.column(c).to_pylist() for c in ("article_id", "published_date", "capture_date", "shingles",
                                                    "signature")), keys, strict=True):
         found.append((arrival_key(aid, published, captured), aid,
-                      Signature(np.frombuffer(sig, dtype="<u4").astype(np.uint32), size, band)))
+                      Signature(unpacked(sig), size, band)))
     found.sort(key=lambda x: x[0])
     return [(aid, sig) for _, aid, sig in found]
 
@@ -55,7 +55,7 @@ def stored(snapshot: Path, keys: np.ndarray, rules: StoryRules) -> list[tuple[in
         return []
     members = ds.dataset(signature_files, format="parquet", schema=STORY_SIGNATURES).to_table(
         filter=pc.field("article_id").isin(pc.unique(hits["article_id"])))
-    by_id = {aid: Member(aid, story, np.frombuffer(sig, dtype="<u4").astype(np.uint32), size)
+    by_id = {aid: Member(aid, story, unpacked(sig), size)
              for aid, story, size, sig in zip(*(members.column(c).to_pylist()
                                                 for c in ("article_id", "story_id", "shingles", "signature")),
                                               strict=True)
@@ -76,7 +76,7 @@ def assign_stories(staged: ds.Dataset, kept: pc.Expression | None, snapshot: Pat
         pq.write_table(pa.table({
             "article_id": ids, "story_id": [story_of[a] for a in ids],
             "shingles": pa.array([s.size for _, s in new], pa.int32()),
-            "signature": pa.array([s.values.astype("<u4").tobytes() for _, s in new], pa.binary()),
+            "signature": pa.array([packed(s.values) for _, s in new], pa.binary()),
         }, schema=STORY_SIGNATURES), _target(snapshot, "story_signatures", run_id))
         n = [len(s.bands) for _, s in new]
         band_ids = np.repeat(np.array(ids, dtype=object), n)

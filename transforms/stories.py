@@ -130,6 +130,16 @@ class Signature:
     bands: np.ndarray  # int64 band keys, one per band (empty for a body without words)
 
 
+def packed(values: np.ndarray) -> bytes:
+    """A signature's values as stored (staged and in `story_signatures`): little-endian uint32."""
+    return values.astype("<u4").tobytes()
+
+
+def unpacked(stored: bytes) -> np.ndarray:
+    """`packed`'s bytes back as the values."""
+    return np.frombuffer(stored, dtype="<u4").astype(np.uint32)
+
+
 def signature(body: str, rules: StoryRules) -> Signature:
     s = shingles(body, rules)
     if not len(s):
