@@ -5,17 +5,18 @@ import os
 from itertools import islice
 from pathlib import Path
 
-import pyarrow.fs as pafs
-
-from kcna_etl.storage import location
-from kcna_etl.storage.pages import PAGE_SUFFIXES, is_page
-
 EMPTY = 66  # EX_NOINPUT: the input holds no page file
 SHOWN = 5
 
 
 def other_files(source: str) -> list[str] | None:
     """The files under `source` when none of them is a page (paths relative to it); None as soon as one is."""
+    # imported here: `kcna-etl`'s supervisor reads EMPTY and nothing else of this module, and needs no pyarrow
+    import pyarrow.fs as pafs
+
+    from kcna_etl.storage import location
+    from kcna_etl.storage.pages import is_page
+
     if location.is_remote(source):
         fs, root = location.resolve(source)
         found = fs.get_file_info(pafs.FileSelector(root, recursive=True, allow_not_found=True))
@@ -31,6 +32,8 @@ def other_files(source: str) -> list[str] | None:
 
 def empty_input_warning(source: str) -> str | None:
     """One warning naming the folder and the files it ignored, when `source` holds no page file."""
+    from kcna_etl.storage.pages import PAGE_SUFFIXES
+
     ignored = other_files(source)
     if ignored is None:
         return None

@@ -10,8 +10,9 @@ came after the commit point, at the run's), prints one line saying which, and ex
 signal's number (130 for SIGINT, 143 for SIGTERM). The next run sweeps what the stopped one staged
 and does its work. A second signal while stopping changes nothing.
 
-The killed flow run would stay "Running" in Prefect for ever: the child writes its flow run's id and
-its server's URL to the file named by `RUN_FILE` when the run starts, and on the way out this process
+The killed flow run would stay "Running" in Prefect for ever: the child writes its flow run's id,
+its server's URL and the warehouse's snapshot before the run to the file named by `RUN_FILE` when the run
+starts (so this process, which only waits, imports neither Prefect nor pyarrow), and on the way out this process
 sets that flow run Cancelled, with the same line as its message (one HTTP request, within `API_WAIT`
 seconds; authentication from `PREFECT_API_AUTH_STRING` or `PREFECT_API_KEY` in the environment). With
 no server configured, the server is the run's temporary one, whose database (under `PREFECT_HOME`) keeps
@@ -76,13 +77,12 @@ def snapshot_of(warehouse: str) -> str | None:
 
 
 def supervise(argv: list[str], warehouse: str) -> int:
-    before = child = None
+    child = None
     for s in SIGNALS:
         signal.signal(s, raise_interrupted)
     told = tempfile.mkdtemp(prefix="kcna-etl-run-")
     run_file = os.path.join(told, "flow-run.json")
     try:
-        before = snapshot_of(warehouse)
         child = subprocess.Popen([sys.executable, "-m", "kcna_etl.cli.main", *argv], start_new_session=True,
                                  env={**os.environ, RUN_FILE: run_file})
         return child.wait()
@@ -94,8 +94,9 @@ def supervise(argv: list[str], warehouse: str) -> int:
         if child is not None:
             stop(child, spare=spared)
         after = snapshot_of(warehouse)
-        if child is None:  # stopped before the run started
-            before = after
+        # The snapshot the run started from, as the child read it (this process imports no warehouse code: it
+        # would pay pyarrow's import twice). No flow run yet: nothing of this run can have been committed.
+        before = run["snapshot"] if run else after
         if sys.stderr.isatty():
             sys.stderr.write("\r\033[K")  # over a progress line
         said = interrupted_message(before, after)
@@ -126,16 +127,23 @@ def die_with_supervisor() -> None:
     threading.Thread(target=watch, name="kcna-etl-supervisor-watch", daemon=True).start()
 
 
-def announce_flow_run(flow, flow_run, state) -> None:
+def announcer(snapshot: str | None):
     """A flow's `on_running` hook, in the child: which flow run this is, on which server (with no
-    `PREFECT_API_URL`, the temporary one its client started, and that server's process)."""
+    `PREFECT_API_URL`, the temporary one its client started, and that server's process), and the warehouse's
+    snapshot before the run (`snapshot`, read by the child before the flow started)."""
+    def announce_flow_run(flow, flow_run, state) -> None:
+        announce(str(flow_run.id), snapshot)
+    return announce_flow_run
+
+
+def announce(flow_run_id: str, snapshot: str | None) -> None:
     from prefect.settings import PREFECT_API_URL
     from kcna_etl.flows.runners import temporary_server
 
     if not (path := os.environ.get(RUN_FILE)):
         return
-    told = {"flow_run_id": str(flow_run.id), "api_url": PREFECT_API_URL.value()}
-    if not told["api_url"] and (server := temporary_server()):
+    told = {"flow_run_id": flow_run_id, "api_url": PREFECT_API_URL.value(), "snapshot": snapshot}
+    if server := temporary_server():
         told.update(api_url=server.api_url, server_pid=server.server_process.pid)
     if told["api_url"]:
         with open(path + ".tmp", "w", encoding="utf-8") as f:

@@ -255,9 +255,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         # the state too: a run whose validation failed ends Failed, with its summary
         runner = task_runner(args.runner, args.workers, args.dask_address)
-        from kcna_etl.cli.interrupt import announce_flow_run  # its supervisor cancels it in Prefect on Ctrl-C
+        from kcna_etl.cli.interrupt import announcer  # its supervisor cancels it in Prefect on Ctrl-C
         with cli_flow_settings():
-            state = flow.with_options(task_runner=runner, on_running=[announce_flow_run])(**options, return_state=True)
+            state = flow.with_options(task_runner=runner, on_running=[announcer(before)])(**options,
+                                                                                          return_state=True)
         summary = state.result(raise_on_failure=False)
         summary = getattr(summary, "summary", summary)  # a run that failed validation: its summary all the same
     except Exception as e:  # the flow could not even start (e.g. no Prefect server)

@@ -21,9 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pyarrow as pa
-
 from kcna_etl.transforms.escape import markdown_text
 
 STATUS_EXIT = {"passed": 0, "warnings": 3, "failed": 4}
@@ -56,6 +53,8 @@ class Check:
     @property
     def rows(self) -> np.ndarray:
         """`staged_row` of every failing row."""
+        import numpy as np  # here, not at import: `kcna-etl`'s supervisor reads this module's constants only
+
         return np.concatenate(self.unit_rows) if self.unit_rows else np.empty(0, np.int64)
 
     @property
@@ -262,6 +261,7 @@ def run_health(store: Any, run_id: str) -> dict | None:
     """Outlet health of the warehouse `store` (a storage.store.Warehouse) after run `run_id`: warnings of the
     outlet-days the run brought, silences going on, and the run's share of rejected pages; by canonical
     outlet, as the overview judges them (one outlet's spellings together)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
