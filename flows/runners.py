@@ -22,7 +22,9 @@ import ctypes
 import ctypes.util
 import os
 import socket
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 
 import pyarrow as pa
@@ -87,13 +89,118 @@ def worker_pool() -> Iterator[TaskRunner]:
         yield runner
 
 
-def cli_flow_settings() -> contextlib.AbstractContextManager:
-    """Prefect settings for a flow run that the CLI runs in its own process: no heartbeats, unless the operator
-    sets `PREFECT_FLOWS_HEARTBEAT_FREQUENCY` (for an automation that marks silent runs Crashed). The heartbeat
-    thread sleeps in whole seconds and Prefect's engine joins it as the run ends: ~0.9 s of every run spent
-    waiting (docs/benchmarks.md). A served deployment keeps Prefect's default."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-    return temporary_settings(set_defaults={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+@contextlib.contextmanager
+def cli_flow_settings() -> Iterator[None]:
+    """Prefect settings for a flow run that the CLI runs in its own process.
+
+    No heartbeats, unless the operator sets `PREFECT_FLOWS_HEARTBEAT_FREQUENCY` (for an automation that marks
+    silent runs Crashed): the heartbeat thread sleeps in whole seconds and Prefect's engine joins it as the
+    run ends, ~0.9 s of every run spent waiting (docs/benchmarks.md). A served deployment keeps Prefect's
+    default. With no `PREFECT_API_URL`, Prefect's temporary server, started here (`TemporaryServer`) rather
+    than by Prefect's client, and its URL for the run."""
+    from prefect.settings import (PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings,
+                                  temporary_settings)
+    settings = get_current_settings()
+    with contextlib.ExitStack() as stack:
+        updates = {}
+        if not settings.api.url and settings.server.ephemeral.enabled:
+            updates[PREFECT_API_URL] = stack.enter_context(TemporaryServer()).api_url
+        stack.enter_context(temporary_settings(updates=updates, set_defaults={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}))
+        yield
+
+
+class TemporaryServer:
+    """Prefect's temporary server for one CLI run: the app and command that Prefect's client starts
+    (`prefect.server.api.server.SubprocessASGIServer`: uvicorn on `create_app`, marked ephemeral, so no UI and
+    only the services a temporary server runs), started here instead because that class's module imports
+    Prefect's whole server (FastAPI, SQLAlchemy, the models: ~3 s of CPU) into the CLI's process only to
+    start a subprocess which imports it again. Same database (under `PREFECT_HOME`), same states, logs and
+    artifacts. Stopped (SIGTERM, then SIGKILL) when the run ends."""
+
+    PORT_IN_USE = 3  # uvicorn's exit status when it cannot bind
+    # What a server that lives for one run does without (the operator's environment overrides each): the
+    # automations' services (one run, nothing to automate; their consumer builds a second app in-process),
+    # streaming events to websocket subscribers (no UI), and registering block types, which first imports
+    # every installed Prefect collection (prefect-dask's among them). Together ~0.9 s of the server's
+    # ~5 s of CPU before it answers (docs/benchmarks.md). Task run states (TaskRunRecorder), events, logs
+    # and artifacts are recorded as before.
+    LIGHTER = {"PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false", "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED": "false",
+               "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false",
+               "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false"}
+
+    def __init__(self) -> None:
+        self.server_process = None
+        self.port = 0
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    @property
+    def running(self) -> bool:
+        return self.server_process is not None and self.server_process.poll() is None
+
+    def __enter__(self) -> "TemporaryServer":
+        global _server
+        _server = self
+        try:
+            self.start()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        global _server
+        _server = None
+        if self.server_process is not None:
+            self.server_process.terminate()
+            try:
+                self.server_process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.server_process.kill()
+                self.server_process.wait()
+
+    def launch(self) -> None:
+        import prefect
+        from prefect.settings import get_current_settings
+
+        with socket.socket() as s:  # a free port (Prefect draws one in 8000-8999)
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.server_process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent), "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+             "--log-level", "error", "--lifespan", "on"],
+            env={**self.LIGHTER, **os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                 "PREFECT__SERVER_FINAL": "1", **get_current_settings().to_environment_variables(exclude_unset=True)})
+
+    def start(self) -> None:
+        """Launch the server and wait until it answers, as Prefect's client does (same timeout setting)."""
+        import httpx
+        from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+        self.launch()
+        deadline = time.monotonic() + PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+        with httpx.Client() as client:
+            while time.monotonic() < deadline:
+                if self.server_process.poll() == self.PORT_IN_USE:  # taken since we looked: another port
+                    self.launch()
+                    continue
+                if self.server_process.poll() is not None:
+                    break
+                try:
+                    if client.get(f"{self.api_url}/health").status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.1)
+        status = self.server_process.poll()
+        raise RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server."
+                           + (f" Ephemeral server process exited with code {status}." if status is not None else ""))
+
+
+_server: TemporaryServer | None = None  # the CLI's temporary server while a run uses it
 
 
 def flow_api() -> contextlib.AbstractContextManager:
@@ -108,9 +215,10 @@ def flow_api() -> contextlib.AbstractContextManager:
 
 
 def temporary_server():
-    """The temporary Prefect server this process's client started (no `PREFECT_API_URL`), if one runs."""
+    """The temporary Prefect server of this process's run, if one runs: the CLI's (`TemporaryServer`), or the one
+    Prefect's client started (no `PREFECT_API_URL`: a flow called in process, a served run)."""
     server_module = sys.modules.get("prefect.server.api.server")  # imported only when a temporary server started
-    server = server_module.SubprocessASGIServer._instances.get(None) if server_module else None
+    server = _server or (server_module.SubprocessASGIServer._instances.get(None) if server_module else None)
     return server if server is not None and server.running else None
 
 
