@@ -239,7 +239,7 @@ def run(args: argparse.Namespace) -> int:
         return EMPTY
     print("starting Prefect … [0s]", file=sys.stderr, flush=True)  # its start takes seconds: a sign of life at once
     quiet_prefect(args.verbose)
-    from kcna_etl.flows.runners import cli_flow_settings, task_runner
+    from kcna_etl.flows.runners import cli_flow_settings, task_runner, temporary_api
     from kcna_etl.storage.store import Warehouse
 
     options = dict(input=args.input, warehouse=args.warehouse, batch_size=args.batch_size,
@@ -256,7 +256,7 @@ def run(args: argparse.Namespace) -> int:
         # the state too: a run whose validation failed ends Failed, with its summary
         runner = task_runner(args.runner, args.workers, args.dask_address)
         from kcna_etl.cli.interrupt import announcer  # its supervisor cancels it in Prefect on Ctrl-C
-        with cli_flow_settings():
+        with temporary_api(), cli_flow_settings():
             state = flow.with_options(task_runner=runner, on_running=[announcer(before)])(**options,
                                                                                           return_state=True)
         summary = state.result(raise_on_failure=False)

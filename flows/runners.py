@@ -89,23 +89,25 @@ def worker_pool() -> Iterator[TaskRunner]:
         yield runner
 
 
-@contextlib.contextmanager
-def cli_flow_settings() -> Iterator[None]:
-    """Prefect settings for a flow run that the CLI runs in its own process.
+def cli_flow_settings() -> contextlib.AbstractContextManager:
+    """Prefect settings for a flow run that the CLI runs in its own process: no heartbeats, unless the operator
+    sets `PREFECT_FLOWS_HEARTBEAT_FREQUENCY` (for an automation that marks silent runs Crashed). The heartbeat
+    thread sleeps in whole seconds and Prefect's engine joins it as the run ends: ~0.9 s of every run spent
+    waiting (docs/benchmarks.md). A served deployment keeps Prefect's default."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    return temporary_settings(set_defaults={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
-    No heartbeats, unless the operator sets `PREFECT_FLOWS_HEARTBEAT_FREQUENCY` (for an automation that marks
-    silent runs Crashed): the heartbeat thread sleeps in whole seconds and Prefect's engine joins it as the
-    run ends, ~0.9 s of every run spent waiting (docs/benchmarks.md). A served deployment keeps Prefect's
-    default. With no `PREFECT_API_URL`, Prefect's temporary server, started here (`TemporaryServer`) rather
-    than by Prefect's client, and its URL for the run."""
-    from prefect.settings import (PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings,
-                                  temporary_settings)
+
+@contextlib.contextmanager
+def temporary_api() -> Iterator[None]:
+    """For a CLI run with no `PREFECT_API_URL`: Prefect's temporary server, started here (`TemporaryServer`)
+    rather than by Prefect's client, and its URL in the settings for the run (its workers included)."""
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
     settings = get_current_settings()
-    with contextlib.ExitStack() as stack:
-        updates = {}
-        if not settings.api.url and settings.server.ephemeral.enabled:
-            updates[PREFECT_API_URL] = stack.enter_context(TemporaryServer()).api_url
-        stack.enter_context(temporary_settings(updates=updates, set_defaults={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}))
+    if settings.api.url or not settings.server.ephemeral.enabled:  # a server of its own; or none allowed
+        yield
+        return
+    with TemporaryServer() as server, temporary_settings(updates={PREFECT_API_URL: server.api_url}):
         yield
 
 
