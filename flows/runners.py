@@ -101,14 +101,23 @@ def cli_flow_settings() -> contextlib.AbstractContextManager:
 @contextlib.contextmanager
 def temporary_api() -> Iterator[None]:
     """For a CLI run with no `PREFECT_API_URL`: Prefect's temporary server, started here (`TemporaryServer`)
-    rather than by Prefect's client, and its URL in the settings for the run (its workers included)."""
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+    rather than by Prefect's client, and its URL in the environment for the run, as if the operator had set
+    it: Prefect's background threads read the process-wide settings, not this thread's (with the URL in a
+    context only, one of them started a second temporary server), and the workers inherit it."""
+    from prefect.context import refresh_global_settings_context
+    from prefect.settings import get_current_settings
     settings = get_current_settings()
     if settings.api.url or not settings.server.ephemeral.enabled:  # a server of its own; or none allowed
         yield
         return
-    with TemporaryServer() as server, temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-        yield
+    with TemporaryServer() as server:
+        os.environ["PREFECT_API_URL"] = server.api_url
+        refresh_global_settings_context()
+        try:
+            yield
+        finally:
+            del os.environ["PREFECT_API_URL"]
+            refresh_global_settings_context()
 
 
 class TemporaryServer:
