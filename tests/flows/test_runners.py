@@ -75,3 +75,58 @@ def test_a_run_of_one_batch_parses_in_its_own_process_and_a_larger_run_in_worker
     # the same pages in two batches: the batches in worker processes, which the sampler sees (validation stays
     # in the flow's process)
     assert validated_run(prefect_server, pages, tmp_path / "two", "--batch-size", "1")
+
+
+def loaded(p, libraries: tuple[str, ...]) -> set[str]:
+    """Which of `libraries` (folder names of installed packages with compiled modules) process `p` has mapped."""
+    with contextlib.suppress(Exception):
+        return {lib for m in p.memory_maps() for lib in libraries if f"/site-packages/{lib}/" in m.path}
+    return set()
+
+
+def test_a_run_with_no_server_configured_starts_one_temporary_server_records_the_run_and_stops_it(tmp_path):
+    """No `PREFECT_API_URL`: the flow's process starts Prefect's temporary server itself (without importing
+    Prefect's server: no SQLAlchemy in it), its batch workers use that one, the supervisor imports neither
+    pyarrow nor numpy, and the run's flow run, task runs and artifacts are in the server's database
+    (under PREFECT_HOME) once it is gone."""
+    import sqlite3
+
+    import psutil
+
+    from tests.conftest import cli_command
+    wh, home = tmp_path / "wh", tmp_path / "prefect-home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
+    proc = subprocess.Popen(cli_command(["run", "--input", str(ROOT / "samples" / "pages"), "--warehouse", str(wh),
+                                         "--batch-size", "2", "--workers", "2"]),
+                            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    supervisor = psutil.Process(proc.pid)
+    servers, flows, supervisor_libs, flow_libs = {}, set(), set(), set()
+    while proc.poll() is None:
+        with contextlib.suppress(psutil.Error):
+            supervisor_libs |= loaded(supervisor, ("pyarrow", "numpy"))
+            for p in supervisor.children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    line = " ".join(p.cmdline())
+                    if "prefect.server.api.server:create_app" in line:
+                        servers[p.pid] = (p, p.ppid())
+                    elif "kcna_etl.cli.main" in line:
+                        flows.add(p.pid)
+                        flow_libs |= loaded(p, ("sqlalchemy", "greenlet", "pyarrow"))
+        time.sleep(0.05)
+    out, err = proc.communicate()
+    assert proc.returncode == 0, err[-3000:]
+    assert "new 5" in out
+
+    assert len(flows) == 1 and [parent for _, parent in servers.values()] == list(flows)  # one, the flow's
+    assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p, _ in servers.values())
+    assert supervisor_libs == set()
+    assert flow_libs == {"pyarrow"}  # the sampler saw the flow's process loaded, without Prefect's server
+    with sqlite3.connect(home / "prefect.db") as db:
+        [(run_id, state)] = db.execute("SELECT id, state_type FROM flow_run").fetchall()
+        tasks = db.execute("SELECT name, state_type FROM task_run WHERE flow_run_id = ?", (run_id,)).fetchall()
+        artifacts = {k for (k,) in db.execute("SELECT key FROM artifact WHERE flow_run_id = ?", (run_id,))}
+    assert state == "COMPLETED"
+    assert sorted(n.split("-")[0] for n, _ in tasks) == ["batch"] * 3 + ["quality", "resolve", "validate", "write"]
+    assert {s for _, s in tasks} == {"COMPLETED"}
+    assert artifacts == {"kcna-etl-quality", "kcna-etl-run-summary", "kcna-etl-stage-seconds"}
