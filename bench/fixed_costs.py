@@ -47,6 +47,8 @@ def by_process(input_dir: Path, warehouse: Path, env: dict) -> dict[str, float]:
                     line, cpu = " ".join(p.cmdline()), p.cpu_times()
                     kind = ("supervisor" if p.pid == proc.pid else "flow process" if "kcna_etl.cli.main" in line
                             else "temporary server" if "create_app" in line else "other")
+                    if last.get(p.pid, ("other",))[0] != "other":  # an exiting process shows no command line
+                        kind = last[p.pid][0]
                     last[p.pid] = (kind, cpu.user + cpu.system)
         time.sleep(0.02)
     out: dict[str, float] = {}
