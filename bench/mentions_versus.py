@@ -2,10 +2,11 @@
 
     python bench/mentions_versus.py <corpus folder> <pages> [--against COMMIT] [--rounds N]
     python bench/mentions_versus.py --labelled [--against COMMIT] [--rounds N]
+    python bench/mentions_versus.py <corpus folder> <pages> --all [--against COMMIT] [--rounds N]
 
 Reads the bodies of the first `pages` pages of a corpus (e.g. `kcna-etl synth --pages 2000 --seed 2026`)
 with `read_page` (or, with `--labelled`, the bodies `bench/mentions_speed.py` times: the labelled articles and
-pages), loads `transforms/mentions.py` as it was at COMMIT (default HEAD) beside the checkout's
+pages; with `--all`, those, the dev and test articles and the corpus's bodies: the equality harness), loads `transforms/mentions.py` as it was at COMMIT (default HEAD) beside the checkout's
 own, checks that both give the same mentions on every body, and times them in turns in this one process
 (the best of N rounds each, `process_time`), so that other load on the machine weighs on both alike.
 Recorded in docs/benchmarks.md. Not a test: timings are noisy.
@@ -21,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from kcna_etl.devtools.evaluation import PARTS
+from kcna_etl.devtools.yardstick import labelled_articles
 from kcna_etl.storage.pages import list_pages
 from kcna_etl.transforms import mentions as current
 from kcna_etl.transforms.lexicon import lexicon, rules
@@ -52,17 +55,21 @@ def main() -> None:
     p.add_argument("corpus", type=Path, nargs="?")
     p.add_argument("pages", type=int, nargs="?")
     p.add_argument("--labelled", action="store_true", help="the bodies of bench/mentions_speed.py instead of a corpus")
+    p.add_argument("--all", action="store_true", help="the labelled bodies, the dev and test articles and the corpus")
     p.add_argument("--against", default="HEAD")
     p.add_argument("--rounds", type=int, default=5)
     args = p.parse_args()
-    if args.labelled:
+    if (args.corpus is None or args.pages is None) and not args.labelled:
+        p.error("give a corpus folder and a number of pages, or --labelled")
+    texts = []
+    if args.labelled or args.all:
         sys.path.insert(0, str(ROOT / "bench"))
         import mentions_speed
-        texts = mentions_speed.bodies()
-    elif args.corpus is None or args.pages is None:
-        p.error("give a corpus folder and a number of pages, or --labelled")
-    else:
-        texts = bodies(args.corpus, args.pages)
+        texts += mentions_speed.bodies()
+    if args.all:
+        texts += [a.body for part in ("dev", "test") for a in labelled_articles(PARTS[part]).values()]
+    if args.corpus is not None and not args.labelled:
+        texts += bodies(args.corpus, args.pages)
     then = module_at(args.against)
     sides = {args.against: (then, then.lexicon_from(rules())), "checkout": (current, current.lexicon_from(rules()))}
     rows = {name: [[dataclasses.astuple(m) for m in mod.mentions(b, lex)] for b in texts]
