@@ -1238,7 +1238,8 @@ def misspelt_names(body: str, lex: Lexicon) -> list[Candidate]:
 
 
 def role_after(body: str, end: int, spans: list[tuple[int, int]], lex: Lexicon) -> str | None:
-    """`Kim Song Nam, department director of the C.C., WPK, made…` -> the appositive title."""
+    """`Kim Song Nam, department director of the C.C., WPK, made…` -> the appositive title (`spans`: the readings
+    kept, in body order and apart, which a clause end inside does not end)."""
     m = _COMMA.match(body, end)
     if not m or m.end() - end > 4:
         return None
@@ -1249,10 +1250,11 @@ def role_after(body: str, end: int, spans: list[tuple[int, int]], lex: Lexicon) 
     while True:
         stop = _CLAUSE_END.search(body, pos)
         cut = stop.start() if stop else len(body)
-        inside = next((e for s, e in spans if s <= cut < e), None)
-        if inside is None:
+        # the kept spans are sorted and apart: only the last one opening at or before the cut can hold it
+        i = bisect.bisect_right(spans, (cut, len(body) + 1)) - 1
+        if i < 0 or spans[i][1] <= cut:
             break
-        pos = inside
+        pos = spans[i][1]
     text = body[start:cut].rstrip(" \u00a0")
     return text if 0 < len(text) <= 300 else None
 
@@ -1339,3 +1341,4 @@ def mentions(body: str, lex: Lexicon) -> list[Mention]:
         else:
             out.append(Mention(type_, entity, eid, body[s:e], s, e, rule=rule))
     return out
+
