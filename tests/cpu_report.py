@@ -4,7 +4,7 @@ Wall durations (`--durations`) mostly show the machine's load; CPU shows the cos
 `-p tests.cpu_report` and `KCNA_TEST_CPU=<folder>`: each pytest process (each xdist worker) writes there the
 user + system CPU of its own process and of the child processes it waited for (CLI runs, servers stopped),
 per test and phase (a module fixture is paid in its first test's setup, a session fixture's teardown in the
-worker's last test's). Then `python -m tests.cpu_report <folder>` sums them by file.
+worker's last test's: the session's servers are counted there, when they are stopped). Then `python -m tests.cpu_report <folder>` sums them by file.
 """
 from __future__ import annotations
 
@@ -57,7 +57,9 @@ def main(folder: str) -> None:
         totals[f.stem] = data["total"]
         for nodeid, phases in data["tests"].items():
             by_file[nodeid.split("::")[0]] += sum(phases.values())
-    print(f"pytest processes (own + waited-for children), CPU s: {totals}, sum {sum(totals.values()):.1f}")
+    # under xdist the controller ("main") waited for its workers: its total is the whole tree's
+    tree = totals["main"] if "main" in totals else sum(totals.values())
+    print(f"CPU s of each pytest process (own + waited-for children): {totals}; the tree: {tree:.1f}")
     for name, cpu in sorted(by_file.items(), key=lambda x: -x[1]):
         print(f"{cpu:8.1f}  {name}")
 
