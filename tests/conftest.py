@@ -171,9 +171,12 @@ def flow_cli(prefect_server):
     Expectations and this package are imported once for the session instead of twice a run (~7 s of CPU a run
     saved, docs/benchmarks.md). `env`: more environment variables, for this run only.
     """
+    import prefect.context
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from kcna_etl.cli.main import main
+
+    url = prefect_server["PREFECT_API_URL"]
 
     def run(*args: str, timeout: float | None = None, check: bool = True, env: dict | None = None,
             ) -> subprocess.CompletedProcess:
@@ -181,7 +184,7 @@ def flow_cli(prefect_server):
         saved = dict(os.environ)
         os.environ.update(cli_env(prefect_server), **(env or {}))
         try:
-            with contextlib.chdir(ROOT), temporary_settings(updates={PREFECT_API_URL: prefect_server["PREFECT_API_URL"]}), \
+            with contextlib.chdir(ROOT), temporary_settings(updates={PREFECT_API_URL: url}), \
                     cli_output(out, err, "--verbose" in args):
                 try:
                     status = main(list(args))
@@ -195,7 +198,16 @@ def flow_cli(prefect_server):
         if check and p.returncode != 0:
             raise AssertionError(f"kcna-etl {' '.join(args)} exited {p.returncode}:\n{p.stdout}\n{p.stderr}")
         return p
-    return run
+
+    # Prefect's threads that start without the caller's context (its event worker's client, made once for the
+    # process) read the process-wide settings, made at import with no API URL: each such process started a
+    # temporary server of its own (~10 s of CPU, and its services' upkeep) besides the session's. The session's
+    # URL there too, for the rest of the session, as prefect_test_harness does.
+    root = prefect.context.get_settings_context()
+    ours = prefect.context.SettingsContext(profile=root.profile,
+                                           settings=root.settings.copy_with_update(updates={PREFECT_API_URL: url}))
+    with prefect.context._temporary_global_settings_context(ours):
+        yield run
 
 
 @contextlib.contextmanager

@@ -3,8 +3,11 @@ over a larger input (new pages, duplicates, bad pages) whose complete, uninterru
 The reference second run is traced: the file-system events of its commit, numbered, are the kill points."""
 from __future__ import annotations
 
+import fcntl
 import gzip
 import json
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,15 +58,32 @@ def write_inputs(first: Path, second: Path) -> None:
     (second / "only-sidebar.txt").write_text(good_page(999)[good_page(999).index("More From"):], encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
-def scenario(kcna_etl, flow_cli, tmp_path_factory) -> Scenario:
-    base = tmp_path_factory.mktemp("scenario")
+def build(base: Path, kcna_etl, flow_cli) -> None:
+    """The inputs, the first run's warehouse, and the traced reference second run, in `base`; `summary.json` last."""
+    shutil.rmtree(base, ignore_errors=True)  # what a build that failed half-way left
+    base.mkdir()
     first, second, before_wh = base / "first", base / "second", base / "before"
     write_inputs(first, second)
     flow_cli("run", "--input", str(first), "--warehouse", str(before_wh), "--batch-size", ONE_BATCH)
     ref = copy_warehouse(before_wh, base / "reference")
-    trace = base / "trace.jsonl"
     p = kcna_etl("run", "--input", str(second), "--warehouse", str(ref), "--batch-size", BATCH,
-                 inject=["--root", str(ref), "--trace", str(trace)])
-    events = [json.loads(line) for line in trace.read_text().splitlines()]
-    return Scenario(first, second, before_wh, state(before_wh), state(ref), events, last_summary(ref, p.stdout))
+                 inject=["--root", str(ref), "--trace", str(base / "trace.jsonl")])
+    (base / "summary.json").write_text(json.dumps(last_summary(ref, p.stdout)))
+
+
+@pytest.fixture(scope="session")
+def scenario(request, tmp_path_factory) -> Scenario:
+    """Built once for the session, by the first xdist worker that needs it (under a file lock in the base temp
+    folder the workers share); the others wait for it and read it: two CLI runs fewer for each of them.
+    Read-only for every test (they copy its warehouses)."""
+    own = tmp_path_factory.getbasetemp()
+    shared = own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own
+    base = shared / "fault-scenario"
+    with open(shared / "fault-scenario.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (base / "summary.json").exists():
+            build(base, request.getfixturevalue("kcna_etl"), request.getfixturevalue("flow_cli"))
+    ref = base / "reference"
+    events = [json.loads(line) for line in (base / "trace.jsonl").read_text().splitlines()]
+    return Scenario(base / "first", base / "second", base / "before", state(base / "before"), state(ref), events,
+                    json.loads((base / "summary.json").read_text()))

@@ -1,8 +1,8 @@
 """`--runner dask`: the real CLI on a real Dask cluster, tables equal row for row to a process-runner run.
 
 A cluster of two worker processes (`distributed.LocalCluster`) is started in a
-process of its own and reached by `--dask-address`, as an existing cluster
-would be; another run starts its own local cluster. The workers' own counts of
+process of its own, once for the module, and reached by `--dask-address`, as an
+existing cluster would be; another run starts its own local cluster. The workers' own counts of
 executed tasks show that the batches ran there.
 """
 from __future__ import annotations
@@ -63,8 +63,18 @@ def cluster(env: dict | None = None) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def dask_cluster() -> Iterator[str]:
-    with cluster() as address:
+def workers_elsewhere(tmp_path_factory) -> dict[str, Path]:
+    """The cluster workers' own cache and temporary folders, as on another machine than the flow's."""
+    base = tmp_path_factory.mktemp("dask-workers")
+    (base / "tmp").mkdir()
+    return {"KCNA_ETL_CACHE": base / "cache", "TMPDIR": base / "tmp"}
+
+
+@pytest.fixture(scope="module")
+def dask_cluster(s3_server, workers_elsewhere) -> Iterator[str]:
+    """One cluster for the module's runs on an existing cluster (each cluster start costs its three processes'
+    imports): its workers reach the S3 server with their own AWS variables and have their own folders."""
+    with cluster(dict(s3_server, **{k: str(v) for k, v in workers_elsewhere.items()})) as address:
         yield address
 
 
@@ -176,8 +186,9 @@ def test_a_worker_that_cannot_see_the_staging_folder_refuses_the_batch(labelled_
     assert not (tmp_path / "flow-host").exists()
 
 
-def test_s3_input_to_s3_warehouse_on_a_two_worker_cluster_equals_a_local_run(prefect_server, s3_server,
-                                                                             labelled_input, process_run, tmp_path):
+def test_s3_input_to_s3_warehouse_on_a_two_worker_cluster_equals_a_local_run(prefect_server, s3_server, dask_cluster,
+                                                                             workers_elsewhere, labelled_input,
+                                                                             process_run, tmp_path):
     """The workers read their pages from the bucket themselves and stage their rows there (their own AWS
     variables, cache and temporary folder, as on another machine); the tables read through the
     documented read path equal a local process-runner run's."""
@@ -187,20 +198,17 @@ def test_s3_input_to_s3_warehouse_on_a_two_worker_cluster_equals_a_local_run(pre
     bucket = new_bucket(s3_server, "dask")
     upload(s3_server, labelled_input, f"s3://{bucket}/pages")
     wh = f"s3://{bucket}/warehouse"
-    elsewhere = {"KCNA_ETL_CACHE": str(tmp_path / "worker-cache"), "TMPDIR": str(tmp_path / "worker-tmp")}
-    (tmp_path / "worker-tmp").mkdir()
-    with cluster(dict(s3_server, **elsewhere)) as address:
-        before = executed(address)
-        proc = start_s3(prefect_server, s3_server, ["run", "--input", f"s3://{bucket}/pages", "--warehouse", wh,
-                                                    "--runner", "dask", "--dask-address", address,
-                                                    "--batch-size", BATCH], tmp_path / "cache")
-        out, err = finish(proc, timeout=600)
-        assert proc.returncode == 0, err
-        after = executed(address)
-        # no worker validates: none made a Great Expectations context
-        assert not list((tmp_path / "worker-tmp").glob("kcna-etl-gx-*"))
+    before = executed(dask_cluster)
+    proc = start_s3(prefect_server, s3_server, ["run", "--input", f"s3://{bucket}/pages", "--warehouse", wh,
+                                                "--runner", "dask", "--dask-address", dask_cluster,
+                                                "--batch-size", BATCH], tmp_path / "cache")
+    out, err = finish(proc, timeout=600)
+    assert proc.returncode == 0, err
+    after = executed(dask_cluster)
+    # no worker validates: none made a Great Expectations context (in this run or an earlier one of the module)
+    assert not list(workers_elsewhere["TMPDIR"].glob("kcna-etl-gx-*"))
     # nothing of the flow machine's (its working copy under tmp_path/cache) was needed, nor a cache of theirs
-    assert not (tmp_path / "worker-cache").exists()
+    assert not workers_elsewhere["KCNA_ETL_CACHE"].exists()
     n = len(labelled_pages())
     assert f"pages seen {n}: new {n}, duplicates 0, already processed 0, rejected 0, quarantined 0" in out
     assert sum(after[w] - before.get(w, 0) for w in after) >= -(-n // int(BATCH))
