@@ -3,10 +3,12 @@ server (moto's), DuckDB readers."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import json
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -60,45 +62,90 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_server(command: list[str], ready: str, what: str, timeout: float, env: dict | None = None):
+    """A server process in a session of its own, returned once `ready` (a URL) answers 200 (stopped if it never does)."""
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(ready, timeout=2) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop(proc.pid)
+            raise RuntimeError(f"{what} did not start")
+        time.sleep(0.3)
+
+
+def stop(pid: int) -> None:
+    """SIGTERM to a server's process group, then SIGKILL to what is left after 30 s."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # reaps it where it is this process's child
+        try:
+            os.killpg(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+
+
 @contextlib.contextmanager
 def server(command: list[str], ready: str, what: str, timeout: float, env: dict | None = None):
     """A server process, once `ready` (a URL) answers 200; always stopped (SIGTERM, then SIGKILL) on the way out."""
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = start_server(command, ready, what, timeout, env)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(ready, timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{what} did not start")
-            time.sleep(0.3)
         yield
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
+        stop(proc.pid)
+
+
+def shared_temp(tmp_path_factory) -> Path:
+    """The base temp folder every pytest process of the session shares: an xdist worker's own is a folder in it."""
+    own = tmp_path_factory.getbasetemp()
+    return own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own
 
 
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory):
-    """A real Prefect server on loopback for the session; CLI runs in subprocesses talk to it."""
-    home = tmp_path_factory.mktemp("prefect-home")
-    port = free_port()
-    env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1",
-               PREFECT_API_URL="", PREFECT_UI_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING")
-    env.pop("PREFECT_API_URL")
-    url = f"http://127.0.0.1:{port}/api"
-    with server([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                url + "/health", "Prefect server", 120, env):
-        yield {"PREFECT_API_URL": url, "PREFECT_HOME": str(home)}
+    """A real Prefect server on loopback, one for the whole session: the first xdist worker that needs it starts
+    it (under a file lock in the temp folder the workers share), the others use it, and the session's end stops
+    it (`pytest_sessionfinish`). A server per worker cost ~50 s of CPU each over a run (start and upkeep).
+    CLI runs in subprocesses talk to it."""
+    shared = shared_temp(tmp_path_factory)
+    record = shared / "prefect-server.json"
+    with open(shared / "prefect-server.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            home = shared / "prefect-home"
+            home.mkdir()
+            port = free_port()
+            env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
+                       DO_NOT_TRACK="1", PREFECT_UI_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING")
+            env.pop("PREFECT_API_URL", None)
+            url = f"http://127.0.0.1:{port}/api"
+            proc = start_server([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                                 "--port", str(port)], url + "/health", "Prefect server", 120, env)
+            record.write_text(json.dumps({"pid": proc.pid, "url": url, "home": str(home)}))
+    started = json.loads(record.read_text())
+    yield {"PREFECT_API_URL": started["url"], "PREFECT_HOME": started["home"]}
+
+
+def pytest_sessionfinish(session):
+    """The controller (or the one process without xdist) stops the session's Prefect server, once every worker is
+    done with it."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    record = session.config._tmp_path_factory.getbasetemp() / "prefect-server.json"
+    if record.exists():
+        stop(json.loads(record.read_text())["pid"])
 
 
 @pytest.fixture(scope="session")

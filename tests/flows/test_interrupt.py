@@ -72,8 +72,11 @@ def published(wh: Path) -> tuple[str, set[str]]:
 
 def flow_run_of(prefect_server: dict, wh: Path, corpus: Path):
     """The flow run of the interrupted run, read back from the Prefect server."""
-    with prefect_client(prefect_server) as c:
-        [run] = [r for r in c.read_flow_runs(limit=200) if r.parameters.get("warehouse") == str(wh)
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with prefect_client(prefect_server) as c:  # the newest runs: the session's server is shared by the xdist workers
+        [run] = [r for r in c.read_flow_runs(sort=FlowRunSort.EXPECTED_START_TIME_DESC, limit=200)
+                 if r.parameters.get("warehouse") == str(wh)
                  and r.parameters.get("input") == str(corpus)]
     return run
 
