@@ -1080,6 +1080,19 @@ def organ_of(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
         known = lex.by_name.get(("organization", name)) or Known(entity_id("organization", name), "organization", name)
         out.append(Candidate(start, org.end, "organization", CONTEXT, known, "organ-of"))
 
+    if lex.organ_abbreviation is not None and any(a in body for a in lex.organ_abbreviations):
+        by_end = {c.end: c for c in sorted(orgs, key=lambda c: -c.start)}  # the longest of those ending at one place
+        for org in orgs:
+            m = lex.organ_abbreviation.search(body, max(0, org.start - 16), org.start)
+            if m:
+                organ = lex.organ_abbreviations[m.group(1)]
+                read(m.start(), org, organ)
+                # an organ of the abbreviated one, read as a name ending at it: `Presidium of the Political Bureau
+                # of the C.C., the LPRP` is one organisation, not `… of the C.C.` and `LPRP`
+                outer = by_end.get(m.end(1))
+                if outer is not None and outer.start < m.start() and body.endswith(" of the ", 0, m.start()):
+                    read(outer.start, org, f"{canonical(body[outer.start:m.start()]).rstrip()} {organ}")
+                    by_start[outer.start] = out[-1]  # and an organ of that: `Presidium of the Political Bureau of …`
     for run in tokens:
         for i, t in enumerate(run):
             if t.text not in lex.sub_organs or (i and not run[i].join and run[i - 1].text in lex.common):
@@ -1094,11 +1107,6 @@ def organ_of(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
             m = body.endswith("of the ", 0, org.start) and lex.lower_organ.search(body, max(0, org.start - 90), org.start)
             if m:
                 read(m.start(), org)
-    if lex.organ_abbreviation is not None and any(a in body for a in lex.organ_abbreviations):
-        for org in orgs:
-            m = lex.organ_abbreviation.search(body, max(0, org.start - 16), org.start)
-            if m:
-                read(m.start(), org, lex.organ_abbreviations[m.group(1)])
     return out
 
 
