@@ -145,6 +145,7 @@ class Lexicon:
     particles: frozenset[str]  # the small words inside a personal name (`von der`)
     tail_openers: frozenset[str]  # open the tail after a head (`House of Culture`, `Committee for the …`)
     tail_joins: frozenset[str]  # join its words (`University of Music and Dance`)
+    tail_stops: frozenset[str]  # end it: `… of Cuba Friday`
     role: re.Pattern
     months: Mapping[str, int]  # for the dateline
     by_name: Mapping[tuple[str, str], Known]  # (type, name or alias, typography folded) -> the alias table's entity
@@ -255,6 +256,7 @@ def lexicon_from(rules: Rules) -> Lexicon:
         if rules.short_place_heads else None,
         join=re.compile(rf"{GAP}(?:(?:{'|'.join(map(re.escape, [*rules.run_joins, *sorted(rules.name_particles)]))}){GAP})*"),
         particles=rules.name_particles, tail_openers=rules.tail_openers, tail_joins=rules.tail_joins,
+        tail_stops=rules.tail_stops,
         role=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,5}}?(?:{alternation(roles)})(?![\w\-])",
                         re.I),
         months=rules.months, by_name=by_name,
@@ -637,6 +639,7 @@ def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
         return []
     ends, k = [], h + 1
     while (k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in lex.tail_joins) and shape_word(run[k])
+           and run[k].text not in lex.tail_stops  # `… of Cuba Friday`
            and not (run[k].join in ("and", "&") and run[k].text in lex.title_words)  # `… of Korea and President of …`
            and not (run[k].join in ("in", "in the") and run[h].text not in lex.in_tail_heads)):  # `Embassy of X in Y`
         if run[k].join in ("and", "&") and k > h + 1:

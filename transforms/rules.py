@@ -78,6 +78,7 @@ class Rules:
     run_joins: tuple[str, ...] = ()
     name_particles: frozenset[str] = frozenset()
     tail_openers: frozenset[str] = frozenset()
+    tail_stops: frozenset[str] = frozenset()
     tail_joins: frozenset[str] = frozenset()
     outlet_of: Mapping[str, str] = None  # outlet as shown -> canonical outlet (outlets.json)
     hangul: re.Pattern | None = None  # korean.json: a Hangul letter, for telling a Korean body
@@ -148,6 +149,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         run_joins=tuple(shapes.get("run_joins", ())),
         name_particles=frozenset(shapes.get("name_particles", ())),
         tail_openers=frozenset(shapes.get("tail_openers", ())),
+        tail_stops=frozenset(shapes.get("tail_stops", ())),
         tail_joins=frozenset(shapes.get("tail_joins", ())),
         hangul=re.compile(korean["letters"]) if "letters" in korean else None,
         hangul_share=float(korean.get("hangul_share", 0.5)),

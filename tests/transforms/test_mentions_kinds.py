@@ -43,3 +43,22 @@ def test_an_abbreviated_organ_alone_is_still_its_own_organisation(lex):
     body = "Greetings went to the C.C., the Communist Party of Vietnam and to the delegation of the C.C., the CPC."
     assert [s for _, s in spans(body, lex, "organization")] == [
         "C.C., the Communist Party of Vietnam", "C.C., the CPC"]
+
+
+# The day of the week written right after a name (`… Friday sent`) is no part of it.
+@pytest.mark.parametrize("body, want", [
+    ("A delegation of the Central Committee of the Communist Party of Cuba Friday laid a wreath.",
+     [("organization", "Central Committee of the Communist Party of Cuba")]),
+    ("The Ministry of Land and Environment Protection Monday issued a notice.",
+     [("organization", "Ministry of Land and Environment Protection")]),
+    ("The International Department of the Central Committee of the Workers' Party of Korea Saturday gave a dinner.",
+     [("organization", "International Department of the Central Committee of the Workers' Party of Korea")]),
+])
+def test_a_weekday_after_a_name_is_no_part_of_it(lex, body, want):
+    assert spans(body, lex) == want
+
+
+def test_a_weekday_ends_no_tail_where_none_follows(lex):
+    # negative: without a weekday the whole tail stays
+    body = "The Institute of History of the Academy of Social Sciences published a book."
+    assert spans(body, lex) == [("organization", "Institute of History of the Academy of Social Sciences")]
