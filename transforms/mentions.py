@@ -632,6 +632,13 @@ def head_type(run: list[Token], h: int, lex: Lexicon) -> str | None:
     return "place" if text in lex.place_heads else "organization" if text in lex.org_heads else None
 
 
+def nested_head(word: str, lex: Lexicon) -> bool:
+    """An organisation head, or its plural, inside a tail: it opens a `for` tail of its own (`Council of Societies
+    for the Study of …`), where any other word ends the tail (`Ministry of Culture for the Victory Day`)."""
+    return word in lex.org_heads or (word.endswith("ies") and word[:-3] + "y" in lex.org_heads) or (
+        word.endswith("s") and word[:-1] in lex.org_heads)
+
+
 def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
     """Where an `of`/`for` tail after the head can end: before an inner `and`, and after it."""
     if run[h].possessive or h + 1 >= len(run) or (
@@ -640,6 +647,7 @@ def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
     ends, k = [], h + 1
     while (k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in lex.tail_joins) and shape_word(run[k])
            and run[k].text not in lex.tail_stops  # `… of Cuba Friday`
+           and not (run[k].join in ("for", "for the") and not nested_head(run[k - 1].text, lex))
            and not (run[k].join in ("and", "&") and run[k].text in lex.title_words)  # `… of Korea and President of …`
            and not (run[k].join in ("in", "in the") and run[h].text not in lex.in_tail_heads)):  # `Embassy of X in Y`
         if run[k].join in ("and", "&") and k > h + 1:

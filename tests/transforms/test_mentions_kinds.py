@@ -62,3 +62,24 @@ def test_a_weekday_ends_no_tail_where_none_follows(lex):
     # negative: without a weekday the whole tail stays
     body = "The Institute of History of the Academy of Social Sciences published a book."
     assert spans(body, lex) == [("organization", "Institute of History of the Academy of Social Sciences")]
+
+
+# A body named inside the tail of another opens its own `for` tail: the name runs on through it. After any other
+# word `for` ends the name (what the body did something for is no part of it).
+@pytest.mark.parametrize("body, want", [
+    ("Ms Ito, secretary of the National Liaison Council of Societies for the Study of the Juche Idea, came.",
+     [("person", "Ito"), ("organization", "National Liaison Council of Societies for the Study of the Juche Idea")]),
+    ("A branch of the Federation of Unions for the Defence of Peace met in Oslo.",
+     [("organization", "Federation of Unions for the Defence of Peace"), ("place", "Oslo")]),
+])
+def test_a_body_in_a_tail_opens_its_own_for_tail(lex, body, want):
+    assert spans(body, lex) == want
+
+
+@pytest.mark.parametrize("body, want", [
+    ("The Ministry of Culture for the Victory Day prepared shows.", ["Ministry of Culture"]),
+    ("The Union of Agricultural Workers of Korea for the Day of the Sun met.", ["Union of Agricultural Workers of Korea"]),
+    ("He thanked the Embassy of Nigeria for the Republic's gift.", ["Embassy of Nigeria"]),
+])
+def test_for_after_any_other_word_ends_the_name(lex, body, want):
+    assert [s for _, s in spans(body, lex, "organization")] == want
