@@ -234,8 +234,9 @@ def lexicon_from(rules: Rules) -> Lexicon:
         work_heads=frozenset(rules.award_heads | rules.document_heads),
         head_words=frozenset(h.rsplit(" ", 1)[-1] for h in (*place_heads, *org_heads)),
         award_heads=rules.award_heads, document_heads=rules.document_heads, common=rules.common_organ_words, sub_organs=rules.sub_organ_words,
-        lower_organ=re.compile(rf"(?<![\w\-])(?:(?:{alternation(rules.lower_organ_modifiers)}){GAP}){{1,3}}"
-                               rf"(?:{alternation(rules.lower_organ_heads)}){GAP}of{GAP}the{GAP}$")
+        lower_organ=re.compile(rf"(?<![\w\-])(?:(?:(?:{alternation(rules.lower_organ_modifiers)}){GAP}){{1,3}}"
+                               rf"(?:{alternation(rules.lower_organ_heads)})"
+                               rf"|(?:{alternation(rules.lower_organ_bare_heads or ['presidium'])})){GAP}of{GAP}the{GAP}$")
         if rules.lower_organ_heads else None,
         organ_abbreviation=re.compile(rf"(?<![\w.])({alternation(rules.organ_abbreviations)}),{GAP}(?:the{GAP})?$")
         if rules.organ_abbreviations else None,

@@ -64,6 +64,7 @@ class Rules:
     sub_organ_words: frozenset[str] = frozenset()
     lower_organ_heads: frozenset[str] = frozenset()
     lower_organ_modifiers: frozenset[str] = frozenset()
+    lower_organ_bare_heads: frozenset[str] = frozenset()
     body_tails: frozenset[str] = frozenset()
     place_suffixes: tuple[str, ...] = ()
     place_qualifiers: frozenset[str] = frozenset()
@@ -135,6 +136,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         sub_organ_words=frozenset(shapes.get("sub_organ_words", ())),
         lower_organ_heads=frozenset(shapes.get("lower_organ_heads", ())),
         lower_organ_modifiers=frozenset(shapes.get("lower_organ_modifiers", ())),
+        lower_organ_bare_heads=frozenset(shapes.get("lower_organ_bare_heads", ())),
         body_tails=frozenset(shapes.get("body_tails", ())),
         place_suffixes=tuple(shapes.get("place_suffixes", ())),
         place_qualifiers=frozenset(shapes.get("place_qualifiers", ())),

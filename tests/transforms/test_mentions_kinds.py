@@ -83,3 +83,21 @@ def test_a_body_in_a_tail_opens_its_own_for_tail(lex, body, want):
 ])
 def test_for_after_any_other_word_ends_the_name(lex, body, want):
     assert [s for _, s in spans(body, lex, "organization")] == want
+
+
+# Older texts write the organs of a body in lower case: a presidium or secretariat of an organisation found is one
+# organisation with it, with no modifier before it; alone it stays a common noun.
+@pytest.mark.parametrize("body, surface, entity", [
+    ("Ri Jong Ok, vice-president of the presidium of the Supreme People's Assembly, left.",
+     "presidium of the Supreme People's Assembly", "Presidium of the Supreme People's Assembly"),
+    ("The secretariat of the Central Committee of the Communist Party of Cuba sent it.",
+     "secretariat of the Central Committee of the Communist Party of Cuba",
+     "Secretariat of the Central Committee of the Communist Party of Cuba"),
+])
+def test_a_lower_case_presidium_of_an_organisation_is_one_organisation(lex, body, surface, entity):
+    assert named(body, lex, "organization") == [(surface, entity)]
+
+
+def test_a_lower_case_presidium_alone_or_of_no_organisation_is_none(lex):
+    body = "The presidium decided it. The presidium of the meeting sat on the platform, and the secretariat agreed."
+    assert spans(body, lex, "organization") == []
