@@ -101,3 +101,12 @@ def test_a_lower_case_presidium_of_an_organisation_is_one_organisation(lex, body
 def test_a_lower_case_presidium_alone_or_of_no_organisation_is_none(lex):
     body = "The presidium decided it. The presidium of the meeting sat on the platform, and the secretariat agreed."
     assert spans(body, lex, "organization") == []
+
+
+# `Vice` opens a title (`Vice Department Director`), never a name: it is dropped from the front of one, and a head
+# left alone is no name.
+def test_vice_opens_no_name(lex):
+    body = ("Pak Sang Gil, Vice Department Director of the WPK Central Committee, met the Vice Chairman of the Korean "
+            "Democratic Lawyers Association.")
+    assert spans(body, lex, "organization") == [
+        ("organization", "WPK Central Committee"), ("organization", "Korean Democratic Lawyers Association")]
