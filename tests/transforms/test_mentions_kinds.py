@@ -110,3 +110,12 @@ def test_vice_opens_no_name(lex):
             "Democratic Lawyers Association.")
     assert spans(body, lex, "organization") == [
         ("organization", "WPK Central Committee"), ("organization", "Korean Democratic Lawyers Association")]
+
+
+# Heads of landforms (`Plateau`, `Highlands`, `Cave`, `Waterfall`) make places like `Mountain` and `River`; `Hill`
+# is none, being a surname too often (`Christopher Hill`).
+def test_landform_heads_make_places_and_hill_is_no_head(lex):
+    body = ("Tourists saw the Kaema Plateau, the Pujon Highlands, the Ryongmun Cave and the Ullim Waterfall. "
+            "Christopher Hill, assistant secretary of State, said so.")
+    assert spans(body, lex) == [("place", "Kaema Plateau"), ("place", "Pujon Highlands"), ("place", "Ryongmun Cave"),
+                                ("place", "Ullim Waterfall"), ("person", "Christopher Hill")]
