@@ -713,8 +713,8 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             end = number.end() if number and last == h else run[last].end
             if head.text in lex.to_tail_heads and (to := _TO_TAIL.match(body, end)):
                 end = to.end()  # where a mission is posted: `Permanent Mission of the DPRK to the United Nations`
-            if head.text == "Party" and last == h and (faction := _FACTION.match(body, end)):
-                end = faction.end()  # a party's faction: `Syrian Communist Party (Unified)`
+            if run[last].text == "Party" and (faction := _FACTION.match(body, end)):
+                end = faction.end()  # a party's faction: `Syrian Communist Party (Unified)`, also in a tail
             if kind == "organization" and lex.portfolio and lex.portfolio.search(body, max(0, run[first].start - 24),
                                                                                  run[first].start):
                 continue  # `minister of the People's Armed Forces`: a title's portfolio
@@ -1207,7 +1207,7 @@ def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) 
     return out
 
 
-_FACTION = re.compile(rf"{GAP}\([A-Z][a-z]+(?:{GAP}[A-Z][a-z]+){{0,2}}\)")
+_FACTION = re.compile(rf"{GAP}\([A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:{GAP}[A-Z][a-z]+){{0,2}}\)")  # `(Marxist-Leninist)`
 _OF_END = re.compile(rf"{GAP}of{GAP}(?:the{GAP})?$")
 _POSTED_TO = re.compile(rf"(?<={GAP[:-1]})(?:to|in|of){GAP}(?:the{GAP})?[A-Z]{{2,6}}{GAP}$")
 _LIST_GAP = re.compile(rf"(?:{APOS}s)?(?:,{GAP}(?:and{GAP})?|{GAP}and{GAP})")

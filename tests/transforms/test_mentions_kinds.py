@@ -119,3 +119,28 @@ def test_landform_heads_make_places_and_hill_is_no_head(lex):
             "Christopher Hill, assistant secretary of State, said so.")
     assert spans(body, lex) == [("place", "Kaema Plateau"), ("place", "Pujon Highlands"), ("place", "Ryongmun Cave"),
                                 ("place", "Ullim Waterfall"), ("person", "Christopher Hill")]
+
+
+# A party's faction in brackets is part of its name, also a hyphenated one, also when the party ends an organ's tail.
+@pytest.mark.parametrize("body, want", [
+    ("The general secretary of the Central Committee of the Nepal Communist Party (Marxist-Leninist) spoke.",
+     ["Central Committee of the Nepal Communist Party (Marxist-Leninist)"]),
+    ("Leaders of the Peru Communist Party (Red Fatherland) and of the Workers Party (Marxist-Leninist) met.",
+     ["Peru Communist Party (Red Fatherland)", "Workers Party (Marxist-Leninist)"]),
+])
+def test_a_partys_faction_in_brackets_also_hyphenated_and_in_a_tail(lex, body, want):
+    assert [s for _, s in spans(body, lex, "organization")] == want
+
+
+def test_brackets_after_a_party_that_hold_no_faction_stay_out(lex):
+    # negative: an acronym and a number in brackets are no faction
+    body = "The Workers' Party of Korea (WPK) and the Peru Communist Party (1928) grew."
+    assert [s for _, s in spans(body, lex, "organization")] == [
+        "Workers' Party of Korea", "WPK", "Peru Communist Party"]
+
+
+# `Alliance` is a head of organisations like `League` and `Union`.
+def test_an_alliance_is_an_organisation(lex):
+    body = "The chairman of the International Alliance of Societies for the Study of the Songun Policy came."
+    assert spans(body, lex) == [
+        ("organization", "International Alliance of Societies for the Study of the Songun Policy")]
