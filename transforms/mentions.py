@@ -62,7 +62,8 @@ _DOCUMENT_TAIL = re.compile(rf"(?:{GAP}(?:on|of|for|between|and|the|[{_UP}][\w'\
 # a pair of names joined by a hyphen right before a document's title (`DPRK-U.S. Agreed Framework`): part of it
 _PAIR_BEFORE = re.compile(rf"(?<![\w.\-])[{_UP}][\w.'\u2019]*(?:-[{_UP}][\w.'\u2019]*)+{GAP}$")
 _GLUED_SMALL = re.compile(r"(?<![\w'\u2019.\-])(?:the|of|and)$")  # a small word the source glued to a name
-_TO_TAIL = re.compile(rf"{GAP}to{GAP}(?:the{GAP})?[{_UP}][\w'\u2019.\-]*(?:{GAP}(?:of{GAP}(?:the{GAP})?)?[{_UP}][\w'\u2019.\-]*){{0,5}}")
+_TO_WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UP}][\w'\u2019\-]*)"  # `U.S.`, `Loyalty`; not the full stop after `War.`
+_TO_TAIL = re.compile(rf"{GAP}to{GAP}(?:the{GAP})?{_TO_WORD}(?:{GAP}(?:of{GAP}(?:the{GAP})?)?{_TO_WORD}){{0,5}}")
 _QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,80}?)[\u201d\"]")
 WORK = "work"  # the type of an award or a title of a work: read to cover the names inside, never reported
 _POSSESSIVE = re.compile(r"['\u2019]s$")
@@ -706,8 +707,9 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         number = None if head.possessive else _NUMBERED.match(body, head.end) or (
             _NUMBER.match(body, head.end) if head.text in lex.numbered_heads else None)
         for last in ends or [h]:
-            if first == last:
-                continue  # a head alone: `the Ministry`, `the Republic`
+            if first == last and not (kind == "place" and head.text in lex.to_tail_heads
+                                      and _TO_TAIL.match(body, head.end)):
+                continue  # a head alone: `the Ministry`, `the Mission`, `the Republic` (not `the Monument to Loyalty`)
             if all(t.text in lex.common for t in run[first:last + 1]):
                 continue  # `Political Bureau`, `Party Central Committee`: a common noun
             end = number.end() if number and last == h else run[last].end
@@ -836,6 +838,8 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
             if titled(body, t.start, lex):  # `Mr. Smith`: one word after a title
                 for seg in name_segments(body, run, lex):
                     out += context_candidates(body, seg, lex)
+            if t.text in lex.to_tail_heads:  # `the Monument to Loyalty`
+                out += shape_candidates(body, run, lex)
             continue
         texts = {t.text for t in run}
         if not texts.isdisjoint(work_heads) or body.endswith("title of ", 0, run[0].start):

@@ -144,3 +144,29 @@ def test_an_alliance_is_an_organisation(lex):
     body = "The chairman of the International Alliance of Societies for the Study of the Songun Policy came."
     assert spans(body, lex) == [
         ("organization", "International Alliance of Societies for the Study of the Songun Policy")]
+
+
+# A monument or memorial is named by what it stands for after `to`, even with no word before its head; the name
+# stops at the end of the sentence (`War.`), and a mission alone before `to` is still a common noun.
+@pytest.mark.parametrize("body, want", [
+    ("Wreaths were laid at the Monument to Party Founding.", [("place", "Monument to Party Founding")]),
+    ("They bowed before the Monument to the Victorious Fatherland Liberation War. Then they left.",
+     [("place", "Monument to the Victorious Fatherland Liberation War")]),
+    ("A delegation visited the Memorial to the Soviet Soldiers in Moranbong District.",
+     [("place", "Memorial to the Soviet Soldiers"), ("place", "Moranbong District")]),
+    ("The Permanent Mission of the DPRK to the U.S. said so.",
+     [("organization", "Permanent Mission of the DPRK to the U.S.")]),
+    ("The Mission to the United Nations replied, and a monument to the martyrs stood.",
+     [("organization", "United Nations")]),
+])
+def test_a_monument_is_named_with_what_it_stands_for(lex, body, want):
+    assert spans(body, lex) == want
+
+
+# Sites named in the plural (`Kaesong Walls`, `Koguryo Tombs`, `Phyochung Monuments`) and old sites (`Temple`,
+# `Fort`, `Fortress`, `Castle`) are places, not the place their first word names.
+def test_plural_and_old_sites_are_places(lex):
+    body = ("Tourists saw the Kaesong Walls, the Koguryo Tombs, the Pohyon Temple, Hwang Fort and the Paengma "
+            "Fortress near Kaesong.")
+    assert spans(body, lex) == [("place", "Kaesong Walls"), ("place", "Koguryo Tombs"), ("place", "Pohyon Temple"),
+                                ("place", "Hwang Fort"), ("place", "Paengma Fortress"), ("place", "Kaesong")]
