@@ -62,6 +62,8 @@ _DOCUMENT_TAIL = re.compile(rf"(?:{GAP}(?:on|of|for|between|and|the|[{_UP}][\w'\
 # a pair of names joined by a hyphen right before a document's title (`DPRK-U.S. Agreed Framework`): part of it
 _PAIR_BEFORE = re.compile(rf"(?<![\w.\-])[{_UP}][\w.'\u2019]*(?:-[{_UP}][\w.'\u2019]*)+{GAP}$")
 _GLUED_SMALL = re.compile(r"(?<![\w'\u2019.\-])(?:the|of|and)$")  # a small word the source glued to a name
+# `the April 25 ` before a name (`the`: not `on May 5 Pyongyang Sports Team won`)
+_DATE_BEFORE = re.compile(rf"(?<![\w\-])[Tt]he{GAP}([A-Z][a-z]+){GAP}\d{{1,2}}{GAP}$")
 _TO_WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UP}][\w'\u2019\-]*)"  # `U.S.`, `Loyalty`; not the full stop after `War.`
 _TO_TAIL = re.compile(rf"{GAP}to{GAP}(?:the{GAP})?{_TO_WORD}(?:{GAP}(?:of{GAP}(?:the{GAP})?)?{_TO_WORD}){{0,5}}")
 _QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,80}?)[\u201d\"]")
@@ -698,6 +700,9 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         while first < h and run[first].text in lex.openers:
             first += 1
         start = run[first].start
+        if first == 0 and (dated := _DATE_BEFORE.search(body, max(0, start - 16), start)) and (
+                dated.group(1) in lex.months and len(dated.group(1)) > 3 or dated.group(1) == "May"):
+            start = dated.start(1)  # named after a day: `April 25 Sports Team`, `February 8 Vinalon Complex`
         if (first == 0 and kind == "organization" and run[0].text in lex.common and lex.placed_organ
                 and (placed := lex.placed_organ.search(body, max(0, start - 80), start))):
             start = placed.start()  # a local organ, province in commas: `Haeju City, South Hwanghae Province, Committee`

@@ -170,3 +170,15 @@ def test_plural_and_old_sites_are_places(lex):
             "Fortress near Kaesong.")
     assert spans(body, lex) == [("place", "Kaesong Walls"), ("place", "Koguryo Tombs"), ("place", "Pohyon Temple"),
                                 ("place", "Hwang Fort"), ("place", "Paengma Fortress"), ("place", "Kaesong")]
+
+
+# Bodies named after a day (`the April 25 Sports Team`) keep the day in their name; a date that only says when
+# something happened stays out (`On May 5 …`).
+@pytest.mark.parametrize("body, want", [
+    ("Players of the April 25 Players Team and the June 9 Secondary School met.",
+     ["April 25 Players Team", "June 9 Secondary School"]),
+    ("On May 5 Pyongyang Sports Team won, and by April 15 the Ryomyong Sports Team had.",
+     ["Pyongyang Sports Team", "Ryomyong Sports Team"]),
+])
+def test_a_body_named_after_a_day_keeps_it(lex, body, want):
+    assert [s for _, s in spans(body, lex, "organization")] == want
