@@ -193,3 +193,11 @@ def test_a_body_named_after_a_day_keeps_it(lex, body, want):
 ])
 def test_an_administrative_place_of_a_known_place_is_two_places(lex, body, want):
     assert [s for _, s in spans(body, lex, "place")] == want
+
+
+# Legislatures named `Duma` and `Senate` are organisations like a `Parliament`; `Congress` is no head, being
+# mostly a meeting (`the 8th Congress of the WPK`).
+def test_legislatures_are_organisations_and_a_congress_is_no_head(lex):
+    body = "A deputy to the Moscow City Duma met a member of the Philippine Senate at the 8th Congress of the WPK."
+    assert spans(body, lex, "organization") == [
+        ("organization", "Moscow City Duma"), ("organization", "Philippine Senate"), ("organization", "WPK")]
