@@ -643,6 +643,13 @@ def nested_head(word: str, lex: Lexicon) -> bool:
         word.endswith("s") and word[:-1] in lex.org_heads)
 
 
+def coordinated_head(run: list[Token], h: int, k: int, lex: Lexicon) -> bool:
+    """The tail `run[h + 1:k + 1]` goes on past an `and` to another head: it holds two names (`Songchon County of
+    South Phyongan Province and Unsan County of North …`), not one."""
+    joined = next((j for j in range(h + 2, k + 1) if run[j].join in ("and", "&")), None)
+    return joined is not None and any(head_type(run, j, lex) for j in range(joined, k + 1))
+
+
 def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
     """Where an `of`/`for` tail after the head can end: before an inner `and`, and after it."""
     if run[h].possessive or h + 1 >= len(run) or (
@@ -708,7 +715,7 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             start = placed.start()  # a local organ, province in commas: `Haeju City, South Hwanghae Province, Committee`
         ends = tail_ends(run, h, lex)
         if kind == "place":  # `Kyongsong County of North Hamgyong Province` is two places
-            ends = [k for k in ends if head_type(run, k, lex) is None]
+            ends = [k for k in ends if head_type(run, k, lex) is None and not coordinated_head(run, h, k, lex)]
             if head.text in lex.short_place_heads and first < h:  # so is `Primorye Region of Russia` (a known
                 # place in the tail; not `City of Havana`)
                 ends = [k for k in ends if ("place", canonical(body[run[h + 1].start:run[k].end])) not in lex.by_name]

@@ -213,3 +213,13 @@ def test_institutions_under_more_heads_are_organisations_not_their_city(lex):
         "Kyongsang Kindergarten", "Pyongyang Baby Home", "Kangso Sanatorium", "Taedongmun Clinic",
         "Korean Film Studio", "Pyongyang Circus", "Paeksan Research Laboratory",
         "Pyongyang Children's Department Store")]
+
+
+# Two places each `of` its province, coordinated, are four places: a place's tail does not go on past an `and`
+# to another head; `and` inside one name still joins it.
+def test_coordinated_places_of_provinces_are_apart(lex):
+    body = ("Farmers in Onchon County of South Phyongan Province and Thaechon County of North Phyongan Province and "
+            "students of the University of Music and Dance met.")
+    assert spans(body, lex) == [
+        ("place", "Onchon County"), ("place", "South Phyongan Province"), ("place", "Thaechon County"),
+        ("place", "North Phyongan Province"), ("organization", "University of Music and Dance")]
