@@ -66,7 +66,7 @@ _GLUED_SMALL = re.compile(r"(?<![\w'\u2019.\-])(?:the|of|and)$")  # a small word
 _DATE_BEFORE = re.compile(rf"(?<![\w\-])[Tt]he{GAP}([A-Z][a-z]+){GAP}\d{{1,2}}{GAP}$")
 _TO_WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UP}][\w'\u2019\-]*)"  # `U.S.`, `Loyalty`; not the full stop after `War.`
 _TO_TAIL = re.compile(rf"{GAP}to{GAP}(?:the{GAP})?{_TO_WORD}(?:{GAP}(?:of{GAP}(?:the{GAP})?)?{_TO_WORD}){{0,5}}")
-_QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,80}?)[\u201d\"]")
+_QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,200}?)[\u201d\"]")
 WORK = "work"  # the type of an award or a title of a work: read to cover the names inside, never reported
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _ALNUM = re.compile(r"[^\W_]+")
@@ -809,7 +809,7 @@ def quoted_titles(body: str) -> list[Candidate]:
     out = []
     for m in _QUOTED.finditer(body):
         words = m.group(1).split()
-        if len(words) <= 10 and all(w[:1].isupper() or len(w) <= 3 for w in words):
+        if len(words) <= 24 and all(w[:1].isupper() or len(w) <= 3 for w in words):  # speeches' titles are long
             out.append(Candidate(m.start(1), m.end(1), WORK, LISTED, None, "quoted-title"))
     return out
 

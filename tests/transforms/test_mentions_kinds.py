@@ -223,3 +223,12 @@ def test_coordinated_places_of_provinces_are_apart(lex):
     assert spans(body, lex) == [
         ("place", "Onchon County"), ("place", "South Phyongan Province"), ("place", "Thaechon County"),
         ("place", "North Phyongan Province"), ("organization", "University of Music and Dance")]
+
+
+# A long title of a speech or an article in quotation marks, in title case, is a title of work: no name inside it
+# (`Capital City`, `Hwasong Area` are words of the title); a long quotation in ordinary case is no title.
+def test_a_long_title_in_quotes_holds_no_names_and_a_long_quotation_does(lex):
+    body = ("He made a speech \u201cLet Us Glorify the New Era of Capital City Construction by Bringing About a Great "
+            "Change in the Hwasong Area and Other Districts\u201d in Pyongyang. He said \u201cThe workers of Sunchon "
+            "City and of Kangso District have done well in the past year and will do better\u201d.")
+    assert spans(body, lex) == [("place", "Pyongyang"), ("place", "Sunchon City"), ("place", "Kangso District")]
