@@ -232,3 +232,12 @@ def test_a_long_title_in_quotes_holds_no_names_and_a_long_quotation_does(lex):
             "Change in the Hwasong Area and Other Districts\u201d in Pyongyang. He said \u201cThe workers of Sunchon "
             "City and of Kangso District have done well in the past year and will do better\u201d.")
     assert spans(body, lex) == [("place", "Pyongyang"), ("place", "Sunchon City"), ("place", "Kangso District")]
+
+
+# An ordinal written out before a name stays out of it, as the guidelines say for `8th` (`the Eighth Central
+# Committee of the WPK` -> `Central Committee of the WPK`); what is left may be a common noun (`Party Congress`).
+def test_an_ordinal_written_out_stays_out_of_a_name(lex):
+    body = ("The Eighth Party Congress and the Third Plenary Meeting of the Eighth Central Committee of the Workers' "
+            "Party of Korea were held. The Ninth Party Central Committee decided.")
+    assert spans(body, lex, "organization") == [
+        ("organization", "Central Committee of the Workers' Party of Korea")]
