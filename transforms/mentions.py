@@ -690,7 +690,8 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             if not join and (shape_word(before) or before.text in lex.middle_syllables):  # `Yun I Sang Music Institute`
                 first -= 1
             elif (join in ("and", "&") and not crossed and kind == "organization" and before.kind & SHAPE_WORD
-                  and head_type(run, first - 1, lex) is None and not before.possessive):
+                  and head_type(run, first - 1, lex) is None and not before.possessive
+                  and head_type(run, first, lex) is None):  # not `General Staff and Ministry of …`
                 first, crossed = first - 1, True  # `Song and Dance Ensemble`, `Research and Production Centre`
             else:
                 break

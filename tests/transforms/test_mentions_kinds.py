@@ -241,3 +241,12 @@ def test_an_ordinal_written_out_stays_out_of_a_name(lex):
             "Party of Korea were held. The Ninth Party Central Committee decided.")
     assert spans(body, lex, "organization") == [
         ("organization", "Central Committee of the Workers' Party of Korea")]
+
+
+# `and` joins two words into one organisation's name (`Song and Dance Ensemble`), never two names: not when the
+# word after it is a head (`General Staff and Ministry of National Defence`).
+def test_and_before_a_head_coordinates_two_names(lex):
+    body = ("Officers of the General Staff and Ministry of National Defence met artists of the Song and Dance "
+            "Ensemble and the Research and Development Institute.")
+    assert [s for _, s in spans(body, lex, "organization")] == [
+        "Ministry of National Defence", "Song and Dance Ensemble", "Research and Development Institute"]
