@@ -670,8 +670,8 @@ def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
 def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
     """An organisation or place in no list, by its head word (`Kosan County`, `Sangwon Cement Complex`).
 
-    Before the head: up to 3 capitalised words for a place, 5 for an organisation, and one `and`
-    between two of them (`Song and Dance Ensemble`); after it, `of`/`for` and up to 6 words (`Ministry of Agriculture`,
+    Before the head: up to 4 capitalised words for a place (`Pothong Riverside Terraced Residential District`), 5
+    for an organisation, and one `and` between two of them (`Song and Dance Ensemble`); after it, `of`/`for` and up to 6 words (`Ministry of Agriculture`,
     `Central Committee of the Communist Party of Viet Nam`), and a number (`Unit 525`). A name made
     only of common organ words (`Political Bureau`) is none.
     """
@@ -684,7 +684,7 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             continue
         if kind == "place" and h + 1 < len(run) and run[h + 1].join == "of" and run[h + 1].text in lex.body_tails:
             kind = "organization"  # `House of Representatives`
-        first, limit, crossed = h, 3 if kind == "place" else 5, False
+        first, limit, crossed = h, 4 if kind == "place" else 5, False
         while first > 0 and h - first < limit + crossed:
             join, before = run[first].join, run[first - 1]
             if not join and (shape_word(before) or before.text in lex.middle_syllables):  # `Yun I Sang Music Institute`

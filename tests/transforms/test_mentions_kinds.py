@@ -250,3 +250,9 @@ def test_and_before_a_head_coordinates_two_names(lex):
             "Ensemble and the Research and Development Institute.")
     assert [s for _, s in spans(body, lex, "organization")] == [
         "Ministry of National Defence", "Song and Dance Ensemble", "Research and Development Institute"]
+
+
+# A place in no list may have four words before its head; the first is not lost to a place of its own.
+def test_a_place_may_have_four_words_before_its_head(lex):
+    body = "He inspected the Pothong Riverside Terraced Residential District in Kyongru-dong."
+    assert spans(body, lex) == [("place", "Pothong Riverside Terraced Residential District"), ("place", "Kyongru-dong")]
