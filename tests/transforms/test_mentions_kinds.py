@@ -256,3 +256,10 @@ def test_and_before_a_head_coordinates_two_names(lex):
 def test_a_place_may_have_four_words_before_its_head(lex):
     body = "He inspected the Pothong Riverside Terraced Residential District in Kyongru-dong."
     assert spans(body, lex) == [("place", "Pothong Riverside Terraced Residential District"), ("place", "Kyongru-dong")]
+
+
+# A branch of a body is an organisation with the body in its tail; the place opening it is no place of its own.
+def test_a_branch_is_an_organisation(lex):
+    body = "He visited the Hoeryong Branch of the Central Bank and the Japan Branch of the Korean Friendship Association."
+    assert spans(body, lex) == [("organization", "Hoeryong Branch of the Central Bank"),
+                                ("organization", "Japan Branch of the Korean Friendship Association")]
