@@ -102,6 +102,7 @@ class Lexicon:
     aliases: Mapping[tuple[str, str], tuple[re.Pattern, tuple[Known, ...]]]
     first_words: frozenset[str]  # first words of the aliases
     lower_aliases: re.Pattern | None  # leading words of the few aliases that open in lower case (`south Korea`)
+    glued_persons: re.Pattern | None  # the alias table's persons of two words and more, read where glued (`ComradeKim`)
     surnames_all: frozenset[str]  # North and South Korean surnames, for the shape of a Korean name
     chinese_surnames: frozenset[str]  # for the shape of a Chinese name (`Peng Dehuai`)
     pair_surnames: frozenset[str]  # North Korean surnames that are no English words: `Pak Chol` alone is a name
@@ -222,6 +223,8 @@ def lexicon_from(rules: Rules) -> Lexicon:
     return Lexicon(
         aliases=aliases, first_words=frozenset(first for first, _ in aliases),
         lower_aliases=re.compile(rf"(?:{alternation(lower)})(?![A-Za-z0-9])") if lower else None,
+        glued_persons=re.compile(alternation({a for e in rules.entities if e["type"] == "person"
+                                              for a in (e["name"], *e.get("aliases", ())) if " " in a}) or "(?!)"),
         surnames_all=frozenset(rules.surnames | rules.south_surnames), chinese_surnames=rules.chinese_surnames,
         pair_surnames=frozenset(rules.surnames - rules.surnames_also_words),
         syllables=frozenset(rules.syllables - rules.not_given_names),
@@ -465,6 +468,38 @@ def known_candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> list
         hit = matched(body, s, first.group(), second.group() if second else "", aliases)
         if hit:
             out.append(hit)
+    return out
+
+
+_GLUED_CAPITAL = re.compile(rf"(?<=[{_LOW}])[{_UP}]")  # a capital glued to the small letter before it
+
+
+def glued_names(body: str, lex: Lexicon) -> list[Candidate]:
+    """Persons of the alias table whose name the source glued to the words around it, as some scraped copies do
+    (`the respected ComradeKim Jong Unvisited …`): read from the capital glued to the word before."""
+    out = []
+    for g in _GLUED_CAPITAL.finditer(body):
+        if (m := lex.glued_persons.match(body, g.start())) is not None:
+            out.append(Candidate(m.start(), m.end(), "person", LISTED, lex.by_name.get(("person", canonical(m.group()))),
+                                 "alias"))
+    return out
+
+
+def outside(tokens: list[list[Token]], spans: list[Candidate]) -> list[list[Token]]:
+    """The runs cut where they overlap these spans, the tokens overlapping them left out: a glued name's words are
+    no part of a name by shape around it (`ChairmanKim Jong Ilvisited Hwaphyong County`: `Hwaphyong County`)."""
+    out = []
+    for run in tokens:
+        part: list[Token] = []
+        for t in run:
+            if any(c.start < t.end and t.start < c.end for c in spans):
+                if part:
+                    out.append(part)
+                part = []
+            else:
+                part.append(t)
+        if part:
+            out.append(part)
     return out
 
 
@@ -830,6 +865,9 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
     """Every reading of the body, and the parts of runs that can be personal names."""
     out = (known_candidates(body, tokens, lex) + dateline_candidates(body, lex) + quoted_titles(body)
            + misspelt_names(body, lex) + suffix_places(body, lex))
+    if _GLUED_CAPITAL.search(body) and (glued := glued_names(body, lex)):
+        out += glued
+        tokens = outside(tokens, glued)
     segments = []
     # a reading by shape is looked for only in the runs holding a word it needs (a head, a surname)
     work_heads, head_words, surnames, chinese = lex.work_heads, lex.head_words, lex.surnames_all, lex.chinese_surnames

@@ -263,3 +263,23 @@ def test_a_branch_is_an_organisation(lex):
     body = "He visited the Hoeryong Branch of the Central Bank and the Japan Branch of the Korean Friendship Association."
     assert spans(body, lex) == [("organization", "Hoeryong Branch of the Central Bank"),
                                 ("organization", "Japan Branch of the Korean Friendship Association")]
+
+
+# Some scraped copies glue a leader's name to the words around it (`ComradeKim Jong Unvisited`): the known name is
+# read inside the glued words, and the words around are no part of a name by shape (`Hwaphyong County` alone).
+@pytest.mark.parametrize("body, want", [
+    ("The respected ComradeKim Jong Unvisited the Kangdong Greenhouse Farm.",
+     [("person", "Kim Jong Un"), ("organization", "Kangdong Greenhouse Farm")]),
+    ("In 1999, ChairmanKim Jong Ilvisited Hwaphyong County in Jagang Province.",
+     [("person", "Kim Jong Il"), ("place", "Hwaphyong County"), ("place", "Jagang Province")]),
+    ("The soldiers reported toKim Jong Unthat the task was done, praising PresidentKim Il Sungfor it.",
+     [("person", "Kim Jong Un"), ("person", "Kim Il Sung")]),
+])
+def test_a_known_name_glued_to_the_words_around_it_is_read(lex, body, want):
+    assert spans(body, lex) == want
+
+
+def test_glued_words_that_hold_no_known_name_give_no_person(lex):
+    # negative: a glued capital with no known person after it is read as before
+    body = "The delegation ofRussia and the McDonald family visited Pyongyang."
+    assert spans(body, lex) == [("place", "Russia"), ("place", "Pyongyang")]
