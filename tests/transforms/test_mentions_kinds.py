@@ -184,17 +184,6 @@ def test_a_body_named_after_a_day_keeps_it(lex, body, want):
     assert [s for _, s in spans(body, lex, "organization")] == want
 
 
-# A region, province or city `of` a known place is two places, like `Kyongsong County of North Hamgyong Province`;
-# names whose head opens them (`City of Havana`) or whose head is no administrative one (`Sea of Japan`) stay whole.
-@pytest.mark.parametrize("body, want", [
-    ("The governor of the Tver Region of Russia and a delegation of the Hyogo Prefecture of Japan came.",
-     ["Tver Region", "Russia", "Hyogo Prefecture", "Japan"]),
-    ("Ships sailed the Sea of Japan to the City of Havana.", ["Sea of Japan", "City of Havana"]),
-])
-def test_an_administrative_place_of_a_known_place_is_two_places(lex, body, want):
-    assert [s for _, s in spans(body, lex, "place")] == want
-
-
 # Legislatures named `Duma` and `Senate` are organisations like a `Parliament`; `Congress` is no head, being
 # mostly a meeting (`the 8th Congress of the WPK`).
 def test_legislatures_are_organisations_and_a_congress_is_no_head(lex):
