@@ -693,6 +693,7 @@ def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
     ends, k = [], h + 1
     while (k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in lex.tail_joins) and shape_word(run[k])
            and run[k].text not in lex.tail_stops  # `… of Cuba Friday`
+           and (run[k].join or run[k].text not in lex.title_words or k + 1 == len(run))  # `… President Ri`
            and not (run[k].join in ("for", "for the") and not nested_head(run[k - 1].text, lex))
            and not (run[k].join in ("and", "&") and run[k].text in lex.title_words)  # `… of Korea and President of …`
            and not (run[k].join in ("in", "in the") and run[h].text not in lex.in_tail_heads)):  # `Embassy of X in Y`
@@ -715,8 +716,11 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
     for h, head in enumerate(run):
         # the last word of every head is in `head_words`: the others end none
         kind = head_type(run, h, lex) if head.text in head_words else None
-        if kind is None:
-            continue
+        if kind is None or (h + 1 < len(run) and not run[h + 1].join and run[h + 1].kind & SHAPE_WORD
+                            and not head.possessive and run[h + 1].text not in lex.title_words
+                            and head_type(run, h + 1, lex) is None and run[h + 1].text not in lex.surnames_all
+                            and run[h + 1].text not in lex.tail_stops):
+            continue  # the name goes on past the head: `National University Students' Sports Games`
         if kind == "place" and h + 1 < len(run) and run[h + 1].join == "of" and run[h + 1].text in lex.body_tails:
             kind = "organization"  # `House of Representatives`
         first, limit, crossed = h, 4 if kind == "place" else 5, False

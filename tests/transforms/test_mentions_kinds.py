@@ -272,3 +272,18 @@ def test_glued_words_that_hold_no_known_name_give_no_person(lex):
     # negative: a glued capital with no known person after it is read as before
     body = "The delegation ofRussia and the McDonald family visited Pyongyang."
     assert spans(body, lex) == [("place", "Russia"), ("place", "Pyongyang")]
+
+
+# A head followed right away by another capitalised word that is no title, head, surname or weekday does not end a
+# name: the name goes on past it, into something no head makes (an event, a bell, a title of a work).
+@pytest.mark.parametrize("body, want", [
+    ("The 2024 National University Students' Sports Games opened in Pyongyang.", [("place", "Pyongyang")]),
+    ("He saw the Yonbok Temple Bell in the Nam Gate.", [("place", "Nam Gate")]),
+    # not after a title, a weekday or another head
+    ("The Kim Chaek University of Technology President Ri spoke; the Kosan County Monday reported; the Sangwon "
+     "Cement Complex Party Committee met.",
+     [("organization", "Kim Chaek University of Technology"), ("place", "Kosan County"),
+      ("organization", "Sangwon Cement Complex Party Committee")]),
+])
+def test_a_head_with_a_capitalised_word_after_it_ends_no_name(lex, body, want):
+    assert spans(body, lex) == want
