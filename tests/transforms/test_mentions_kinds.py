@@ -287,3 +287,10 @@ def test_glued_words_that_hold_no_known_name_give_no_person(lex):
 ])
 def test_a_head_with_a_capitalised_word_after_it_ends_no_name(lex, body, want):
     assert spans(body, lex) == want
+
+
+# A dockyard is an organisation like a shipyard; a municipality is a place like a city, the city's name inside it
+# no place of its own.
+def test_a_dockyard_and_a_municipality(lex):
+    body = "The premier inspected the Sinuiju Dockyard and units in Manpho Municipality."
+    assert spans(body, lex) == [("organization", "Sinuiju Dockyard"), ("place", "Manpho Municipality")]
