@@ -1112,7 +1112,8 @@ def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Le
 
 
 def qualified_places(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
-    """A word of direction right before a known place is one place with it (`Nishi Tokyo`, `East Asia`)."""
+    """A word of direction right before a known place is one place with it (`Nishi Tokyo`, `East Asia`), and one
+    coordinated with the word such a place opens with is a place of its own (`South and North Phyongan`)."""
     places = {c.start: c for c in taken if c.type == "place" and c.trust == LISTED}
     out = []
     for run in tokens:
@@ -1121,6 +1122,13 @@ def qualified_places(body: str, tokens: list[list[Token]], taken: list[Candidate
             if (q.text in lex.place_qualifiers and not nxt.join and not q.possessive and (c := places.get(nxt.start))
                     and not (i and not q.join)):
                 out.append(Candidate(q.start, c.end, "place", HEAD_SHAPE, None, "place-head"))
+            # a word of direction coordinated with the one a known place opens with shares the rest of its name:
+            # `South and North Phyongan` -> `South` (South Phyongan)
+            if (nxt.join == "and" and q.text in lex.place_qualifiers and nxt.text in lex.place_qualifiers
+                    and nxt.text != q.text and (c := places.get(nxt.start)) and (i == 0 or q.join)):
+                name = f"{q.text}{body[nxt.end:c.end]}"
+                known = lex.by_name.get(("place", canonical(name)))
+                out.append(Candidate(q.start, q.end, "place", CONTEXT, known, "coordinated"))
     return out
 
 

@@ -294,3 +294,11 @@ def test_a_head_with_a_capitalised_word_after_it_ends_no_name(lex, body, want):
 def test_a_dockyard_and_a_municipality(lex):
     body = "The premier inspected the Sinuiju Dockyard and units in Manpho Municipality."
     assert spans(body, lex) == [("organization", "Sinuiju Dockyard"), ("place", "Manpho Municipality")]
+
+
+# A word of direction coordinated with the one a known place opens with is a place of its own, named in full.
+def test_a_coordinated_word_of_direction_is_the_place_it_shares_a_name_with(lex):
+    body = "He inspected South and North Phyongan and a game between North and South Hwanghae teams."
+    assert named(body, lex, "place") == [
+        ("South", "South Phyongan Province"), ("North Phyongan", "North Phyongan Province"),
+        ("North", "North Hwanghae Province"), ("South Hwanghae", "South Hwanghae Province")]
