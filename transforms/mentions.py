@@ -63,6 +63,8 @@ _DOCUMENT_TAIL = re.compile(rf"(?:{GAP}(?:on|of|for|between|and|the|[{_UP}][\w'\
 _PAIR_BEFORE = re.compile(rf"(?<![\w.\-])[{_UP}][\w.'\u2019]*(?:-[{_UP}][\w.'\u2019]*)+{GAP}$")
 _GLUED_SMALL = re.compile(r"(?<![\w'\u2019.\-])(?:the|of|and)$")  # a small word the source glued to a name
 # `the April 25 ` before a name (`the`: not `on May 5 Pyongyang Sports Team won`)
+_LIST_NAME = re.compile(rf"[{_UP}][{_LOW}]+(?:{GAP}[{_UP}][{_LOW}]+)?")  # a name of one or two words
+_LISTED_NAMES = (rf"{_LIST_NAME.pattern}(?:,{GAP}{_LIST_NAME.pattern})*,?{GAP}and{GAP}{_LIST_NAME.pattern}")
 _DATE_BEFORE = re.compile(rf"(?<![\w\-])[Tt]he{GAP}([A-Z][a-z]+){GAP}\d{{1,2}}{GAP}$")
 _TO_WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UP}][\w'\u2019\-]*)"  # `U.S.`, `Loyalty`; not the full stop after `War.`
 _TO_TAIL = re.compile(rf"{GAP}to{GAP}(?:the{GAP})?{_TO_WORD}(?:{GAP}(?:of{GAP}(?:the{GAP})?)?{_TO_WORD}){{0,5}}")
@@ -130,6 +132,7 @@ class Lexicon:
     body_tails: frozenset[str]  # `House of Representatives`: a place head with this tail is an organisation
     place_suffixed: re.Pattern | None  # `Chongsan-ri`: a word with one of these endings is a place
     place_suffixes: tuple[str, ...]  # those endings: a body holding none has no such word (the regex is not run)
+    plural_places: re.Pattern | None  # a list of names before a plural place head (`Taedong and Kujang counties`)
     place_qualifiers: frozenset[str]  # `Nishi Tokyo`: a word of direction before a known place is part of it
     media_cue: re.Pattern | None  # `the newspaper `: a medium's name follows
     media_words: tuple[str, ...]  # the first words of the cues, case-folded: a body holding none has no cue
@@ -249,6 +252,8 @@ def lexicon_from(rules: Rules) -> Lexicon:
         organ_abbreviations=rules.organ_abbreviations or {}, body_tails=rules.body_tails,
         place_suffixed=re.compile(rf"(?<![\w\-'\u2019])[{_UP}][{_LOW}]{{2,}}(?:{alternation(rules.place_suffixes)})(?![\w\-])")
         if rules.place_suffixes else None, place_suffixes=tuple(rules.place_suffixes), in_tail_heads=rules.in_tail_heads,
+        plural_places=re.compile(rf"(?<![\w\-'\u2019]){_LISTED_NAMES}{GAP}(?:{alternation(rules.plural_place_heads)})(?!\w)")
+        if rules.plural_place_heads else None,
         to_tail_heads=rules.to_tail_heads,
         lower_place_heads=rules.lower_place_heads, place_qualifiers=rules.place_qualifiers,
         media_cue=re.compile(rf"(?<![\w\-])(?:{alternation(rules.media_cues)}){GAP}$", re.I) if rules.media_cues else None,
@@ -790,6 +795,21 @@ def media_candidates(body: str, run: list[Token], cue: re.Pattern | None) -> lis
     return [Candidate(run[0].start, run[last].end, "organization", HEAD_SHAPE, None, "media-cue")]
 
 
+def plural_head_places(body: str, lex: Lexicon) -> list[Candidate]:
+    """Each name of a list before a plural place head in lower case (`Taedong, Kujang and Hyangsan counties`)."""
+    out = []
+    if lex.plural_places is None:
+        return out
+    for m in lex.plural_places.finditer(body):
+        for name in _LIST_NAME.finditer(body, m.start(), m.end()):
+            words = name.group().split()
+            start = name.start() + (len(words[0]) + 1 if len(words) > 1 and words[0] in lex.openers else 0)
+            if not lex.not_person.isdisjoint(words) or words[-1] in lex.openers:
+                continue  # `Korean and Chinese cities`
+            out.append(Candidate(start, name.end(), "place", HEAD_SHAPE, None, "place-head"))
+    return out
+
+
 def suffix_places(body: str, lex: Lexicon) -> list[Candidate]:
     """A Korean village, ward or town by the ending of its word (`Chongsan-ri`, `Ryonhwa-dong`)."""
     if lex.place_suffixed is None or not any(s in body for s in lex.place_suffixes):
@@ -865,7 +885,7 @@ def dateline_candidates(body: str, lex: Lexicon) -> list[Candidate]:
 def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list[Candidate], list[list[Token]]]:
     """Every reading of the body, and the parts of runs that can be personal names."""
     out = (known_candidates(body, tokens, lex) + dateline_candidates(body, lex) + quoted_titles(body)
-           + misspelt_names(body, lex) + suffix_places(body, lex))
+           + misspelt_names(body, lex) + suffix_places(body, lex) + plural_head_places(body, lex))
     if _GLUED_CAPITAL.search(body) and (glued := glued_names(body, lex)):
         out += glued
         tokens = outside(tokens, glued)

@@ -67,6 +67,7 @@ class Rules:
     lower_organ_bare_heads: frozenset[str] = frozenset()
     body_tails: frozenset[str] = frozenset()
     place_suffixes: tuple[str, ...] = ()
+    plural_place_heads: tuple[str, ...] = ()
     place_qualifiers: frozenset[str] = frozenset()
     media_cues: tuple[str, ...] = ()
     in_tail_heads: frozenset[str] = frozenset()
@@ -139,6 +140,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         lower_organ_bare_heads=frozenset(shapes.get("lower_organ_bare_heads", ())),
         body_tails=frozenset(shapes.get("body_tails", ())),
         place_suffixes=tuple(shapes.get("place_suffixes", ())),
+        plural_place_heads=tuple(shapes.get("plural_place_heads", ())),
         place_qualifiers=frozenset(shapes.get("place_qualifiers", ())),
         media_cues=tuple(shapes.get("media_cues", ())),
         in_tail_heads=frozenset(shapes.get("in_tail_heads", ())),

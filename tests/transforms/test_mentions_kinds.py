@@ -302,3 +302,13 @@ def test_a_coordinated_word_of_direction_is_the_place_it_shares_a_name_with(lex)
     assert named(body, lex, "place") == [
         ("South", "South Phyongan Province"), ("North Phyongan", "North Phyongan Province"),
         ("North", "North Hwanghae Province"), ("South Hwanghae", "South Hwanghae Province")]
+
+
+# A plural place head in lower case after a list of names makes each of them a place, the head outside; demonyms
+# before it make none.
+@pytest.mark.parametrize("body, want", [
+    ("He visited farms in Taedong, Kujang and Hyangsan counties.", ["Taedong", "Kujang", "Hyangsan"]),
+    ("In Sinuiju and Kanggye cities, and in Korean and Chinese cities, it rained.", ["Sinuiju", "Kanggye"]),
+])
+def test_names_listed_before_a_plural_place_head_are_places(lex, body, want):
+    assert [s for _, s in spans(body, lex, "place")] == want
