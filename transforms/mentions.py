@@ -133,6 +133,7 @@ class Lexicon:
     place_suffixed: re.Pattern | None  # `Chongsan-ri`: a word with one of these endings is a place
     place_suffixes: tuple[str, ...]  # those endings: a body holding none has no such word (the regex is not run)
     plural_places: re.Pattern | None  # a list of names before a plural place head (`Taedong and Kujang counties`)
+    plural_place_heads: tuple[str, ...]  # those heads: a body holding none has no such list (the regex is not run)
     place_qualifiers: frozenset[str]  # `Nishi Tokyo`: a word of direction before a known place is part of it
     media_cue: re.Pattern | None  # `the newspaper `: a medium's name follows
     media_words: tuple[str, ...]  # the first words of the cues, case-folded: a body holding none has no cue
@@ -254,6 +255,7 @@ def lexicon_from(rules: Rules) -> Lexicon:
         if rules.place_suffixes else None, place_suffixes=tuple(rules.place_suffixes), in_tail_heads=rules.in_tail_heads,
         plural_places=re.compile(rf"(?<![\w\-'\u2019]){_LISTED_NAMES}{GAP}(?:{alternation(rules.plural_place_heads)})(?!\w)")
         if rules.plural_place_heads else None,
+        plural_place_heads=tuple(rules.plural_place_heads),
         to_tail_heads=rules.to_tail_heads,
         lower_place_heads=rules.lower_place_heads, place_qualifiers=rules.place_qualifiers,
         media_cue=re.compile(rf"(?<![\w\-])(?:{alternation(rules.media_cues)}){GAP}$", re.I) if rules.media_cues else None,
@@ -798,7 +800,7 @@ def media_candidates(body: str, run: list[Token], cue: re.Pattern | None) -> lis
 def plural_head_places(body: str, lex: Lexicon) -> list[Candidate]:
     """Each name of a list before a plural place head in lower case (`Taedong, Kujang and Hyangsan counties`)."""
     out = []
-    if lex.plural_places is None:
+    if lex.plural_places is None or not any(h in body for h in lex.plural_place_heads):
         return out
     for m in lex.plural_places.finditer(body):
         for name in _LIST_NAME.finditer(body, m.start(), m.end()):
