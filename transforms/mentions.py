@@ -803,12 +803,18 @@ def plural_head_places(body: str, lex: Lexicon) -> list[Candidate]:
     if lex.plural_places is None or not any(h in body for h in lex.plural_place_heads):
         return out
     for m in lex.plural_places.finditer(body):
+        plural = m.group().rsplit(None, 1)[-1]
+        head = (plural[:-3] + "y" if plural.endswith("ies") else plural[:-1]).capitalize()  # `counties` -> `County`
         for name in _LIST_NAME.finditer(body, m.start(), m.end()):
             words = name.group().split()
             start = name.start() + (len(words[0]) + 1 if len(words) > 1 and words[0] in lex.openers else 0)
             if not lex.not_person.isdisjoint(words) or words[-1] in lex.openers:
                 continue  # `Korean and Chinese cities`
-            out.append(Candidate(start, name.end(), "place", HEAD_SHAPE, None, "place-head"))
+            # named as the article or the alias table names it with its head (`Jaeryong County`), if either does
+            full = f"{body[start:name.end()]} {head}"
+            known = lex.by_name.get(("place", canonical(full))) or (
+                Known(entity_id("place", full), "place", full) if full in body else None)
+            out.append(Candidate(start, name.end(), "place", HEAD_SHAPE, known, "place-head"))
     return out
 
 

@@ -312,3 +312,9 @@ def test_a_coordinated_word_of_direction_is_the_place_it_shares_a_name_with(lex)
 ])
 def test_names_listed_before_a_plural_place_head_are_places(lex, body, want):
     assert [s for _, s in spans(body, lex, "place")] == want
+
+
+def test_a_place_listed_before_a_plural_head_is_named_with_its_head_where_known(lex):
+    body = "He inspected farms in Jaeryong and Sinchon counties. Jaeryong County farmers met him."
+    assert named(body, lex, "place") == [("Jaeryong", "Jaeryong County"), ("Sinchon", "Sinchon County"),
+                                         ("Jaeryong County", "Jaeryong County")]
