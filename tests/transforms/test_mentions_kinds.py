@@ -318,3 +318,12 @@ def test_a_place_listed_before_a_plural_head_is_named_with_its_head_where_known(
     body = "He inspected farms in Jaeryong and Sinchon counties. Jaeryong County farmers met him."
     assert named(body, lex, "place") == [("Jaeryong", "Jaeryong County"), ("Sinchon", "Sinchon County"),
                                          ("Jaeryong County", "Jaeryong County")]
+
+
+# A confederation or a bloc is an organisation like a federation; `Coalition` is no head, being a modifier as often
+# (`the delegation of Three Ruling Coalition parties`).
+def test_a_confederation_and_a_bloc_are_organisations(lex):
+    body = ("The Korean Confederation of Trade Unions and the Democratic Bloc met the delegation of Three Ruling "
+            "Coalition parties.")
+    assert spans(body, lex) == [("organization", "Korean Confederation of Trade Unions"),
+                                ("organization", "Democratic Bloc")]
