@@ -692,6 +692,18 @@ def coordinated_head(run: list[Token], h: int, k: int, lex: Lexicon) -> bool:
     return joined is not None and any(head_type(run, j, lex) for j in range(joined, k + 1))
 
 
+def place_tail_crosses(run: list[Token], h: int, k: int, lex: Lexicon) -> bool:
+    """A place's tail `run[h + 1:k + 1]` that goes on past a `with` (`Sevastopol City of Russia with U.S.-supplied`)
+    or past an `and` after a head of its own (`… County of North Phyongan Province and Phangyo and …`): the
+    words after are no part of the place's name."""
+    for j in range(h + 2, k + 1):
+        if run[j].join in ("with", "with the"):
+            return True
+        if run[j].join in ("and", "&") and any(head_type(run, i, lex) for i in range(h + 1, j)):
+            return True
+    return False
+
+
 def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
     """Where an `of`/`for` tail after the head can end: before an inner `and`, and after it."""
     if run[h].possessive or h + 1 >= len(run) or (
@@ -762,7 +774,8 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             start = placed.start()  # a local organ, province in commas: `Haeju City, South Hwanghae Province, Committee`
         ends = tail_ends(run, h, lex)
         if kind == "place":  # `Kyongsong County of North Hamgyong Province` is two places
-            ends = [k for k in ends if head_type(run, k, lex) is None and not coordinated_head(run, h, k, lex)]
+            ends = [k for k in ends if head_type(run, k, lex) is None and not coordinated_head(run, h, k, lex)
+                    and not place_tail_crosses(run, h, k, lex)]
         number = None if head.possessive else _NUMBERED.match(body, head.end) or (
             _NUMBER.match(body, head.end) if head.text in lex.numbered_heads else None)
         for last in ends or [h]:
@@ -854,12 +867,13 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
     return out
 
 
-def lower_head_place(run: list[Token]) -> list[Candidate]:
+def lower_head_place(run: list[Token], lex: Lexicon) -> list[Candidate]:
     """A place in no list, one or two capitalised words before a place head in lower case (`Nakhodka city`):
-    `run` is followed by one (`candidates` reads the word after it)."""
-    if len(run) > 2 or run[-1].possessive or not all(t.kind & SHAPE_WORD for t in run):
+    `run` is followed by one (`candidates` reads the word after it). A sentence opener is no name (`The city`)."""
+    first = 1 if run[0].text in lex.openers else 0
+    if len(run) > 2 or first == len(run) or run[-1].possessive or not all(t.kind & SHAPE_WORD for t in run):
         return []
-    return [Candidate(run[0].start, run[-1].end, "place", HEAD_SHAPE, None, "place-head")]
+    return [Candidate(run[first].start, run[-1].end, "place", HEAD_SHAPE, None, "place-head")]
 
 
 def lowercase_document(run: list[Token], after: re.Match) -> list[Candidate]:
@@ -913,7 +927,7 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
             if word.capitalize() in document_heads:
                 out += lowercase_document(run, after)
             if word in lower_place_heads:
-                out += lower_head_place(run)
+                out += lower_head_place(run, lex)
         if len(run) == 1:
             t = run[0]
             if t.text in work_heads or body.endswith("title of ", 0, t.start):

@@ -327,3 +327,37 @@ def test_a_confederation_and_a_bloc_are_organisations(lex):
             "Coalition parties.")
     assert spans(body, lex) == [("organization", "Korean Confederation of Trade Unions"),
                                 ("organization", "Democratic Bloc")]
+
+
+# A sentence opener before a place head in lower case is no place (`The city and counties …`); a name there is.
+@pytest.mark.parametrize("body, want", [
+    ("Goat farms were built last year. The city and counties in the province now make cheese.", []),
+    ("Wheat grew well. This city has a new mill, said the report.", []),
+    ("A ship came from Nakhodka city of Russia on Friday.", [("place", "Nakhodka"), ("place", "Russia")]),
+    ("Orchards ring Kanggye city, a report said.", [("place", "Kanggye")]),
+])
+def test_an_opener_before_a_lower_case_place_head_is_no_place(lex, body, want):
+    assert spans(body, lex, "place") == want
+
+
+# A place's `of` tail ends before `with` and before an `and` that follows a head of its own: the words after are
+# another name or no name at all, never part of the place.
+@pytest.mark.parametrize("body, want", [
+    ("Drones struck Odessa City of Ukraine with U.S.-made parts last week.",
+     [("place", "Odessa City"), ("place", "Ukraine"), ("place", "U.S.")]),
+    ("Songchon County of South Phyongan Province and Ichon and Pyongsan counties of Kangwon Province sowed maize.",
+     [("place", "Songchon County"), ("place", "South Phyongan Province"), ("place", "Ichon"), ("place", "Pyongsan"),
+      ("place", "Kangwon Province")]),
+    ("Kyongsong County of North Hamgyong Province and Unsan County sent rice.",
+     [("place", "Kyongsong County"), ("place", "North Hamgyong Province"), ("place", "Unsan County")]),
+])
+def test_a_place_tail_stops_at_with_and_at_and_after_its_own_head(lex, body, want):
+    assert spans(body, lex, "place") == want
+
+
+def test_an_organisation_tail_still_takes_and_and_with(lex):
+    body = ("Teachers of Pyongyang University of Music and Dance met the Korean Committee for Cultural Relations "
+            "with Foreign Countries.")
+    assert spans(body, lex, "organization") == [
+        ("organization", "Pyongyang University of Music and Dance"),
+        ("organization", "Korean Committee for Cultural Relations with Foreign Countries")]
