@@ -361,3 +361,11 @@ def test_an_organisation_tail_still_takes_and_and_with(lex):
     assert spans(body, lex, "organization") == [
         ("organization", "Pyongyang University of Music and Dance"),
         ("organization", "Korean Committee for Cultural Relations with Foreign Countries")]
+
+
+# The alias table follows the guidelines' types: a complex is an organisation (ADJUDICATION.md, dev/138), a
+# building's name with a place head stays a place.
+def test_an_alias_of_a_complex_is_an_organisation(lex):
+    body = "Pupils toured the Sci-Tech Complex and the People's Palace of Culture in Pyongyang."
+    assert spans(body, lex) == [("organization", "Sci-Tech Complex"), ("place", "People's Palace of Culture"),
+                                ("place", "Pyongyang")]
