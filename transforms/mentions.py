@@ -478,7 +478,7 @@ def known_candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> list
     return out
 
 
-_GLUED_CAPITAL = re.compile(rf"(?<=[{_LOW}])[{_UP}]")  # a capital glued to the small letter before it
+_GLUED_CAPITAL = re.compile(rf"(?<=[{_LOW},;)])[{_UP}]")  # a capital glued to the small letter or mark before it
 
 
 def glued_names(body: str, lex: Lexicon) -> list[Candidate]:
@@ -486,7 +486,8 @@ def glued_names(body: str, lex: Lexicon) -> list[Candidate]:
     (`the respected ComradeKim Jong Unvisited …`): read from the capital glued to the word before."""
     out = []
     for g in _GLUED_CAPITAL.finditer(body):
-        if (m := lex.glued_persons.match(body, g.start())) is not None:
+        if (m := lex.glued_persons.match(body, g.start())) is not None and not body[m.end():m.end() + 1].isupper():
+            # not a name glued to a capital after it, which names something after the person (`SungUniversity`)
             out.append(Candidate(m.start(), m.end(), "person", LISTED, lex.by_name.get(("person", canonical(m.group()))),
                                  "alias"))
     return out
@@ -693,9 +694,11 @@ def coordinated_head(run: list[Token], h: int, k: int, lex: Lexicon) -> bool:
 
 
 def place_tail_crosses(run: list[Token], h: int, k: int, lex: Lexicon) -> bool:
-    """A place's tail `run[h + 1:k + 1]` that goes on past a `with` (`Sevastopol City of Russia with U.S.-supplied`)
-    or past an `and` after a head of its own (`… County of North Phyongan Province and Phangyo and …`): the
-    words after are no part of the place's name."""
+    """A place's tail `run[h + 1:k + 1]` that opens with `for` (where a train goes: `left Kowon Railway Station for
+    Hamhung`), goes on past a `with` (`Sevastopol City of Russia with U.S.-supplied`) or past an `and` after a
+    head of its own (`… County of North Phyongan Province and Phangyo and …`): those words are no part of it."""
+    if run[h + 1].join in ("for", "for the"):
+        return True
     for j in range(h + 2, k + 1):
         if run[j].join in ("with", "with the"):
             return True

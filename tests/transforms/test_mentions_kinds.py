@@ -369,3 +369,30 @@ def test_an_alias_of_a_complex_is_an_organisation(lex):
     body = "Pupils toured the Sci-Tech Complex and the People's Palace of Culture in Pyongyang."
     assert spans(body, lex) == [("organization", "Sci-Tech Complex"), ("place", "People's Palace of Culture"),
                                 ("place", "Pyongyang")]
+
+
+# A leader's name glued to a mark before it and a word after it (`(2017),Kim Jong Unvisited`) is read inside them,
+# so the place after it is found alone, not with the glued words.
+@pytest.mark.parametrize("body, want", [
+    ("One spring day in Juche 107 (2018),Kim Jong Unvisited Onchon County, Nampho City, a coastal area.",
+     [("person", "Kim Jong Un"), ("place", "Onchon County"), ("place", "Nampho City")]),
+    ("He came in May;Kim Jong Ilinspected Rakwon County the next day.",
+     [("person", "Kim Jong Il"), ("place", "Rakwon County")]),
+    ("Guests saw the Tower of the Juche Idea,Kim Jong SukUniversity and a farm.",  # a name inside another's
+     [("place", "Tower of the Juche Idea")]),
+])
+def test_a_name_glued_after_a_mark_is_read_inside_the_glued_words(lex, body, want):
+    assert spans(body, lex) == want
+
+
+# Stations that produce or breed are enterprises, organisations as power stations are; a railway or metro station
+# is a place.
+@pytest.mark.parametrize("body, want", [
+    ("She works at the Unsan Wild Fruit Processing Station under the county.",
+     [("organization", "Unsan Wild Fruit Processing Station")]),
+    ("The Sinchang Silkworm Breeding Station and the Ryongsong Pumping Station met the plan.",
+     [("organization", "Sinchang Silkworm Breeding Station"), ("organization", "Ryongsong Pumping Station")]),
+    ("Passengers left Kowon Railway Station for Hamhung.", [("place", "Kowon Railway Station"), ("place", "Hamhung")]),
+])
+def test_a_processing_or_breeding_station_is_an_organisation(lex, body, want):
+    assert spans(body, lex) == want
