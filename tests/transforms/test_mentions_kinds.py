@@ -415,3 +415,16 @@ def test_a_korean_name_after_an_organisation_tail_ends_it(lex, body, want):
 def test_a_fishery_station_is_an_organisation(lex):
     assert spans("The Party committee at the Sinpho Fishery Station led it.", lex) == [
         ("organization", "Sinpho Fishery Station")]
+
+
+# A regiment or battalion is a named unit and a manufactory an enterprise: organisations found whole, the city or
+# province opening their names no place apart; an honorary title naming a regiment after a person is no unit.
+@pytest.mark.parametrize("body, want", [
+    ("Members of the Kaesong Municipal Regiment of Party Members left for the site.",
+     [("organization", "Kaesong Municipal Regiment of Party Members")]),
+    ("Builders of the Jagang Provincial Battalion and the Sinuiju Cosmetics Manufactory met in Kanggye.",
+     [("organization", "Jagang Provincial Battalion"), ("organization", "Sinuiju Cosmetics Manufactory"),
+      ("place", "Kanggye")]),
+])
+def test_a_regiment_and_a_manufactory_are_organisations(lex, body, want):
+    assert spans(body, lex) == want
