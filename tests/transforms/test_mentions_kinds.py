@@ -363,13 +363,6 @@ def test_an_organisation_tail_still_takes_and_and_with(lex):
         ("organization", "Korean Committee for Cultural Relations with Foreign Countries")]
 
 
-# The alias table follows the guidelines' types: a complex is an organisation (ADJUDICATION.md, dev/138), a
-# building's name with a place head stays a place.
-def test_an_alias_of_a_complex_is_an_organisation(lex):
-    body = "Pupils toured the Sci-Tech Complex and the People's Palace of Culture in Pyongyang."
-    assert spans(body, lex) == [("organization", "Sci-Tech Complex"), ("place", "People's Palace of Culture"),
-                                ("place", "Pyongyang")]
-
 
 # A leader's name glued to a mark before it and a word after it (`(2017),Kim Jong Unvisited`) is read inside them,
 # so the place after it is found alone, not with the glued words.
