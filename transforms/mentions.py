@@ -707,12 +707,6 @@ def place_tail_crosses(run: list[Token], h: int, k: int, lex: Lexicon) -> bool:
     return False
 
 
-def korean_name_at(run: list[Token], k: int, lex: Lexicon) -> bool:
-    """A Korean name opens at token `k`: a surname, then a syllable glued to it by no word (`Ri Jong Nam`)."""
-    return (run[k].text in lex.surnames_all and k + 1 < len(run) and not run[k + 1].join
-            and (run[k + 1].text in lex.syllables or run[k + 1].text in lex.middle_syllables))
-
-
 def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
     """Where an `of`/`for` tail after the head can end: before an inner `and`, and after it."""
     if run[h].possessive or h + 1 >= len(run) or (
@@ -724,8 +718,7 @@ def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
            and (run[k].join or run[k].text not in lex.title_words or k + 1 == len(run))  # `… President Ri`
            and not (run[k].join in ("for", "for the") and not nested_head(run[k - 1].text, lex))
            and not (run[k].join in ("and", "&") and run[k].text in lex.title_words)  # `… of Korea and President of …`
-           and not (run[k].join in ("in", "in the") and run[h].text not in lex.in_tail_heads)  # `Embassy of X in Y`
-           and not (not run[k].join and k > h + 1 and korean_name_at(run, k, lex))):  # `… of the WPK Ri Jong Nam`
+           and not (run[k].join in ("in", "in the") and run[h].text not in lex.in_tail_heads)):  # `Embassy of X in Y`
         if run[k].join in ("and", "&") and k > h + 1:
             ends.append(k - 1)
         k += 1

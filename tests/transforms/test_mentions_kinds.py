@@ -391,19 +391,6 @@ def test_a_processing_or_breeding_station_is_an_organisation(lex, body, want):
     assert spans(body, lex) == want
 
 
-# A Korean name right after an organisation's tail (`secretary of the X Committee of the WPK Ri Jong Nam`) ends
-# the tail: the organisation is found whole, the province opening it no place apart, the person after it.
-@pytest.mark.parametrize("body, want", [
-    ("Among them was chief secretary of the Jagang Provincial Committee of the WPK Kim Song Nam, with workers.",
-     [("organization", "Jagang Provincial Committee of the WPK"), ("person", "Kim Song Nam")]),
-    ("Present was secretary of the Ryanggang Provincial Committee of the Workers' Party of Korea Ri Thae Sop.",
-     [("organization", "Ryanggang Provincial Committee of the Workers' Party of Korea"), ("person", "Ri Thae Sop")]),
-    ("Delegates of the Pyongyang University of Medicine of Kim Il Sung University met.",  # no name after: whole
-     [("organization", "Pyongyang University of Medicine of Kim Il Sung University")]),
-])
-def test_a_korean_name_after_an_organisation_tail_ends_it(lex, body, want):
-    assert spans(body, lex) == want
-
 
 def test_a_fishery_station_is_an_organisation(lex):
     assert spans("The Party committee at the Sinpho Fishery Station led it.", lex) == [
