@@ -408,3 +408,14 @@ def test_a_fishery_station_is_an_organisation(lex):
 ])
 def test_a_regiment_and_a_manufactory_are_organisations(lex, body, want):
     assert spans(body, lex) == want
+
+
+# A law or a constitution is a document, a title of a work: no name inside it (`the Law of the DPRK on Light
+# Industry`), as in a treaty; the country after it outside the title, and a law in lower case, still count.
+@pytest.mark.parametrize("body, want", [
+    ("Deputies discussed the draft Law of the DPRK on Fisheries and the Law of the DPRK on Forestry.", []),
+    ("The session amended the Socialist Constitution of the DPRK on Tuesday.", []),
+    ("Students of international law from Laos visited the DPRK.", [("place", "Laos"), ("place", "DPRK")]),
+])
+def test_no_place_inside_a_law_or_a_constitution(lex, body, want):
+    assert spans(body, lex) == want
