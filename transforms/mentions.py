@@ -69,6 +69,7 @@ _DATE_BEFORE = re.compile(rf"(?<![\w\-])[Tt]he{GAP}([A-Z][a-z]+){GAP}\d{{1,2}}{G
 _TO_WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UP}][\w'\u2019\-]*)"  # `U.S.`, `Loyalty`; not the full stop after `War.`
 _TO_TAIL = re.compile(rf"{GAP}to{GAP}(?:the{GAP})?{_TO_WORD}(?:{GAP}(?:of{GAP}(?:the{GAP})?)?{_TO_WORD}){{0,5}}")
 _QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,200}?)[\u201d\"]")
+_TITLED = re.compile(r"(?:\b(?:titled|entitled|headlined)|\bunder the (?:title|headline))\s+$")  # `an article titled “…”`
 WORK = "work"  # the type of an award or a title of a work: read to cover the names inside, never reported
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _ALNUM = re.compile(r"[^\W_]+")
@@ -887,11 +888,14 @@ def lowercase_document(run: list[Token], after: re.Match) -> list[Candidate]:
 
 
 def quoted_titles(body: str) -> list[Candidate]:
-    """Titles of works in quotation marks, written in title case (`“Song of General Kim Il Sung”`)."""
+    """Titles of works in quotation marks, written in title case (`“Song of General Kim Il Sung”`) or named so
+    (`an article titled “Understanding the Middle East through …”`)."""
     out = []
     for m in _QUOTED.finditer(body):
         words = m.group(1).split()
-        if len(words) <= 24 and all(w[:1].isupper() or len(w) <= 3 for w in words):  # speeches' titles are long
+        if len(words) <= 24 and (all(w[:1].isupper() or len(w) <= 3 for w in words)  # speeches' titles are long
+                                 or _TITLED.search(body, max(0, m.start() - 24), m.start())
+                                 and not m.group(1).endswith("!")):  # a slogan holds names (dev/153)
             out.append(Candidate(m.start(1), m.end(1), WORK, LISTED, None, "quoted-title"))
     return out
 

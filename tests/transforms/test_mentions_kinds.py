@@ -419,3 +419,18 @@ def test_a_regiment_and_a_manufactory_are_organisations(lex, body, want):
 ])
 def test_no_place_inside_a_law_or_a_constitution(lex, body, want):
     assert spans(body, lex) == want
+
+
+# A quotation named a title (`an article titled “…”`) is a title of a work whatever its case, with no name inside
+# it; a slogan (`!`) holds names, as quoted words with no such cue do.
+@pytest.mark.parametrize("body, want", [
+    ('The Hindu carried an article titled "Understanding the situation of the Korean peninsula through history" '
+     "in India.", [("place", "India")]),
+    ("KCNA issued a commentary under the title “DPRK will never tolerate the provocations of Japan” on Monday.",
+     [("organization", "KCNA")]),
+    ('A rally was held under the title "Let us drive the U.S. troops out of south Korea!" in Seoul.',
+     [("place", "U.S."), ("place", "south Korea"), ("place", "Seoul")]),
+    ('He said "the DPRK will defend itself" in Moscow.', [("place", "DPRK"), ("place", "Moscow")]),
+])
+def test_no_name_inside_a_quotation_named_a_title(lex, body, want):
+    assert spans(body, lex) == want
