@@ -62,8 +62,14 @@ _DOCUMENT_TAIL = re.compile(rf"(?:{GAP}(?:on|of|for|between|and|the|[{_UP}][\w'\
 # a pair of names joined by a hyphen right before a document's title (`DPRK-U.S. Agreed Framework`): part of it
 _PAIR_BEFORE = re.compile(rf"(?<![\w.\-])[{_UP}][\w.'\u2019]*(?:-[{_UP}][\w.'\u2019]*)+{GAP}$")
 _GLUED_SMALL = re.compile(r"(?<![\w'\u2019.\-])(?:the|of|and)$")  # a small word the source glued to a name
-_TO_TAIL = re.compile(rf"{GAP}to{GAP}(?:the{GAP})?[{_UP}][\w'\u2019.\-]*(?:{GAP}(?:of{GAP}(?:the{GAP})?)?[{_UP}][\w'\u2019.\-]*){{0,5}}")
-_QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,80}?)[\u201d\"]")
+# `the April 25 ` before a name (`the`: not `on May 5 Pyongyang Sports Team won`)
+_LIST_NAME = re.compile(rf"[{_UP}][{_LOW}]+(?:{GAP}[{_UP}][{_LOW}]+)?")  # a name of one or two words
+_LISTED_NAMES = (rf"{_LIST_NAME.pattern}(?:,{GAP}{_LIST_NAME.pattern})*,?{GAP}and{GAP}{_LIST_NAME.pattern}")
+_DATE_BEFORE = re.compile(rf"(?<![\w\-])[Tt]he{GAP}([A-Z][a-z]+){GAP}\d{{1,2}}{GAP}$")
+_TO_WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UP}][\w'\u2019\-]*)"  # `U.S.`, `Loyalty`; not the full stop after `War.`
+_TO_TAIL = re.compile(rf"{GAP}to{GAP}(?:the{GAP})?{_TO_WORD}(?:{GAP}(?:of{GAP}(?:the{GAP})?)?{_TO_WORD}){{0,5}}")
+_QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,200}?)[\u201d\"]")
+_TITLED = re.compile(r"(?:\b(?:titled|entitled|headlined)|\bunder the (?:title|headline))\s+$")  # `an article titled “…”`
 WORK = "work"  # the type of an award or a title of a work: read to cover the names inside, never reported
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _ALNUM = re.compile(r"[^\W_]+")
@@ -99,6 +105,7 @@ class Lexicon:
     aliases: Mapping[tuple[str, str], tuple[re.Pattern, tuple[Known, ...]]]
     first_words: frozenset[str]  # first words of the aliases
     lower_aliases: re.Pattern | None  # leading words of the few aliases that open in lower case (`south Korea`)
+    glued_persons: re.Pattern | None  # the alias table's persons of two words and more, read where glued (`ComradeKim`)
     surnames_all: frozenset[str]  # North and South Korean surnames, for the shape of a Korean name
     chinese_surnames: frozenset[str]  # for the shape of a Chinese name (`Peng Dehuai`)
     pair_surnames: frozenset[str]  # North Korean surnames that are no English words: `Pak Chol` alone is a name
@@ -126,6 +133,8 @@ class Lexicon:
     body_tails: frozenset[str]  # `House of Representatives`: a place head with this tail is an organisation
     place_suffixed: re.Pattern | None  # `Chongsan-ri`: a word with one of these endings is a place
     place_suffixes: tuple[str, ...]  # those endings: a body holding none has no such word (the regex is not run)
+    plural_places: re.Pattern | None  # a list of names before a plural place head (`Taedong and Kujang counties`)
+    plural_place_heads: tuple[str, ...]  # those heads: a body holding none has no such list (the regex is not run)
     place_qualifiers: frozenset[str]  # `Nishi Tokyo`: a word of direction before a known place is part of it
     media_cue: re.Pattern | None  # `the newspaper `: a medium's name follows
     media_words: tuple[str, ...]  # the first words of the cues, case-folded: a body holding none has no cue
@@ -145,6 +154,7 @@ class Lexicon:
     particles: frozenset[str]  # the small words inside a personal name (`von der`)
     tail_openers: frozenset[str]  # open the tail after a head (`House of Culture`, `Committee for the …`)
     tail_joins: frozenset[str]  # join its words (`University of Music and Dance`)
+    tail_stops: frozenset[str]  # end it: `… of Cuba Friday`
     role: re.Pattern
     months: Mapping[str, int]  # for the dateline
     by_name: Mapping[tuple[str, str], Known]  # (type, name or alias, typography folded) -> the alias table's entity
@@ -218,6 +228,8 @@ def lexicon_from(rules: Rules) -> Lexicon:
     return Lexicon(
         aliases=aliases, first_words=frozenset(first for first, _ in aliases),
         lower_aliases=re.compile(rf"(?:{alternation(lower)})(?![A-Za-z0-9])") if lower else None,
+        glued_persons=re.compile(alternation({a for e in rules.entities if e["type"] == "person"
+                                              for a in (e["name"], *e.get("aliases", ())) if " " in a}) or "(?!)"),
         surnames_all=frozenset(rules.surnames | rules.south_surnames), chinese_surnames=rules.chinese_surnames,
         pair_surnames=frozenset(rules.surnames - rules.surnames_also_words),
         syllables=frozenset(rules.syllables - rules.not_given_names),
@@ -233,14 +245,18 @@ def lexicon_from(rules: Rules) -> Lexicon:
         work_heads=frozenset(rules.award_heads | rules.document_heads),
         head_words=frozenset(h.rsplit(" ", 1)[-1] for h in (*place_heads, *org_heads)),
         award_heads=rules.award_heads, document_heads=rules.document_heads, common=rules.common_organ_words, sub_organs=rules.sub_organ_words,
-        lower_organ=re.compile(rf"(?<![\w\-])(?:(?:{alternation(rules.lower_organ_modifiers)}){GAP}){{1,3}}"
-                               rf"(?:{alternation(rules.lower_organ_heads)}){GAP}of{GAP}the{GAP}$")
+        lower_organ=re.compile(rf"(?<![\w\-])(?:(?:(?:{alternation(rules.lower_organ_modifiers)}){GAP}){{1,3}}"
+                               rf"(?:{alternation(rules.lower_organ_heads)})"
+                               rf"|(?:{alternation(rules.lower_organ_bare_heads or ['presidium'])})){GAP}of{GAP}the{GAP}$")
         if rules.lower_organ_heads else None,
         organ_abbreviation=re.compile(rf"(?<![\w.])({alternation(rules.organ_abbreviations)}),{GAP}(?:the{GAP})?$")
         if rules.organ_abbreviations else None,
         organ_abbreviations=rules.organ_abbreviations or {}, body_tails=rules.body_tails,
         place_suffixed=re.compile(rf"(?<![\w\-'\u2019])[{_UP}][{_LOW}]{{2,}}(?:{alternation(rules.place_suffixes)})(?![\w\-])")
         if rules.place_suffixes else None, place_suffixes=tuple(rules.place_suffixes), in_tail_heads=rules.in_tail_heads,
+        plural_places=re.compile(rf"(?<![\w\-'\u2019]){_LISTED_NAMES}{GAP}(?:{alternation(rules.plural_place_heads)})(?!\w)")
+        if rules.plural_place_heads else None,
+        plural_place_heads=tuple(rules.plural_place_heads),
         to_tail_heads=rules.to_tail_heads,
         lower_place_heads=rules.lower_place_heads, place_qualifiers=rules.place_qualifiers,
         media_cue=re.compile(rf"(?<![\w\-])(?:{alternation(rules.media_cues)}){GAP}$", re.I) if rules.media_cues else None,
@@ -255,6 +271,7 @@ def lexicon_from(rules: Rules) -> Lexicon:
         if rules.short_place_heads else None,
         join=re.compile(rf"{GAP}(?:(?:{'|'.join(map(re.escape, [*rules.run_joins, *sorted(rules.name_particles)]))}){GAP})*"),
         particles=rules.name_particles, tail_openers=rules.tail_openers, tail_joins=rules.tail_joins,
+        tail_stops=rules.tail_stops,
         role=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,5}}?(?:{alternation(roles)})(?![\w\-])",
                         re.I),
         months=rules.months, by_name=by_name,
@@ -462,6 +479,39 @@ def known_candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> list
     return out
 
 
+_GLUED_CAPITAL = re.compile(rf"(?<=[{_LOW},;)])[{_UP}]")  # a capital glued to the small letter or mark before it
+
+
+def glued_names(body: str, lex: Lexicon) -> list[Candidate]:
+    """Persons of the alias table whose name the source glued to the words around it, as some scraped copies do
+    (`the respected ComradeKim Jong Unvisited …`): read from the capital glued to the word before."""
+    out = []
+    for g in _GLUED_CAPITAL.finditer(body):
+        if (m := lex.glued_persons.match(body, g.start())) is not None and not body[m.end():m.end() + 1].isupper():
+            # not a name glued to a capital after it, which names something after the person (`SungUniversity`)
+            out.append(Candidate(m.start(), m.end(), "person", LISTED, lex.by_name.get(("person", canonical(m.group()))),
+                                 "alias"))
+    return out
+
+
+def outside(tokens: list[list[Token]], spans: list[Candidate]) -> list[list[Token]]:
+    """The runs cut where they overlap these spans, the tokens overlapping them left out: a glued name's words are
+    no part of a name by shape around it (`ChairmanKim Jong Ilvisited Hwaphyong County`: `Hwaphyong County`)."""
+    out = []
+    for run in tokens:
+        part: list[Token] = []
+        for t in run:
+            if any(c.start < t.end and t.start < c.end for c in spans):
+                if part:
+                    out.append(part)
+                part = []
+            else:
+                part.append(t)
+        if part:
+            out.append(part)
+    return out
+
+
 def leading_word(text: str) -> str:
     if text.isalnum():
         return text
@@ -630,6 +680,34 @@ def head_type(run: list[Token], h: int, lex: Lexicon) -> str | None:
     return "place" if text in lex.place_heads else "organization" if text in lex.org_heads else None
 
 
+def nested_head(word: str, lex: Lexicon) -> bool:
+    """An organisation head, or its plural, inside a tail: it opens a `for` tail of its own (`Council of Societies
+    for the Study of …`), where any other word ends the tail (`Ministry of Culture for the Victory Day`)."""
+    return word in lex.org_heads or (word.endswith("ies") and word[:-3] + "y" in lex.org_heads) or (
+        word.endswith("s") and word[:-1] in lex.org_heads)
+
+
+def coordinated_head(run: list[Token], h: int, k: int, lex: Lexicon) -> bool:
+    """The tail `run[h + 1:k + 1]` goes on past an `and` to another head: it holds two names (`Songchon County of
+    South Phyongan Province and Unsan County of North …`), not one."""
+    joined = next((j for j in range(h + 2, k + 1) if run[j].join in ("and", "&")), None)
+    return joined is not None and any(head_type(run, j, lex) for j in range(joined, k + 1))
+
+
+def place_tail_crosses(run: list[Token], h: int, k: int, lex: Lexicon) -> bool:
+    """A place's tail `run[h + 1:k + 1]` that opens with `for` (where a train goes: `left Kowon Railway Station for
+    Hamhung`), goes on past a `with` (`Sevastopol City of Russia with U.S.-supplied`) or past an `and` after a
+    head of its own (`… County of North Phyongan Province and Phangyo and …`): those words are no part of it."""
+    if run[h + 1].join in ("for", "for the"):
+        return True
+    for j in range(h + 2, k + 1):
+        if run[j].join in ("with", "with the"):
+            return True
+        if run[j].join in ("and", "&") and any(head_type(run, i, lex) for i in range(h + 1, j)):
+            return True
+    return False
+
+
 def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
     """Where an `of`/`for` tail after the head can end: before an inner `and`, and after it."""
     if run[h].possessive or h + 1 >= len(run) or (
@@ -637,6 +715,9 @@ def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
         return []
     ends, k = [], h + 1
     while (k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in lex.tail_joins) and shape_word(run[k])
+           and run[k].text not in lex.tail_stops  # `… of Cuba Friday`
+           and (run[k].join or run[k].text not in lex.title_words or k + 1 == len(run))  # `… President Ri`
+           and not (run[k].join in ("for", "for the") and not nested_head(run[k - 1].text, lex))
            and not (run[k].join in ("and", "&") and run[k].text in lex.title_words)  # `… of Korea and President of …`
            and not (run[k].join in ("in", "in the") and run[h].text not in lex.in_tail_heads)):  # `Embassy of X in Y`
         if run[k].join in ("and", "&") and k > h + 1:
@@ -648,8 +729,8 @@ def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
 def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
     """An organisation or place in no list, by its head word (`Kosan County`, `Sangwon Cement Complex`).
 
-    Before the head: up to 3 capitalised words for a place, 5 for an organisation, and one `and`
-    between two of them (`Song and Dance Ensemble`); after it, `of`/`for` and up to 6 words (`Ministry of Agriculture`,
+    Before the head: up to 4 capitalised words for a place (`Pothong Riverside Terraced Residential District`), 5
+    for an organisation, and one `and` between two of them (`Song and Dance Ensemble`); after it, `of`/`for` and up to 6 words (`Ministry of Agriculture`,
     `Central Committee of the Communist Party of Viet Nam`), and a number (`Unit 525`). A name made
     only of common organ words (`Political Bureau`) is none.
     """
@@ -658,17 +739,21 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
     for h, head in enumerate(run):
         # the last word of every head is in `head_words`: the others end none
         kind = head_type(run, h, lex) if head.text in head_words else None
-        if kind is None:
-            continue
+        if kind is None or (h + 1 < len(run) and not run[h + 1].join and run[h + 1].kind & SHAPE_WORD
+                            and not head.possessive and run[h + 1].text not in lex.title_words
+                            and head_type(run, h + 1, lex) is None and run[h + 1].text not in lex.surnames_all
+                            and run[h + 1].text not in lex.tail_stops):
+            continue  # the name goes on past the head: `National University Students' Sports Games`
         if kind == "place" and h + 1 < len(run) and run[h + 1].join == "of" and run[h + 1].text in lex.body_tails:
             kind = "organization"  # `House of Representatives`
-        first, limit, crossed = h, 3 if kind == "place" else 5, False
+        first, limit, crossed = h, 4 if kind == "place" else 5, False
         while first > 0 and h - first < limit + crossed:
             join, before = run[first].join, run[first - 1]
             if not join and (shape_word(before) or before.text in lex.middle_syllables):  # `Yun I Sang Music Institute`
                 first -= 1
             elif (join in ("and", "&") and not crossed and kind == "organization" and before.kind & SHAPE_WORD
-                  and head_type(run, first - 1, lex) is None and not before.possessive):
+                  and head_type(run, first - 1, lex) is None and not before.possessive
+                  and head_type(run, first, lex) is None):  # not `General Staff and Ministry of …`
                 first, crossed = first - 1, True  # `Song and Dance Ensemble`, `Research and Production Centre`
             else:
                 break
@@ -685,24 +770,29 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         while first < h and run[first].text in lex.openers:
             first += 1
         start = run[first].start
+        if first == 0 and (dated := _DATE_BEFORE.search(body, max(0, start - 16), start)) and (
+                dated.group(1) in lex.months and len(dated.group(1)) > 3 or dated.group(1) == "May"):
+            start = dated.start(1)  # named after a day: `April 25 Sports Team`, `February 8 Vinalon Complex`
         if (first == 0 and kind == "organization" and run[0].text in lex.common and lex.placed_organ
                 and (placed := lex.placed_organ.search(body, max(0, start - 80), start))):
             start = placed.start()  # a local organ, province in commas: `Haeju City, South Hwanghae Province, Committee`
         ends = tail_ends(run, h, lex)
         if kind == "place":  # `Kyongsong County of North Hamgyong Province` is two places
-            ends = [k for k in ends if head_type(run, k, lex) is None]
+            ends = [k for k in ends if head_type(run, k, lex) is None and not coordinated_head(run, h, k, lex)
+                    and not place_tail_crosses(run, h, k, lex)]
         number = None if head.possessive else _NUMBERED.match(body, head.end) or (
             _NUMBER.match(body, head.end) if head.text in lex.numbered_heads else None)
         for last in ends or [h]:
-            if first == last:
-                continue  # a head alone: `the Ministry`, `the Republic`
+            if first == last and not (kind == "place" and head.text in lex.to_tail_heads
+                                      and _TO_TAIL.match(body, head.end)):
+                continue  # a head alone: `the Ministry`, `the Mission`, `the Republic` (not `the Monument to Loyalty`)
             if all(t.text in lex.common for t in run[first:last + 1]):
                 continue  # `Political Bureau`, `Party Central Committee`: a common noun
             end = number.end() if number and last == h else run[last].end
             if head.text in lex.to_tail_heads and (to := _TO_TAIL.match(body, end)):
                 end = to.end()  # where a mission is posted: `Permanent Mission of the DPRK to the United Nations`
-            if head.text == "Party" and last == h and (faction := _FACTION.match(body, end)):
-                end = faction.end()  # a party's faction: `Syrian Communist Party (Unified)`
+            if run[last].text == "Party" and (faction := _FACTION.match(body, end)):
+                end = faction.end()  # a party's faction: `Syrian Communist Party (Unified)`, also in a tail
             if kind == "organization" and lex.portfolio and lex.portfolio.search(body, max(0, run[first].start - 24),
                                                                                  run[first].start):
                 continue  # `minister of the People's Armed Forces`: a title's portfolio
@@ -722,6 +812,27 @@ def media_candidates(body: str, run: list[Token], cue: re.Pattern | None) -> lis
     if not all(shape_word(t) for t in run[:last + 1]):
         return []
     return [Candidate(run[0].start, run[last].end, "organization", HEAD_SHAPE, None, "media-cue")]
+
+
+def plural_head_places(body: str, lex: Lexicon) -> list[Candidate]:
+    """Each name of a list before a plural place head in lower case (`Taedong, Kujang and Hyangsan counties`)."""
+    out = []
+    if lex.plural_places is None or not any(h in body for h in lex.plural_place_heads):
+        return out
+    for m in lex.plural_places.finditer(body):
+        plural = m.group().rsplit(None, 1)[-1]
+        head = (plural[:-3] + "y" if plural.endswith("ies") else plural[:-1]).capitalize()  # `counties` -> `County`
+        for name in _LIST_NAME.finditer(body, m.start(), m.end()):
+            words = name.group().split()
+            start = name.start() + (len(words[0]) + 1 if len(words) > 1 and words[0] in lex.openers else 0)
+            if not lex.not_person.isdisjoint(words) or words[-1] in lex.openers:
+                continue  # `Korean and Chinese cities`
+            # named as the article or the alias table names it with its head (`Jaeryong County`), if either does
+            full = f"{body[start:name.end()]} {head}"
+            known = lex.by_name.get(("place", canonical(full))) or (
+                Known(entity_id("place", full), "place", full) if full in body else None)
+            out.append(Candidate(start, name.end(), "place", HEAD_SHAPE, known, "place-head"))
+    return out
 
 
 def suffix_places(body: str, lex: Lexicon) -> list[Candidate]:
@@ -760,12 +871,13 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
     return out
 
 
-def lower_head_place(run: list[Token]) -> list[Candidate]:
+def lower_head_place(run: list[Token], lex: Lexicon) -> list[Candidate]:
     """A place in no list, one or two capitalised words before a place head in lower case (`Nakhodka city`):
-    `run` is followed by one (`candidates` reads the word after it)."""
-    if len(run) > 2 or run[-1].possessive or not all(t.kind & SHAPE_WORD for t in run):
+    `run` is followed by one (`candidates` reads the word after it). A sentence opener is no name (`The city`)."""
+    first = 1 if run[0].text in lex.openers else 0
+    if len(run) > 2 or first == len(run) or run[-1].possessive or not all(t.kind & SHAPE_WORD for t in run):
         return []
-    return [Candidate(run[0].start, run[-1].end, "place", HEAD_SHAPE, None, "place-head")]
+    return [Candidate(run[first].start, run[-1].end, "place", HEAD_SHAPE, None, "place-head")]
 
 
 def lowercase_document(run: list[Token], after: re.Match) -> list[Candidate]:
@@ -776,11 +888,14 @@ def lowercase_document(run: list[Token], after: re.Match) -> list[Candidate]:
 
 
 def quoted_titles(body: str) -> list[Candidate]:
-    """Titles of works in quotation marks, written in title case (`“Song of General Kim Il Sung”`)."""
+    """Titles of works in quotation marks, written in title case (`“Song of General Kim Il Sung”`) or named so
+    (`an article titled “Understanding the Middle East through …”`)."""
     out = []
     for m in _QUOTED.finditer(body):
         words = m.group(1).split()
-        if len(words) <= 10 and all(w[:1].isupper() or len(w) <= 3 for w in words):
+        if len(words) <= 24 and (all(w[:1].isupper() or len(w) <= 3 for w in words)  # speeches' titles are long
+                                 or _TITLED.search(body, max(0, m.start() - 24), m.start())
+                                 and not m.group(1).endswith("!")):  # a slogan holds names (dev/153)
             out.append(Candidate(m.start(1), m.end(1), WORK, LISTED, None, "quoted-title"))
     return out
 
@@ -799,7 +914,10 @@ def dateline_candidates(body: str, lex: Lexicon) -> list[Candidate]:
 def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list[Candidate], list[list[Token]]]:
     """Every reading of the body, and the parts of runs that can be personal names."""
     out = (known_candidates(body, tokens, lex) + dateline_candidates(body, lex) + quoted_titles(body)
-           + misspelt_names(body, lex) + suffix_places(body, lex))
+           + misspelt_names(body, lex) + suffix_places(body, lex) + plural_head_places(body, lex))
+    if _GLUED_CAPITAL.search(body) and (glued := glued_names(body, lex)):
+        out += glued
+        tokens = outside(tokens, glued)
     segments = []
     # a reading by shape is looked for only in the runs holding a word it needs (a head, a surname)
     work_heads, head_words, surnames, chinese = lex.work_heads, lex.head_words, lex.surnames_all, lex.chinese_surnames
@@ -816,7 +934,7 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
             if word.capitalize() in document_heads:
                 out += lowercase_document(run, after)
             if word in lower_place_heads:
-                out += lower_head_place(run)
+                out += lower_head_place(run, lex)
         if len(run) == 1:
             t = run[0]
             if t.text in work_heads or body.endswith("title of ", 0, t.start):
@@ -824,6 +942,8 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
             if titled(body, t.start, lex):  # `Mr. Smith`: one word after a title
                 for seg in name_segments(body, run, lex):
                     out += context_candidates(body, seg, lex)
+            if t.text in lex.to_tail_heads:  # `the Monument to Loyalty`
+                out += shape_candidates(body, run, lex)
             continue
         texts = {t.text for t in run}
         if not texts.isdisjoint(work_heads) or body.endswith("title of ", 0, run[0].start):
@@ -1041,7 +1161,8 @@ def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Le
 
 
 def qualified_places(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
-    """A word of direction right before a known place is one place with it (`Nishi Tokyo`, `East Asia`)."""
+    """A word of direction right before a known place is one place with it (`Nishi Tokyo`, `East Asia`), and one
+    coordinated with the word such a place opens with is a place of its own (`South and North Phyongan`)."""
     places = {c.start: c for c in taken if c.type == "place" and c.trust == LISTED}
     out = []
     for run in tokens:
@@ -1050,6 +1171,13 @@ def qualified_places(body: str, tokens: list[list[Token]], taken: list[Candidate
             if (q.text in lex.place_qualifiers and not nxt.join and not q.possessive and (c := places.get(nxt.start))
                     and not (i and not q.join)):
                 out.append(Candidate(q.start, c.end, "place", HEAD_SHAPE, None, "place-head"))
+            # a word of direction coordinated with the one a known place opens with shares the rest of its name:
+            # `South and North Phyongan` -> `South` (South Phyongan)
+            if (nxt.join == "and" and q.text in lex.place_qualifiers and nxt.text in lex.place_qualifiers
+                    and nxt.text != q.text and (c := places.get(nxt.start)) and (i == 0 or q.join)):
+                name = f"{q.text}{body[nxt.end:c.end]}"
+                known = lex.by_name.get(("place", canonical(name)))
+                out.append(Candidate(q.start, q.end, "place", CONTEXT, known, "coordinated"))
     return out
 
 
@@ -1080,6 +1208,19 @@ def organ_of(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
         known = lex.by_name.get(("organization", name)) or Known(entity_id("organization", name), "organization", name)
         out.append(Candidate(start, org.end, "organization", CONTEXT, known, "organ-of"))
 
+    if lex.organ_abbreviation is not None and any(a in body for a in lex.organ_abbreviations):
+        by_end = {c.end: c for c in sorted(orgs, key=lambda c: -c.start)}  # the longest of those ending at one place
+        for org in orgs:
+            m = lex.organ_abbreviation.search(body, max(0, org.start - 16), org.start)
+            if m:
+                organ = lex.organ_abbreviations[m.group(1)]
+                read(m.start(), org, organ)
+                # an organ of the abbreviated one, read as a name ending at it: `Presidium of the Political Bureau
+                # of the C.C., the LPRP` is one organisation, not `… of the C.C.` and `LPRP`
+                outer = by_end.get(m.end(1))
+                if outer is not None and outer.start < m.start() and body.endswith(" of the ", 0, m.start()):
+                    read(outer.start, org, f"{canonical(body[outer.start:m.start()]).rstrip()} {organ}")
+                    by_start[outer.start] = out[-1]  # and an organ of that: `Presidium of the Political Bureau of …`
     for run in tokens:
         for i, t in enumerate(run):
             if t.text not in lex.sub_organs or (i and not run[i].join and run[i - 1].text in lex.common):
@@ -1094,11 +1235,6 @@ def organ_of(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
             m = body.endswith("of the ", 0, org.start) and lex.lower_organ.search(body, max(0, org.start - 90), org.start)
             if m:
                 read(m.start(), org)
-    if lex.organ_abbreviation is not None and any(a in body for a in lex.organ_abbreviations):
-        for org in orgs:
-            m = lex.organ_abbreviation.search(body, max(0, org.start - 16), org.start)
-            if m:
-                read(m.start(), org, lex.organ_abbreviations[m.group(1)])
     return out
 
 
@@ -1187,7 +1323,7 @@ def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) 
     return out
 
 
-_FACTION = re.compile(rf"{GAP}\([A-Z][a-z]+(?:{GAP}[A-Z][a-z]+){{0,2}}\)")
+_FACTION = re.compile(rf"{GAP}\([A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:{GAP}[A-Z][a-z]+){{0,2}}\)")  # `(Marxist-Leninist)`
 _OF_END = re.compile(rf"{GAP}of{GAP}(?:the{GAP})?$")
 _POSTED_TO = re.compile(rf"(?<={GAP[:-1]})(?:to|in|of){GAP}(?:the{GAP})?[A-Z]{{2,6}}{GAP}$")
 _LIST_GAP = re.compile(rf"(?:{APOS}s)?(?:,{GAP}(?:and{GAP})?|{GAP}and{GAP})")

@@ -67,8 +67,10 @@ class Rules:
     sub_organ_words: frozenset[str] = frozenset()
     lower_organ_heads: frozenset[str] = frozenset()
     lower_organ_modifiers: frozenset[str] = frozenset()
+    lower_organ_bare_heads: frozenset[str] = frozenset()
     body_tails: frozenset[str] = frozenset()
     place_suffixes: tuple[str, ...] = ()
+    plural_place_heads: tuple[str, ...] = ()
     place_qualifiers: frozenset[str] = frozenset()
     media_cues: tuple[str, ...] = ()
     in_tail_heads: frozenset[str] = frozenset()
@@ -81,6 +83,7 @@ class Rules:
     run_joins: tuple[str, ...] = ()
     name_particles: frozenset[str] = frozenset()
     tail_openers: frozenset[str] = frozenset()
+    tail_stops: frozenset[str] = frozenset()
     tail_joins: frozenset[str] = frozenset()
     outlet_of: Mapping[str, str] = None  # outlet as shown -> canonical outlet (outlets.json)
     hangul: re.Pattern | None = None  # korean.json: a Hangul letter, for telling a Korean body
@@ -137,8 +140,10 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         sub_organ_words=frozenset(shapes.get("sub_organ_words", ())),
         lower_organ_heads=frozenset(shapes.get("lower_organ_heads", ())),
         lower_organ_modifiers=frozenset(shapes.get("lower_organ_modifiers", ())),
+        lower_organ_bare_heads=frozenset(shapes.get("lower_organ_bare_heads", ())),
         body_tails=frozenset(shapes.get("body_tails", ())),
         place_suffixes=tuple(shapes.get("place_suffixes", ())),
+        plural_place_heads=tuple(shapes.get("plural_place_heads", ())),
         place_qualifiers=frozenset(shapes.get("place_qualifiers", ())),
         media_cues=tuple(shapes.get("media_cues", ())),
         in_tail_heads=frozenset(shapes.get("in_tail_heads", ())),
@@ -151,6 +156,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         run_joins=tuple(shapes.get("run_joins", ())),
         name_particles=frozenset(shapes.get("name_particles", ())),
         tail_openers=frozenset(shapes.get("tail_openers", ())),
+        tail_stops=frozenset(shapes.get("tail_stops", ())),
         tail_joins=frozenset(shapes.get("tail_joins", ())),
         hangul=re.compile(korean["letters"]) if "letters" in korean else None,
         hangul_share=float(korean.get("hangul_share", 0.5)),

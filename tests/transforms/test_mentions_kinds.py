@@ -1,0 +1,436 @@
+"""Mentions: kinds of error seen on unlabelled text, each checked on sentences written here for it (never copied
+from an article), with what must not be found beside what must. Issue 15 point 4."""
+from __future__ import annotations
+
+import pytest
+
+from kcna_etl.transforms.mentions import mentions
+
+
+def spans(body, lex, type_=None):
+    out = mentions(body, lex)
+    for m in out:
+        assert body[m.start:m.end] == m.surface
+    return [(m.type, m.surface) for m in out if type_ in (None, m.type)]
+
+
+def named(body, lex, type_):
+    return [(m.surface, m.entity) for m in mentions(body, lex) if m.type == type_]
+
+
+# An organ of an abbreviated organ (`… of the C.C., the X`) is one organisation down to X: the words before
+# `C.C.` are no organisation cut there, and X is not read alone.
+@pytest.mark.parametrize("body, surface, entity", [
+    ("Nguyen Van An, member of the Political Bureau of the C.C., the Communist Party of Vietnam, spoke.",
+     "Political Bureau of the C.C., the Communist Party of Vietnam",
+     "Political Bureau of the Central Committee of the Communist Party of Viet Nam"),
+    ("A message went to Bounnhang, member of the Presidium of the Political Bureau of the C.C., the Lao People's "
+     "Revolutionary Party, on Monday.",
+     "Presidium of the Political Bureau of the C.C., the Lao People's Revolutionary Party",
+     "Presidium of the Political Bureau of the Central Committee of the Lao People's Revolutionary Party"),
+    ("Wang Hu, member of the Standing Committee of the Political Bureau of the C.C., the Communist Party of China "
+     "and premier, arrived.",
+     "Standing Committee of the Political Bureau of the C.C., the Communist Party of China",
+     "Standing Committee of the Political Bureau of the Central Committee of the Communist Party of China"),
+])
+def test_an_organ_of_an_abbreviated_organ_is_one_organisation(lex, body, surface, entity):
+    orgs = named(body, lex, "organization")
+    assert orgs == [(surface, entity)]
+
+
+def test_an_abbreviated_organ_alone_is_still_its_own_organisation(lex):
+    # negative: nothing before `C.C.` to join, and an organ before `of the` that is no organ of the committee
+    body = "Greetings went to the C.C., the Communist Party of Vietnam and to the delegation of the C.C., the CPC."
+    assert [s for _, s in spans(body, lex, "organization")] == [
+        "C.C., the Communist Party of Vietnam", "C.C., the CPC"]
+
+
+# The day of the week written right after a name (`… Friday sent`) is no part of it.
+@pytest.mark.parametrize("body, want", [
+    ("A delegation of the Central Committee of the Communist Party of Cuba Friday laid a wreath.",
+     [("organization", "Central Committee of the Communist Party of Cuba")]),
+    ("The Ministry of Land and Environment Protection Monday issued a notice.",
+     [("organization", "Ministry of Land and Environment Protection")]),
+    ("The International Department of the Central Committee of the Workers' Party of Korea Saturday gave a dinner.",
+     [("organization", "International Department of the Central Committee of the Workers' Party of Korea")]),
+])
+def test_a_weekday_after_a_name_is_no_part_of_it(lex, body, want):
+    assert spans(body, lex) == want
+
+
+def test_a_weekday_ends_no_tail_where_none_follows(lex):
+    # negative: without a weekday the whole tail stays
+    body = "The Institute of History of the Academy of Social Sciences published a book."
+    assert spans(body, lex) == [("organization", "Institute of History of the Academy of Social Sciences")]
+
+
+# A body named inside the tail of another opens its own `for` tail: the name runs on through it. After any other
+# word `for` ends the name (what the body did something for is no part of it).
+@pytest.mark.parametrize("body, want", [
+    ("Ms Ito, secretary of the National Liaison Council of Societies for the Study of the Juche Idea, came.",
+     [("person", "Ito"), ("organization", "National Liaison Council of Societies for the Study of the Juche Idea")]),
+    ("A branch of the Federation of Unions for the Defence of Peace met in Oslo.",
+     [("organization", "Federation of Unions for the Defence of Peace"), ("place", "Oslo")]),
+])
+def test_a_body_in_a_tail_opens_its_own_for_tail(lex, body, want):
+    assert spans(body, lex) == want
+
+
+@pytest.mark.parametrize("body, want", [
+    ("The Ministry of Culture for the Victory Day prepared shows.", ["Ministry of Culture"]),
+    ("The Union of Agricultural Workers of Korea for the Day of the Sun met.", ["Union of Agricultural Workers of Korea"]),
+    ("He thanked the Embassy of Nigeria for the Republic's gift.", ["Embassy of Nigeria"]),
+])
+def test_for_after_any_other_word_ends_the_name(lex, body, want):
+    assert [s for _, s in spans(body, lex, "organization")] == want
+
+
+# Older texts write the organs of a body in lower case: a presidium or secretariat of an organisation found is one
+# organisation with it, with no modifier before it; alone it stays a common noun.
+@pytest.mark.parametrize("body, surface, entity", [
+    ("Ri Jong Ok, vice-president of the presidium of the Supreme People's Assembly, left.",
+     "presidium of the Supreme People's Assembly", "Presidium of the Supreme People's Assembly"),
+    ("The secretariat of the Central Committee of the Communist Party of Cuba sent it.",
+     "secretariat of the Central Committee of the Communist Party of Cuba",
+     "Secretariat of the Central Committee of the Communist Party of Cuba"),
+])
+def test_a_lower_case_presidium_of_an_organisation_is_one_organisation(lex, body, surface, entity):
+    assert named(body, lex, "organization") == [(surface, entity)]
+
+
+def test_a_lower_case_presidium_alone_or_of_no_organisation_is_none(lex):
+    body = "The presidium decided it. The presidium of the meeting sat on the platform, and the secretariat agreed."
+    assert spans(body, lex, "organization") == []
+
+
+# `Vice` opens a title (`Vice Department Director`), never a name: it is dropped from the front of one, and a head
+# left alone is no name.
+def test_vice_opens_no_name(lex):
+    body = ("Pak Sang Gil, Vice Department Director of the WPK Central Committee, met the Vice Chairman of the Korean "
+            "Democratic Lawyers Association.")
+    assert spans(body, lex, "organization") == [
+        ("organization", "WPK Central Committee"), ("organization", "Korean Democratic Lawyers Association")]
+
+
+# Heads of landforms (`Plateau`, `Highlands`, `Cave`, `Waterfall`) make places like `Mountain` and `River`; `Hill`
+# is none, being a surname too often (`Christopher Hill`).
+def test_landform_heads_make_places_and_hill_is_no_head(lex):
+    body = ("Tourists saw the Kaema Plateau, the Pujon Highlands, the Ryongmun Cave and the Ullim Waterfall. "
+            "Christopher Hill, assistant secretary of State, said so.")
+    assert spans(body, lex) == [("place", "Kaema Plateau"), ("place", "Pujon Highlands"), ("place", "Ryongmun Cave"),
+                                ("place", "Ullim Waterfall"), ("person", "Christopher Hill")]
+
+
+# A party's faction in brackets is part of its name, also a hyphenated one, also when the party ends an organ's tail.
+@pytest.mark.parametrize("body, want", [
+    ("The general secretary of the Central Committee of the Nepal Communist Party (Marxist-Leninist) spoke.",
+     ["Central Committee of the Nepal Communist Party (Marxist-Leninist)"]),
+    ("Leaders of the Peru Communist Party (Red Fatherland) and of the Workers Party (Marxist-Leninist) met.",
+     ["Peru Communist Party (Red Fatherland)", "Workers Party (Marxist-Leninist)"]),
+])
+def test_a_partys_faction_in_brackets_also_hyphenated_and_in_a_tail(lex, body, want):
+    assert [s for _, s in spans(body, lex, "organization")] == want
+
+
+def test_brackets_after_a_party_that_hold_no_faction_stay_out(lex):
+    # negative: an acronym and a number in brackets are no faction
+    body = "The Workers' Party of Korea (WPK) and the Peru Communist Party (1928) grew."
+    assert [s for _, s in spans(body, lex, "organization")] == [
+        "Workers' Party of Korea", "WPK", "Peru Communist Party"]
+
+
+# `Alliance` is a head of organisations like `League` and `Union`.
+def test_an_alliance_is_an_organisation(lex):
+    body = "The chairman of the International Alliance of Societies for the Study of the Songun Policy came."
+    assert spans(body, lex) == [
+        ("organization", "International Alliance of Societies for the Study of the Songun Policy")]
+
+
+# A monument or memorial is named by what it stands for after `to`, even with no word before its head; the name
+# stops at the end of the sentence (`War.`), and a mission alone before `to` is still a common noun.
+@pytest.mark.parametrize("body, want", [
+    ("Wreaths were laid at the Monument to Party Founding.", [("place", "Monument to Party Founding")]),
+    ("They bowed before the Monument to the Victorious Fatherland Liberation War. Then they left.",
+     [("place", "Monument to the Victorious Fatherland Liberation War")]),
+    ("A delegation visited the Memorial to the Soviet Soldiers in Moranbong District.",
+     [("place", "Memorial to the Soviet Soldiers"), ("place", "Moranbong District")]),
+    ("The Permanent Mission of the DPRK to the U.S. said so.",
+     [("organization", "Permanent Mission of the DPRK to the U.S.")]),
+    ("The Mission to the United Nations replied, and a monument to the martyrs stood.",
+     [("organization", "United Nations")]),
+])
+def test_a_monument_is_named_with_what_it_stands_for(lex, body, want):
+    assert spans(body, lex) == want
+
+
+# Sites named in the plural (`Kaesong Walls`, `Koguryo Tombs`, `Phyochung Monuments`) and old sites (`Temple`,
+# `Fort`, `Fortress`, `Castle`) are places, not the place their first word names.
+def test_plural_and_old_sites_are_places(lex):
+    body = ("Tourists saw the Kaesong Walls, the Koguryo Tombs, the Pohyon Temple, Hwang Fort and the Paengma "
+            "Fortress near Kaesong.")
+    assert spans(body, lex) == [("place", "Kaesong Walls"), ("place", "Koguryo Tombs"), ("place", "Pohyon Temple"),
+                                ("place", "Hwang Fort"), ("place", "Paengma Fortress"), ("place", "Kaesong")]
+
+
+# Bodies named after a day (`the April 25 Sports Team`) keep the day in their name; a date that only says when
+# something happened stays out (`On May 5 …`).
+@pytest.mark.parametrize("body, want", [
+    ("Players of the April 25 Players Team and the June 9 Secondary School met.",
+     ["April 25 Players Team", "June 9 Secondary School"]),
+    ("On May 5 Pyongyang Sports Team won, and by April 15 the Ryomyong Sports Team had.",
+     ["Pyongyang Sports Team", "Ryomyong Sports Team"]),
+])
+def test_a_body_named_after_a_day_keeps_it(lex, body, want):
+    assert [s for _, s in spans(body, lex, "organization")] == want
+
+
+# Legislatures named `Duma` and `Senate` are organisations like a `Parliament`; `Congress` is no head, being
+# mostly a meeting (`the 8th Congress of the WPK`).
+def test_legislatures_are_organisations_and_a_congress_is_no_head(lex):
+    body = "A deputy to the Moscow City Duma met a member of the Philippine Senate at the 8th Congress of the WPK."
+    assert spans(body, lex, "organization") == [
+        ("organization", "Moscow City Duma"), ("organization", "Philippine Senate"), ("organization", "WPK")]
+
+
+# Institutions the guidelines count as organisations (schools, hospitals, enterprises, troupes) under heads that
+# were missing: found whole, so the city that opens their name is no place of its own.
+def test_institutions_under_more_heads_are_organisations_not_their_city(lex):
+    body = ("Children of the Kyongsang Kindergarten and the Pyongyang Baby Home, patients of the Kangso Sanatorium and "
+            "the Taedongmun Clinic, artists of the Korean Film Studio and the Pyongyang Circus, and researchers of the "
+            "Paeksan Research Laboratory visited the Pyongyang Children's Department Store.")
+    assert spans(body, lex) == [("organization", s) for s in (
+        "Kyongsang Kindergarten", "Pyongyang Baby Home", "Kangso Sanatorium", "Taedongmun Clinic",
+        "Korean Film Studio", "Pyongyang Circus", "Paeksan Research Laboratory",
+        "Pyongyang Children's Department Store")]
+
+
+# Two places each `of` its province, coordinated, are four places: a place's tail does not go on past an `and`
+# to another head; `and` inside one name still joins it.
+def test_coordinated_places_of_provinces_are_apart(lex):
+    body = ("Farmers in Onchon County of South Phyongan Province and Thaechon County of North Phyongan Province and "
+            "students of the University of Music and Dance met.")
+    assert spans(body, lex) == [
+        ("place", "Onchon County"), ("place", "South Phyongan Province"), ("place", "Thaechon County"),
+        ("place", "North Phyongan Province"), ("organization", "University of Music and Dance")]
+
+
+# A long title of a speech or an article in quotation marks, in title case, is a title of work: no name inside it
+# (`Capital City`, `Hwasong Area` are words of the title); a long quotation in ordinary case is no title.
+def test_a_long_title_in_quotes_holds_no_names_and_a_long_quotation_does(lex):
+    body = ("He made a speech \u201cLet Us Glorify the New Era of Capital City Construction by Bringing About a Great "
+            "Change in the Hwasong Area and Other Districts\u201d in Pyongyang. He said \u201cThe workers of Sunchon "
+            "City and of Kangso District have done well in the past year and will do better\u201d.")
+    assert spans(body, lex) == [("place", "Pyongyang"), ("place", "Sunchon City"), ("place", "Kangso District")]
+
+
+# An ordinal written out before a name stays out of it, as the guidelines say for `8th` (`the Eighth Central
+# Committee of the WPK` -> `Central Committee of the WPK`); what is left may be a common noun (`Party Congress`).
+def test_an_ordinal_written_out_stays_out_of_a_name(lex):
+    body = ("The Eighth Party Congress and the Third Plenary Meeting of the Eighth Central Committee of the Workers' "
+            "Party of Korea were held. The Ninth Party Central Committee decided.")
+    assert spans(body, lex, "organization") == [
+        ("organization", "Central Committee of the Workers' Party of Korea")]
+
+
+# `and` joins two words into one organisation's name (`Song and Dance Ensemble`), never two names: not when the
+# word after it is a head (`General Staff and Ministry of National Defence`).
+def test_and_before_a_head_coordinates_two_names(lex):
+    body = ("Officers of the General Staff and Ministry of National Defence met artists of the Song and Dance "
+            "Ensemble and the Research and Development Institute.")
+    assert [s for _, s in spans(body, lex, "organization")] == [
+        "Ministry of National Defence", "Song and Dance Ensemble", "Research and Development Institute"]
+
+
+# A place in no list may have four words before its head; the first is not lost to a place of its own.
+def test_a_place_may_have_four_words_before_its_head(lex):
+    body = "He inspected the Pothong Riverside Terraced Residential District in Kyongru-dong."
+    assert spans(body, lex) == [("place", "Pothong Riverside Terraced Residential District"), ("place", "Kyongru-dong")]
+
+
+# A branch of a body is an organisation with the body in its tail; the place opening it is no place of its own.
+def test_a_branch_is_an_organisation(lex):
+    body = "He visited the Hoeryong Branch of the Central Bank and the Japan Branch of the Korean Friendship Association."
+    assert spans(body, lex) == [("organization", "Hoeryong Branch of the Central Bank"),
+                                ("organization", "Japan Branch of the Korean Friendship Association")]
+
+
+# Some scraped copies glue a leader's name to the words around it (`ComradeKim Jong Unvisited`): the known name is
+# read inside the glued words, and the words around are no part of a name by shape (`Hwaphyong County` alone).
+@pytest.mark.parametrize("body, want", [
+    ("The respected ComradeKim Jong Unvisited the Kangdong Greenhouse Farm.",
+     [("person", "Kim Jong Un"), ("organization", "Kangdong Greenhouse Farm")]),
+    ("In 1999, ChairmanKim Jong Ilvisited Hwaphyong County in Jagang Province.",
+     [("person", "Kim Jong Il"), ("place", "Hwaphyong County"), ("place", "Jagang Province")]),
+    ("The soldiers reported toKim Jong Unthat the task was done, praising PresidentKim Il Sungfor it.",
+     [("person", "Kim Jong Un"), ("person", "Kim Il Sung")]),
+])
+def test_a_known_name_glued_to_the_words_around_it_is_read(lex, body, want):
+    assert spans(body, lex) == want
+
+
+def test_glued_words_that_hold_no_known_name_give_no_person(lex):
+    # negative: a glued capital with no known person after it is read as before
+    body = "The delegation ofRussia and the McDonald family visited Pyongyang."
+    assert spans(body, lex) == [("place", "Russia"), ("place", "Pyongyang")]
+
+
+# A head followed right away by another capitalised word that is no title, head, surname or weekday does not end a
+# name: the name goes on past it, into something no head makes (an event, a bell, a title of a work).
+@pytest.mark.parametrize("body, want", [
+    ("The 2024 National University Students' Sports Games opened in Pyongyang.", [("place", "Pyongyang")]),
+    ("He saw the Yonbok Temple Bell in the Nam Gate.", [("place", "Nam Gate")]),
+    # not after a title, a weekday or another head
+    ("The Kim Chaek University of Technology President Ri spoke; the Kosan County Monday reported; the Sangwon "
+     "Cement Complex Party Committee met.",
+     [("organization", "Kim Chaek University of Technology"), ("place", "Kosan County"),
+      ("organization", "Sangwon Cement Complex Party Committee")]),
+])
+def test_a_head_with_a_capitalised_word_after_it_ends_no_name(lex, body, want):
+    assert spans(body, lex) == want
+
+
+# A dockyard is an organisation like a shipyard; a municipality is a place like a city, the city's name inside it
+# no place of its own.
+def test_a_dockyard_and_a_municipality(lex):
+    body = "The premier inspected the Sinuiju Dockyard and units in Manpho Municipality."
+    assert spans(body, lex) == [("organization", "Sinuiju Dockyard"), ("place", "Manpho Municipality")]
+
+
+# A word of direction coordinated with the one a known place opens with is a place of its own, named in full.
+def test_a_coordinated_word_of_direction_is_the_place_it_shares_a_name_with(lex):
+    body = "He inspected South and North Phyongan and a game between North and South Hwanghae teams."
+    assert named(body, lex, "place") == [
+        ("South", "South Phyongan Province"), ("North Phyongan", "North Phyongan Province"),
+        ("North", "North Hwanghae Province"), ("South Hwanghae", "South Hwanghae Province")]
+
+
+# A plural place head in lower case after a list of names makes each of them a place, the head outside; demonyms
+# before it make none.
+@pytest.mark.parametrize("body, want", [
+    ("He visited farms in Taedong, Kujang and Hyangsan counties.", ["Taedong", "Kujang", "Hyangsan"]),
+    ("In Sinuiju and Kanggye cities, and in Korean and Chinese cities, it rained.", ["Sinuiju", "Kanggye"]),
+])
+def test_names_listed_before_a_plural_place_head_are_places(lex, body, want):
+    assert [s for _, s in spans(body, lex, "place")] == want
+
+
+def test_a_place_listed_before_a_plural_head_is_named_with_its_head_where_known(lex):
+    body = "He inspected farms in Jaeryong and Sinchon counties. Jaeryong County farmers met him."
+    assert named(body, lex, "place") == [("Jaeryong", "Jaeryong County"), ("Sinchon", "Sinchon County"),
+                                         ("Jaeryong County", "Jaeryong County")]
+
+
+# A confederation or a bloc is an organisation like a federation; `Coalition` is no head, being a modifier as often
+# (`the delegation of Three Ruling Coalition parties`).
+def test_a_confederation_and_a_bloc_are_organisations(lex):
+    body = ("The Korean Confederation of Trade Unions and the Democratic Bloc met the delegation of Three Ruling "
+            "Coalition parties.")
+    assert spans(body, lex) == [("organization", "Korean Confederation of Trade Unions"),
+                                ("organization", "Democratic Bloc")]
+
+
+# A sentence opener before a place head in lower case is no place (`The city and counties …`); a name there is.
+@pytest.mark.parametrize("body, want", [
+    ("Goat farms were built last year. The city and counties in the province now make cheese.", []),
+    ("Wheat grew well. This city has a new mill, said the report.", []),
+    ("A ship came from Nakhodka city of Russia on Friday.", [("place", "Nakhodka"), ("place", "Russia")]),
+    ("Orchards ring Kanggye city, a report said.", [("place", "Kanggye")]),
+])
+def test_an_opener_before_a_lower_case_place_head_is_no_place(lex, body, want):
+    assert spans(body, lex, "place") == want
+
+
+# A place's `of` tail ends before `with` and before an `and` that follows a head of its own: the words after are
+# another name or no name at all, never part of the place.
+@pytest.mark.parametrize("body, want", [
+    ("Drones struck Odessa City of Ukraine with U.S.-made parts last week.",
+     [("place", "Odessa City"), ("place", "Ukraine"), ("place", "U.S.")]),
+    ("Songchon County of South Phyongan Province and Ichon and Pyongsan counties of Kangwon Province sowed maize.",
+     [("place", "Songchon County"), ("place", "South Phyongan Province"), ("place", "Ichon"), ("place", "Pyongsan"),
+      ("place", "Kangwon Province")]),
+    ("Kyongsong County of North Hamgyong Province and Unsan County sent rice.",
+     [("place", "Kyongsong County"), ("place", "North Hamgyong Province"), ("place", "Unsan County")]),
+])
+def test_a_place_tail_stops_at_with_and_at_and_after_its_own_head(lex, body, want):
+    assert spans(body, lex, "place") == want
+
+
+def test_an_organisation_tail_still_takes_and_and_with(lex):
+    body = ("Teachers of Pyongyang University of Music and Dance met the Korean Committee for Cultural Relations "
+            "with Foreign Countries.")
+    assert spans(body, lex, "organization") == [
+        ("organization", "Pyongyang University of Music and Dance"),
+        ("organization", "Korean Committee for Cultural Relations with Foreign Countries")]
+
+
+
+# A leader's name glued to a mark before it and a word after it (`(2017),Kim Jong Unvisited`) is read inside them,
+# so the place after it is found alone, not with the glued words.
+@pytest.mark.parametrize("body, want", [
+    ("One spring day in Juche 107 (2018),Kim Jong Unvisited Onchon County, Nampho City, a coastal area.",
+     [("person", "Kim Jong Un"), ("place", "Onchon County"), ("place", "Nampho City")]),
+    ("He came in May;Kim Jong Ilinspected Rakwon County the next day.",
+     [("person", "Kim Jong Il"), ("place", "Rakwon County")]),
+    ("Guests saw the Tower of the Juche Idea,Kim Jong SukUniversity and a farm.",  # a name inside another's
+     [("place", "Tower of the Juche Idea")]),
+])
+def test_a_name_glued_after_a_mark_is_read_inside_the_glued_words(lex, body, want):
+    assert spans(body, lex) == want
+
+
+# Stations that produce or breed are enterprises, organisations as power stations are; a railway or metro station
+# is a place.
+@pytest.mark.parametrize("body, want", [
+    ("She works at the Unsan Wild Fruit Processing Station under the county.",
+     [("organization", "Unsan Wild Fruit Processing Station")]),
+    ("The Sinchang Silkworm Breeding Station and the Ryongsong Pumping Station met the plan.",
+     [("organization", "Sinchang Silkworm Breeding Station"), ("organization", "Ryongsong Pumping Station")]),
+    ("Passengers left Kowon Railway Station for Hamhung.", [("place", "Kowon Railway Station"), ("place", "Hamhung")]),
+])
+def test_a_processing_or_breeding_station_is_an_organisation(lex, body, want):
+    assert spans(body, lex) == want
+
+
+
+def test_a_fishery_station_is_an_organisation(lex):
+    assert spans("The Party committee at the Sinpho Fishery Station led it.", lex) == [
+        ("organization", "Sinpho Fishery Station")]
+
+
+# A regiment or battalion is a named unit and a manufactory an enterprise: organisations found whole, the city or
+# province opening their names no place apart; an honorary title naming a regiment after a person is no unit.
+@pytest.mark.parametrize("body, want", [
+    ("Members of the Kaesong Municipal Regiment of Party Members left for the site.",
+     [("organization", "Kaesong Municipal Regiment of Party Members")]),
+    ("Builders of the Jagang Provincial Battalion and the Sinuiju Cosmetics Manufactory met in Kanggye.",
+     [("organization", "Jagang Provincial Battalion"), ("organization", "Sinuiju Cosmetics Manufactory"),
+      ("place", "Kanggye")]),
+])
+def test_a_regiment_and_a_manufactory_are_organisations(lex, body, want):
+    assert spans(body, lex) == want
+
+
+# A law or a constitution is a document, a title of a work: no name inside it (`the Law of the DPRK on Light
+# Industry`), as in a treaty; the country after it outside the title, and a law in lower case, still count.
+@pytest.mark.parametrize("body, want", [
+    ("Deputies discussed the draft Law of the DPRK on Fisheries and the Law of the DPRK on Forestry.", []),
+    ("The session amended the Socialist Constitution of the DPRK on Tuesday.", []),
+    ("Students of international law from Laos visited the DPRK.", [("place", "Laos"), ("place", "DPRK")]),
+])
+def test_no_place_inside_a_law_or_a_constitution(lex, body, want):
+    assert spans(body, lex) == want
+
+
+# A quotation named a title (`an article titled “…”`) is a title of a work whatever its case, with no name inside
+# it; a slogan (`!`) holds names, as quoted words with no such cue do.
+@pytest.mark.parametrize("body, want", [
+    ('The Hindu carried an article titled "Understanding the situation of the Korean peninsula through history" '
+     "in India.", [("place", "India")]),
+    ("KCNA issued a commentary under the title “DPRK will never tolerate the provocations of Japan” on Monday.",
+     [("organization", "KCNA")]),
+    ('A rally was held under the title "Let us drive the U.S. troops out of south Korea!" in Seoul.',
+     [("place", "U.S."), ("place", "south Korea"), ("place", "Seoul")]),
+    ('He said "the DPRK will defend itself" in Moscow.', [("place", "DPRK"), ("place", "Moscow")]),
+])
+def test_no_name_inside_a_quotation_named_a_title(lex, body, want):
+    assert spans(body, lex) == want
