@@ -87,11 +87,12 @@ def with_params(rules: StoryRules, **changed) -> StoryRules:
 
 def _mix(x: np.ndarray) -> np.ndarray:
     """splitmix64's finaliser, elementwise (uint64, wrapping)."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * np.uint64(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> np.uint64(27))
-    x = x * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
+    x = x ^ (x >> np.uint64(30))  # a new array: the caller's stays as it is; then in place (no temporaries)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
 
 
 def words(body: str, rules: StoryRules) -> list[str]:
@@ -109,7 +110,7 @@ def shingles(body: str, rules: StoryRules) -> np.ndarray:
     if not found:
         return np.empty(0, np.uint64)
     ids = {w: zlib.crc32(w.encode("utf-8")) for w in set(found)}
-    h = np.fromiter((ids[w] for w in found), np.uint64, len(found))
+    h = np.fromiter(map(ids.__getitem__, found), np.uint64, len(found))
     n = min(rules.shingle_words, len(h))
     acc = np.zeros(len(h) - n + 1, np.uint64)
     with np.errstate(over="ignore"):
@@ -145,7 +146,9 @@ def signature(body: str, rules: StoryRules) -> Signature:
     if not len(s):
         return Signature(np.full(rules.permutations, 0xFFFFFFFF, np.uint32), 0, np.empty(0, np.int64))
     with np.errstate(over="ignore"):
-        hashed = (s[:, None] * rules.mul[None, :] + rules.add[None, :]) >> np.uint64(32)  # multiply-shift
+        hashed = s[:, None] * rules.mul[None, :]  # multiply-shift, in place: one shingles x permutations matrix
+        hashed += rules.add[None, :]
+        hashed >>= np.uint64(32)
     values = hashed.min(axis=0).astype(np.uint32)
     return Signature(values, len(s), band_keys(values, rules))
 
