@@ -27,6 +27,17 @@ IDLE = ("Condition.wait ", "EpollSelector.select ", "Connection._recv ", "Queue.
         "_wait_for_tstate_lock ", "select ", "poll ", "PollSelector.select ", "_PollLikeSelector.select ",
         "die_with_supervisor.<locals>.watch ", "_worker (concurrent/futures/thread.py", "Connection._send ",
         "wait (multiprocessing/connection.py")
+
+
+def waiting(name: str, file: str | None) -> bool:
+    """Whether a stack's last frame (function `name` in `file`, a short or a full path) is a wait (`IDLE`)."""
+    for x in IDLE:
+        fn, _, where = x.strip().partition(" (")
+        if name == fn and (not where or (file or "").endswith(where)):
+            return True
+    return False
+
+
 PHASES = ["process_batch", "resolve (", "validate (", "write (", "quality_report (", "submit", "pipeline (",
           "run_flow", "<module> (cli/main.py", "_process_worker", "spawn_main", "Thread.run"]
 
@@ -102,7 +113,8 @@ def profile(path: str, under: str | None, depth: int, top: int = 30) -> None:
             k, frames, n = frames_of(line)
             if not frames:
                 continue
-            if any(frames[-1].startswith(x) for x in IDLE):
+            name, _, where = frames[-1].partition(" (")
+            if waiting(name, where.rstrip(")")):
                 phases[k]["(idle: a wait)"] += n
                 continue
             phases[k][next((m for m in PHASES if any(m in x for x in frames)), "other")] += n
