@@ -273,19 +273,24 @@ def stage_costs(corpus: Path, limit: int) -> dict:
 
 # -- where the time goes: py-spy over the whole process tree ------------------------------------------
 def profile_summary(speedscope: Path, top: int = 90) -> str:
-    """Share of all CPU samples (every process) per function, inclusive, and per process."""
+    """Share of all busy samples (every process) per function, inclusive, and per process. py-spy counts a
+    thread blocked in C (a sleep, a lock, a socket) as busy: a stack ending in a wait is left out as idle
+    (`bench/where_cpu.py`; in the flow process such threads made six of every seven samples)."""
+    from where_cpu import waiting  # bench/ is this script's folder
+
     d = json.loads(speedscope.read_text())
     frames = d["shared"]["frames"]
     total, per_frame, per_process = 0, {}, {}
     for prof in d["profiles"]:
-        n = len(prof["samples"])
+        busy = [s for s in prof["samples"] if s and not waiting(frames[s[-1]]["name"], frames[s[-1]].get("file"))]
+        n = len(busy)
         total += n
         name = prof["name"].split(" Thread")[0]
         per_process[name] = per_process.get(name, 0) + n
-        for sample in prof["samples"]:
+        for sample in busy:
             for key in {f"{frames[f]['name']} ({Path(frames[f].get('file') or '?').name})" for f in sample}:
                 per_frame[key] = per_frame.get(key, 0) + 1
-    lines = [f"{total} samples over all processes (py-spy, 50 Hz, CPU only)", "", "per process:"]
+    lines = [f"{total} busy samples over all processes (py-spy, 50 Hz, waits left out)", "", "per process:"]
     lines += [f"  {n / total:6.1%}  {p}" for p, n in sorted(per_process.items(), key=lambda x: -x[1])]
     lines += ["", "inclusive, per function:"]
     lines += [f"  {n / total:6.1%}  {k}" for k, n in sorted(per_frame.items(), key=lambda x: -x[1])[:top]]

@@ -87,11 +87,12 @@ def with_params(rules: StoryRules, **changed) -> StoryRules:
 
 def _mix(x: np.ndarray) -> np.ndarray:
     """splitmix64's finaliser, elementwise (uint64, wrapping)."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * np.uint64(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> np.uint64(27))
-    x = x * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
+    x = x ^ (x >> np.uint64(30))  # a new array: the caller's stays as it is; then in place (no temporaries)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
 
 
 def words(body: str, rules: StoryRules) -> list[str]:
@@ -109,7 +110,7 @@ def shingles(body: str, rules: StoryRules) -> np.ndarray:
     if not found:
         return np.empty(0, np.uint64)
     ids = {w: zlib.crc32(w.encode("utf-8")) for w in set(found)}
-    h = np.fromiter((ids[w] for w in found), np.uint64, len(found))
+    h = np.fromiter(map(ids.__getitem__, found), np.uint64, len(found))
     n = min(rules.shingle_words, len(h))
     acc = np.zeros(len(h) - n + 1, np.uint64)
     with np.errstate(over="ignore"):
@@ -145,7 +146,9 @@ def signature(body: str, rules: StoryRules) -> Signature:
     if not len(s):
         return Signature(np.full(rules.permutations, 0xFFFFFFFF, np.uint32), 0, np.empty(0, np.int64))
     with np.errstate(over="ignore"):
-        hashed = (s[:, None] * rules.mul[None, :] + rules.add[None, :]) >> np.uint64(32)  # multiply-shift
+        hashed = s[:, None] * rules.mul[None, :]  # multiply-shift, in place: one shingles x permutations matrix
+        hashed += rules.add[None, :]
+        hashed >>= np.uint64(32)
     values = hashed.min(axis=0).astype(np.uint32)
     return Signature(values, len(s), band_keys(values, rules))
 
@@ -163,13 +166,19 @@ def band_keys(values: np.ndarray, rules: StoryRules) -> np.ndarray:
 def similarity(a: np.ndarray, size_a: int, b: np.ndarray, size_b: int, measure: str) -> float:
     """Estimated Jaccard similarity of two shingle sets from their signatures, or the estimated
     containment of the smaller in the larger (from that Jaccard and the two set sizes)."""
-    if not size_a or not size_b:
-        return 0.0
-    j = float(np.count_nonzero(a == b)) / len(a)
-    if measure == "jaccard":
-        return j
-    common = j * (size_a + size_b) / (1 + j)
-    return min(1.0, common / min(size_a, size_b))
+    return float(similarities(a, size_a, b[None, :], np.array([size_b]), measure)[0])
+
+
+def similarities(a: np.ndarray, size_a: int, b: np.ndarray, sizes_b: np.ndarray, measure: str) -> np.ndarray:
+    """`similarity` of one signature with each row of `b` (set sizes `sizes_b`), as float64: the same
+    operations in the same order, so the same values as one at a time."""
+    if not size_a:
+        return np.zeros(len(b))
+    j = np.count_nonzero(b == a[None, :], axis=1) / len(a)
+    if measure != "jaccard":
+        common = j * (size_a + sizes_b) / (1 + j)
+        j = np.minimum(1.0, common / np.minimum(size_a, sizes_b))
+    return np.where(sizes_b > 0, j, 0.0)
 
 
 @dataclass(frozen=True)
@@ -190,26 +199,51 @@ def assign(new: Sequence[tuple[str, Signature]], stored: Iterable[tuple[int, Mem
     of the most similar one at or above the threshold (ties: the smallest story id), else starts its own
     story, named by its article_id. Stories are never merged: an article like two stories joins one.
     """
-    index: dict[int, list[Member]] = {}
-    for key, member in stored:
-        index.setdefault(int(key), []).append(member)
+    # Members are numbered rows of one matrix, so that a new article meets all its candidates in one numpy
+    # comparison (a run of formulaic items has ~100 per article: one call each cost most of the commit's stories).
+    stored = list(stored)
+    row_of: dict[int, int] = {}  # id(member) -> row
+    members: list[Member] = []
+    for _, m in stored:
+        if id(m) not in row_of:
+            row_of[id(m)] = len(members)
+            members.append(m)
+    count = len(members) + len(new)
+    values = np.empty((count, rules.permutations), np.uint32)
+    sizes = np.empty(count, np.int64)
+    owner = np.empty(count, np.int64)  # a number per article_id: candidates are compared once per article
+    owners: dict[str, int] = {}
+    stories: list[str] = []
+
+    def add(m: Member) -> int:
+        row = len(stories)
+        values[row], sizes[row] = m.values, m.size
+        owner[row] = owners.setdefault(m.article_id, len(owners))
+        stories.append(m.story_id)
+        return row
+
+    for m in members:
+        add(m)
+    index: dict[int, list[int]] = {}
+    for key, m in stored:
+        index.setdefault(int(key), []).append(row_of[id(m)])
     out: dict[str, str] = {}
     for article_id, sig in new:
-        best: tuple[float, str] | None = None
-        seen: set[str] = set()
-        for key in sig.bands.tolist():
-            for m in index.get(key, ()):
-                if m.article_id in seen:
-                    continue
-                seen.add(m.article_id)
-                score = similarity(sig.values, sig.size, m.values, m.size, rules.measure)
-                if score >= rules.threshold and (best is None or (-score, m.story_id) < (-best[0], best[1])):
-                    best = (score, m.story_id)
-        story = best[1] if best else article_id
+        keys = sig.bands.tolist()
+        found = [row for key in keys for row in index.get(key, ())]
+        story = article_id
+        if found:
+            rows = np.fromiter(found, np.int64, len(found))
+            rows = rows[np.unique(owner[rows], return_index=True)[1]]  # an article's first row, as met
+            scores = similarities(sig.values, sig.size, values[rows], sizes[rows], rules.measure)
+            close = scores >= rules.threshold
+            if close.any():  # the most similar; ties: the smallest story id
+                top = scores[close].max()
+                story = min(stories[r] for r in rows[close & (scores == top)].tolist())
         out[article_id] = story
-        member = Member(article_id, story, sig.values, sig.size)
-        for key in sig.bands.tolist():
-            index.setdefault(key, []).append(member)
+        row = add(Member(article_id, story, sig.values, sig.size))
+        for key in keys:
+            index.setdefault(key, []).append(row)
     return out
 
 
