@@ -113,28 +113,69 @@ def shared_temp(tmp_path_factory) -> Path:
     return own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own
 
 
+# Services of the Prefect server that no test uses, off in the session's server: their loops cost CPU all session
+# long. Kept: the task run recorder (task runs read back), cancellation cleanup (interrupted runs). The scheduler
+# is off too: the deployments' schedules are read back, never left to fire (an hourly one could otherwise start a
+# run in the middle of a test of a served deployment).
+UNUSED_SERVICES = ("scheduler", "late_runs", "foreman", "pause_expirations", "repossessor", "cleanup_reconciler",
+                   "triggers", "event_persister")
+
+
+def launch_prefect_server(shared: Path) -> dict:
+    """Start the session's Prefect server (not waiting for it) and record where it is, in `shared`."""
+    home = shared / "prefect-home"
+    home.mkdir()
+    port = free_port()
+    env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1",
+               PREFECT_UI_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING",
+               **{f"PREFECT_SERVER_SERVICES_{name.upper()}_ENABLED": "false" for name in UNUSED_SERVICES})
+    env.pop("PREFECT_API_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port",
+                             str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    record = {"pid": proc.pid, "url": f"http://127.0.0.1:{port}/api", "home": str(home)}
+    (shared / "prefect-server.json").write_text(json.dumps(record))
+    return record
+
+
+def wait_until_healthy(record: dict, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(record["url"] + "/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        try:
+            os.kill(record["pid"], 0)
+        except ProcessLookupError:
+            raise RuntimeError("the session's Prefect server exited while starting") from None
+        if time.monotonic() > deadline:
+            stop(record["pid"])
+            raise RuntimeError("the session's Prefect server did not start")
+        time.sleep(0.3)
+
+
+def pytest_sessionstart(session):
+    """Under xdist the controller starts the session's Prefect server at once, so that it comes up while the
+    workers start and collect (~10 s of wall time) rather than when the first test needs it."""
+    if not os.environ.get("PYTEST_XDIST_WORKER") and getattr(session.config.option, "numprocesses", None):
+        launch_prefect_server(session.config._tmp_path_factory.getbasetemp())
+
+
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory):
-    """A real Prefect server on loopback, one for the whole session: the first xdist worker that needs it starts
-    it (under a file lock in the temp folder the workers share), the others use it, and the session's end stops
-    it (`pytest_sessionfinish`). A server per worker cost ~50 s of CPU each over a run (start and upkeep).
-    CLI runs in subprocesses talk to it."""
+    """A real Prefect server on loopback, one for the whole session: started by the xdist controller at the
+    session's start, or, without xdist, here (under a file lock in the temp folder the processes share), used by
+    every worker, stopped at the session's end (`pytest_sessionfinish`). A server per worker cost ~50 s of CPU
+    each over a run (start and upkeep). CLI runs in subprocesses talk to it."""
     shared = shared_temp(tmp_path_factory)
     record = shared / "prefect-server.json"
     with open(shared / "prefect-server.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not record.exists():
-            home = shared / "prefect-home"
-            home.mkdir()
-            port = free_port()
-            env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-                       DO_NOT_TRACK="1", PREFECT_UI_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING")
-            env.pop("PREFECT_API_URL", None)
-            url = f"http://127.0.0.1:{port}/api"
-            proc = start_server([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                                 "--port", str(port)], url + "/health", "Prefect server", 120, env)
-            record.write_text(json.dumps({"pid": proc.pid, "url": url, "home": str(home)}))
-    started = json.loads(record.read_text())
+        started = json.loads(record.read_text()) if record.exists() else launch_prefect_server(shared)
+        wait_until_healthy(started)
     yield {"PREFECT_API_URL": started["url"], "PREFECT_HOME": started["home"]}
 
 

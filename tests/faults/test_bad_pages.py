@@ -99,7 +99,7 @@ def run(kcna_etl, tmp_path_factory):
     os.symlink(outside, inp / "outside-folder")  # a link to a folder: never walked, its pages never listed
     os.mkfifo(inp / "fifo.txt")
     # `vanishing.txt` is listed, then removed when the run creates its staging folder, before any page is read
-    p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh), "--batch-size", "8", check=False,
+    p = kcna_etl("run", "--input", str(inp), "--warehouse", str(wh), "--batch-size", "8", "--workers", "1", check=False,
                  inject=["--root", str(wh), "--on", "os.mkdir:.staging/*", "--do", f"delete:{inp / 'vanishing.txt'}"])
     # exit 3: the set has pages the suites warn about (a Korean outlet, a short Korean body), none quarantined
     assert p.returncode == 3 and "quarantined 0" in p.stdout, p.stdout + p.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import duck_table
+from tests.faults.conftest import BATCH, WORKERS
 from tests.faults.common import account, copy_warehouse, finish, last_summary, leftovers, same_state, start, state
 
 
@@ -13,7 +14,7 @@ from tests.faults.common import account, copy_warehouse, finish, last_summary, l
 def test_two_runs_started_together_equal_one_run(scenario, prefect_server, tmp_path, warehouse):
     if warehouse == "new":  # both runs also race to create the warehouse's folders and links
         wh, inp, before, after = tmp_path / "wh", scenario.first_input, None, scenario.before
-        args = ["run", "--input", str(inp), "--warehouse", str(wh), "--batch-size", "10"]
+        args = ["run", "--input", str(inp), "--warehouse", str(wh), "--batch-size", BATCH, "--workers", WORKERS]
     else:
         wh, inp, before, after = copy_warehouse(scenario.before_wh, tmp_path / "wh"), scenario.second_input, \
             scenario.before, scenario.after

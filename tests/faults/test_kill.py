@@ -84,7 +84,7 @@ def staged_batches(wh: Path) -> int:
 @pytest.mark.parametrize("batches", [1, 3], ids=["first-batch-staged", "three-batches-staged"])
 def test_sigkill_while_workers_stage_batches(scenario, prefect_server, flow_cli, tmp_path, batches):
     wh = copy_warehouse(scenario.before_wh, tmp_path / "wh")
-    proc = start(prefect_server, scenario.second_run(wh))
+    proc = start(prefect_server, scenario.second_run(wh, workers=None))  # the default pool, staging in parallel
     deadline = time.monotonic() + 120
     try:
         while staged_batches(wh) < batches:

@@ -15,7 +15,7 @@ import pytest
 
 from kcna_etl.cli.main import LOCKED
 from tests.faults.common import assert_same_state, finish
-from tests.faults.conftest import BATCH, ONE_BATCH
+from tests.faults.conftest import BATCH, ONE_BATCH, WORKERS
 from tests.faults.s3 import (S3_SETTINGS, aws, copy_prefix, new_bucket, s3_state, staged_objects, start_s3, sweep_now,
                              unnamed_objects, upload, working_copy)
 
@@ -32,8 +32,10 @@ class S3Scenario:
     after: dict[str, pd.DataFrame]
     events: list[dict]
 
-    def second_run(self, wh: str) -> list[str]:
-        return ["run", "--input", self.second, "--warehouse", wh, "--batch-size", BATCH]
+    def second_run(self, wh: str, workers: str | None = WORKERS) -> list[str]:
+        """As `Scenario.second_run`: in batches, on `workers` batch workers (None: one per core)."""
+        pool = ["--workers", workers] if workers else []
+        return ["run", "--input", self.second, "--warehouse", wh, "--batch-size", BATCH, *pool]
 
     def rerun(self, wh: str) -> list[str]:
         """As `Scenario.rerun`: the second run in one batch, in the CLI's own process."""
@@ -67,7 +69,7 @@ def s3_scenario(scenario, s3_server, prefect_server, flow_cli, tmp_path_factory)
            base / "cache-first")
     ref = copy_prefix(s3_server, before_wh, f"s3://{bucket}/reference")
     cache, trace = base / "cache-ref", base / "trace.jsonl"
-    args = ["run", "--input", second, "--warehouse", ref, "--batch-size", BATCH]
+    args = ["run", "--input", second, "--warehouse", ref, "--batch-size", BATCH, "--workers", WORKERS]
     cli_s3(prefect_server, s3_server, args, cache,
            inject=["--root", str(working_copy(s3_server, ref, cache)), "--trace", str(trace)])
     events = [json.loads(line) for line in trace.read_text().splitlines()]
@@ -187,7 +189,7 @@ def test_workers_stage_in_the_bucket_and_write_nothing_to_the_flow_machines_disk
     wh = copy_prefix(s3_server, s3_scenario.before_wh, f"s3://{s3_scenario.bucket}/workers")
     cache = tmp_path / "cache"
     root = working_copy(s3_server, wh, cache)
-    proc = start_s3(prefect_server, s3_server, s3_scenario.second_run(wh), cache,
+    proc = start_s3(prefect_server, s3_server, s3_scenario.second_run(wh, workers=None), cache,
                     inject=["--root", str(root), "--at", str(kill_points(s3_scenario.events)["batches-staged"])])
     finish(proc)
     assert proc.returncode == -signal.SIGKILL
@@ -206,7 +208,7 @@ def test_workers_stage_in_the_bucket_and_write_nothing_to_the_flow_machines_disk
     assert local == [], local
     # run through: its staging is gone (the killed run's stays until it is as old as an orphan), the results
     # went to the bucket, not through this machine's disk
-    cli_s3(prefect_server, s3_server, s3_scenario.second_run(wh), cache)  # in the test process it failed (not investigated)
+    cli_s3(prefect_server, s3_server, s3_scenario.second_run(wh, workers=None), cache)  # in the test process it failed (not investigated)
     assert sorted(staged_objects(s3_server, wh)) == sorted(staged)
     sweep_now(s3_server, wh)
     assert staged_objects(s3_server, wh) == []

@@ -250,8 +250,8 @@ def files_of_at_most(limit: int):
 
 # the run's batches in worker processes (which inherit the limit), the backfill's in threads
 @pytest.mark.parametrize("command", [["run"], ["backfill", "--full", *THREADS]], ids=["run", "backfill"])
-def test_a_run_that_fails_part_way_leaves_the_warehouse_as_it_was(kcna_etl, prefect_server, reference, tmp_path,
-                                                                  command):
+def test_a_run_that_fails_part_way_leaves_the_warehouse_as_it_was(kcna_etl, flow_cli, prefect_server, reference,
+                                                                  tmp_path, command):
     """The file system refuses a batch's staged file (too large, as on a full disk): the batch task is retried
     with back-off, the run fails, and readers see the warehouse as before; the next run does the work."""
     inp, ref_wh, ref = reference
@@ -277,7 +277,7 @@ def test_a_run_that_fails_part_way_leaves_the_warehouse_as_it_was(kcna_etl, pref
     # again); a backfill reads them all again, in other batches, which complete
     assert any(t.state.is_completed() for t in stages) == (command[0] == "backfill")
 
-    kcna_etl(*args)
+    flow_cli(*args)  # the next run, in the test process: what is tested is the state it leaves
     after = snapshot(wh)
     big = after["articles"][after["articles"]["raw_path"] == "zzz big.txt"]
     assert len(big) == 1 and len(big.iloc[0]["body"]) > 2_000_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from tests.conftest import ROOT, cli_command
+from tests.conftest import ROOT, cli_command, cli_env
 
 
 def cli(*args: str, **popen) -> subprocess.CompletedProcess:
@@ -29,9 +29,11 @@ def test_an_empty_folder_asks_whether_the_volume_is_mounted(tmp_path):
     assert p.returncode == 66 and "holds no files at all (is the volume mounted?)" in p.stderr
 
 
-def test_an_empty_folder_with_allow_empty_is_a_passing_run_that_writes_no_rows(tmp_path):
+def test_an_empty_folder_with_allow_empty_is_a_passing_run_that_writes_no_rows(prefect_server, tmp_path):
     (tmp_path / "in").mkdir()
-    p = cli("run", "--input", str(tmp_path / "in"), "--warehouse", str(tmp_path / "wh"), "--allow-empty")
+    # against the session's server: a temporary server of its own is test_runners' concern
+    p = cli("run", "--input", str(tmp_path / "in"), "--warehouse", str(tmp_path / "wh"), "--allow-empty",
+            env=cli_env(prefect_server))
     assert p.returncode == 0, p.stderr[-2000:]
     assert "pages seen 0" in p.stdout and "quality: passed" in p.stdout
     assert "Traceback" not in p.stderr

@@ -62,10 +62,10 @@ def story_ids(wh: Path) -> dict[str, str]:
     return dict(duckdb.sql(f"select title, story_id from read_parquet('{wh}/articles/**/*.parquet', {HIVE})").fetchall())
 
 
-def test_stories_in_one_run_two_runs_and_a_backfill(pages, tmp_path, kcna_etl):
+def test_stories_in_one_run_two_runs_and_a_backfill(pages, tmp_path, flow_cli):
     folder, in_order = pages
     one = tmp_path / "one"
-    kcna_etl("run", "--input", str(folder), "--warehouse", str(one), "--workers", "1")
+    flow_cli("run", "--input", str(folder), "--warehouse", str(one), "--workers", "1")
     got = story_ids(one)
     assert len(got) == len(in_order) and None not in got.values()
     titles = {t: t.removeprefix("Item ") for t in got}
@@ -86,14 +86,14 @@ def test_stories_in_one_run_two_runs_and_a_backfill(pages, tmp_path, kcna_etl):
     first.mkdir()
     for name in in_order[:len(in_order) // 2]:
         shutil.copy(folder / name, first / name)
-    kcna_etl("run", "--input", str(first), "--warehouse", str(two), "--workers", "1")
+    flow_cli("run", "--input", str(first), "--warehouse", str(two), "--workers", "1")
     before = story_ids(two)
-    kcna_etl("run", "--input", str(folder), "--warehouse", str(two), "--workers", "1")
+    flow_cli("run", "--input", str(folder), "--warehouse", str(two), "--workers", "1")
     assert story_ids(two) == got
     assert {t: s for t, s in story_ids(two).items() if t in before} == before  # stored rows not rewritten
 
     # a full backfill removes the story rows of its pages and assigns them again, in one run
-    kcna_etl("backfill", "--full", "--input", str(folder), "--warehouse", str(two), "--workers", "1")
+    flow_cli("backfill", "--full", "--input", str(folder), "--warehouse", str(two), "--workers", "1")
     assert story_ids(two) == got
     assert duckdb.sql(f"select count(*) from read_parquet('{two}/story_bands/*.parquet')").fetchall()[0][0] == \
         len(in_order) * rules.bands
