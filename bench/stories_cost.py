@@ -7,7 +7,8 @@ Reads the first `pages` pages of a corpus (e.g. `kcna-etl synth --pages 2000 --s
 rounds): the MinHash signatures of the bodies (`transforms/stories.signature`, computed in the batch
 workers: `storage/staging.signature_rows`), and the commit's step (`storage/stories.assign_stories`: the
 staged signatures read, band-index look-up, assignment, writing the two story tables) for the first half of the articles into an empty snapshot, then for the second half against the
-first half's index, as two runs do. Prints CPU ms per page. Recorded in docs/benchmarks.md; not a test.
+first half's index, as two runs do. Prints CPU ms per page, and the commit step's peak memory
+(tracemalloc: what Python and numpy allocate; Arrow's buffers are not traced). Recorded in docs/benchmarks.md; not a test.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import argparse
 import shutil
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 import pyarrow.dataset as ds
@@ -68,6 +70,10 @@ def main() -> None:
             shutil.rmtree(snap)
 
     runs = [commit_step() for _ in range(args.rounds)]
+    tracemalloc.start()  # a round of its own: tracing slows Python down
+    commit_step()
+    traced = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
     run1, run2 = min(x[0] for x in runs), min(x[1] for x in runs)
     story_of = runs[0][2]
     joined = sum(a != s for a, s in story_of.items())
@@ -76,6 +82,7 @@ def main() -> None:
     print(f"signatures (best of {args.rounds}):          {1000 * sign / n:.3f} ms CPU per article")
     print(f"commit step, run 1 (empty index):  {1000 * run1 / half:.3f} ms CPU per article")
     print(f"commit step, run 2 ({half} stored):  {1000 * run2 / (n - half):.3f} ms CPU per article")
+    print(f"commit step, peak traced memory:   {traced / 2**20:.1f} MB (Python objects and numpy arrays, not Arrow's)")
     print(f"{joined} of {n} articles joined an earlier article's story ({len(set(story_of.values()))} stories)")
 
 

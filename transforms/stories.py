@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 import dataclasses
 from dataclasses import dataclass
 
@@ -224,27 +224,58 @@ def assign(new: Sequence[tuple[str, Signature]], stored: Iterable[tuple[int, Mem
 
     for m in members:
         add(m)
-    index: dict[int, list[int]] = {}
-    for key, m in stored:
-        index.setdefault(int(key), []).append(row_of[id(m)])
+    candidates = _candidates(stored, row_of, [sig.bands for _, sig in new], len(members))
     out: dict[str, str] = {}
-    for article_id, sig in new:
-        keys = sig.bands.tolist()
-        found = [row for key in keys for row in index.get(key, ())]
+    for (article_id, sig), found in zip(new, candidates):
         story = article_id
-        if found:
-            rows = np.fromiter(found, np.int64, len(found))
-            rows = rows[np.unique(owner[rows], return_index=True)[1]]  # an article's first row, as met
+        if len(found):
+            rows = found[np.unique(owner[found], return_index=True)[1]]  # an article's first row, as met
             scores = similarities(sig.values, sig.size, values[rows], sizes[rows], rules.measure)
             close = scores >= rules.threshold
             if close.any():  # the most similar; ties: the smallest story id
                 top = scores[close].max()
                 story = min(stories[r] for r in rows[close & (scores == top)].tolist())
         out[article_id] = story
-        row = add(Member(article_id, story, sig.values, sig.size))
-        for key in keys:
-            index.setdefault(key, []).append(row)
+        add(Member(article_id, story, sig.values, sig.size))
     return out
+
+
+def _candidates(stored: list[tuple[int, Member]], row_of: dict[int, int], bands: Sequence[np.ndarray],
+                first_new: int) -> Iterator[np.ndarray]:
+    """For each new article (its band keys in `bands`, its row `first_new` + its number), the rows met before it
+    under its keys: for each of its keys in turn, the stored rows holding the key in `stored`'s order, then the
+    earlier new articles holding it in their order.
+
+    Sorted arrays of (key, row) entries, not a dict of lists (~200 bytes an entry, and a run has one entry per band
+    of each new article: ~1 million at 30,000 articles); after the sort only the entries of keys held more than
+    once are kept, as the others meet nothing (most keys: most articles start a story of their own)."""
+    lengths = np.fromiter(map(len, bands), np.int64, len(bands))
+    keys = np.concatenate([np.fromiter((k for k, _ in stored), np.int64, len(stored)), *bands]).astype(np.int64)
+    order = np.argsort(keys, kind="stable")  # within a key: the order met (stored, then new in arrival order)
+    keys = keys[order]
+    same = keys[1:] == keys[:-1]
+    shared = np.zeros(len(keys), bool)
+    shared[1:] |= same
+    shared[:-1] |= same
+    order, keys = order[shared], keys[shared]
+    del same, shared
+    rows = np.concatenate([np.fromiter((row_of[id(m)] for _, m in stored), np.int64, len(stored)),
+                           np.repeat(np.arange(first_new, first_new + len(bands), dtype=np.int64), lengths)])[order]
+    group = np.searchsorted(keys, keys, side="left")  # where each entry's key starts
+    # the new articles' shared entries, in arrival order and each article's keys in its order
+    mine = np.flatnonzero(order >= len(stored))
+    mine = mine[np.argsort(order[mine], kind="stable")]
+    article = rows[mine] - first_new
+    bounds = np.searchsorted(article, np.arange(len(bands) + 1), side="left")
+    for n in range(len(bands)):
+        at = mine[bounds[n]:bounds[n + 1]]
+        starts = group[at]
+        met = starts < at
+        if not met.any():
+            yield np.empty(0, np.int64)
+            continue
+        found = np.concatenate([rows[a:b] for a, b in zip(starts[met].tolist(), at[met].tolist())])
+        yield found[found != first_new + n]  # a key the article holds twice meets its own earlier entry
 
 
 def arrival_key(article_id: str, published, captured) -> tuple:

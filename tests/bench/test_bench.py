@@ -53,5 +53,6 @@ def test_stories_cost_reports_its_figures():
                        cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
     assert "5 articles of 5 pages" in p.stdout
-    for figure in ("parse (read_page", "signatures", "run 1 (empty index)", "run 2 (2 stored)", "joined"):
+    for figure in ("parse (read_page", "signatures", "run 1 (empty index)", "run 2 (2 stored)", "peak traced memory",
+                   "joined"):
         assert figure in p.stdout

@@ -18,8 +18,8 @@ import pytest
 
 from kcna_etl.devtools import stories_eval
 from kcna_etl.transforms.lexicon import stories
-from kcna_etl.transforms.stories import (Member, _seeded, assign, arrival_key, shingles, signature, similarity,
-                                        with_params, words)
+from kcna_etl.transforms.stories import (Member, Signature, _seeded, assign, arrival_key, shingles, signature,
+                                        similarity, with_params, words)
 
 SYNTH = Path(__file__).resolve().parents[1] / "data" / "stories_synthetic"
 
@@ -95,6 +95,53 @@ def test_assignment_is_incremental(data, rules):
     second = assign(signed[cut:], stored, rules)
     assert {**first, **second} == whole
     assert len(set(whole.values())) < len(whole)  # some joined a story: the test is not vacuous
+
+
+def reference_assign(new, stored, rules) -> dict[str, str]:
+    """`assign` as first written: a dict from band key to the rows holding it, a list appended to as articles
+    arrive; each candidate row compared on its own."""
+    stored = list(stored)
+    members, index, out = [], {}, {}
+    for key, m in stored:
+        index.setdefault(int(key), []).append(m)
+    for article_id, sig in new:
+        found = [m for key in sig.bands.tolist() for m in index.get(key, ())]
+        first = {}
+        for m in found:  # an article's first row, as met
+            first.setdefault(m.article_id, m)
+        scored = [(similarity(sig.values, sig.size, m.values, m.size, rules.measure), m.story_id)
+                  for m in first.values()]
+        close = [(score, story) for score, story in scored if score >= rules.threshold]
+        top = max((score for score, _ in close), default=None)
+        story = min(story for score, story in close if score == top) if close else article_id
+        out[article_id] = story
+        member = Member(article_id, story, sig.values, sig.size)
+        members.append(member)
+        for key in sig.bands.tolist():
+            index.setdefault(key, []).append(member)
+    return out
+
+
+def test_assignment_equals_the_dict_index_it_replaced(rules):
+    """Signatures drawn from few values and few band keys, so that candidates are many, scores tie, an article
+    holds a key twice and some keys are held once; stored members in a shuffled order, some holding several keys: the same stories
+    as the first implementation, on every draw."""
+    rng = np.random.default_rng(2026)
+    small = dataclasses.replace(rules, permutations=8, band_rows=2, threshold=0.3)
+    for _ in range(60):
+        def drawn(n: int, prefix: str):
+            out = []
+            for i in range(n):
+                size = int(rng.integers(0, 4))  # 0: a body without words, no band keys
+                bands = rng.integers(0, 24, size=rng.integers(0, 5) if size else 0).astype(np.int64)
+                out.append((f"{prefix}{i:03d}", Signature(rng.integers(0, 3, 8).astype(np.uint32), size, bands)))
+            return out
+        old = drawn(int(rng.integers(0, 15)), "s")
+        stored = [(int(k), Member(aid, f"story-{rng.integers(0, 5)}", sig.values, sig.size))
+                  for aid, sig in old for k in sig.bands]
+        stored = [stored[i] for i in rng.permutation(len(stored))]
+        new = drawn(int(rng.integers(1, 40)), "n")
+        assert assign(new, stored, small) == reference_assign(new, stored, small)
 
 
 def test_an_empty_body_is_a_story_of_its_own(rules):
