@@ -39,7 +39,7 @@ from kcna_etl.storage.pages import list_pages, unchanged
 from kcna_etl.cli.progress import Progress
 from kcna_etl.cli.summary import summary_lines
 from kcna_etl.flows.outcome import QualityFailed, stage_table
-from kcna_etl.flows.runners import default_task_runner, reaches, release_memory, worker_pool
+from kcna_etl.flows.runners import arrow_memory, default_task_runner, reaches, release_memory, worker_pool
 from kcna_etl.storage.staging import Pages, ingest, stage, units_for
 from kcna_etl.storage.store import Warehouse, WarehouseLocked
 from kcna_etl.transforms import PIPELINE_VERSION
@@ -168,6 +168,7 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
              report: Callable[[committing.Outcome], dict[str, Any]] | None = None) -> dict[str, Any] | State:
     """The body of both flows. Without `select`, the pages already processed are skipped;
     `report` adds its part to the run summary."""
+    arrow_memory()  # a run served or pulled by a worker, not started by the CLI, too
     log = get_run_logger()
     started = time.monotonic()
     run_id = new_run_id()

@@ -21,7 +21,8 @@ statistics. Every failing row is named; the units' `Check`s add up
 The run's results are stored in Great Expectations' JSON validation-result
 format (`store_results`), examples escaped: `kcna_etl.quality.docs` (the only
 module importing Great Expectations) renders Data Docs from them, in the run
-when an expectation failed, or later on demand (`kcna-etl report --data-docs`).
+when an expectation failed (in a process of its own, `docs_apart`), or later on demand (`kcna-etl report
+--data-docs`).
 """
 from __future__ import annotations
 
@@ -162,8 +163,23 @@ def validate_run(staging: str, winners: list[str], units: int, run_date: dt.date
     store_results(quality, run_id, run_date, validation)
     if all(c.success for c in validation.checks):
         return validation, None
-    from kcna_etl.quality.docs import build
-    return validation, build(quality, run_id)
+    return validation, docs_apart(quality, run_id)
+
+
+def docs_apart(quality: str, run_id: str) -> dict[str, str]:
+    """`kcna_etl.quality.docs.build` in a short-lived process of its own: Great Expectations (~140 MB once
+    imported, more while it renders) is never resident in the run's process, which goes on to the commit and
+    would carry it to its peak."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as apart:
+        return apart.submit(_build_docs, quality, run_id).result()
+
+
+def _build_docs(quality: str, run_id: str) -> dict[str, str]:
+    from kcna_etl.quality.docs import build  # the only import of Great Expectations, in that process
+    return build(quality, run_id)
 
 
 # -- results in Great Expectations' format ---------------------------------------------------------------------
