@@ -239,7 +239,8 @@ def run(args: argparse.Namespace) -> int:
         return EMPTY
     print("starting Prefect … [0s]", file=sys.stderr, flush=True)  # its start takes seconds: a sign of life at once
     quiet_prefect(args.verbose)
-    from kcna_etl.flows.runners import arrow_memory, cli_flow_settings, task_runner, temporary_api
+    from kcna_etl.flows.runners import cli_flow_settings, task_runner, temporary_api
+    from kcna_etl.storage.memory import arrow_memory
     arrow_memory()  # before the task runner: a local Dask cluster's workers start with it
     from kcna_etl.storage.store import Warehouse
 

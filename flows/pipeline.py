@@ -39,7 +39,8 @@ from kcna_etl.storage.pages import list_pages, unchanged
 from kcna_etl.cli.progress import Progress
 from kcna_etl.cli.summary import summary_lines
 from kcna_etl.flows.outcome import QualityFailed, stage_table
-from kcna_etl.flows.runners import arrow_memory, default_task_runner, reaches, release_memory, worker_pool
+from kcna_etl.flows.runners import default_task_runner, reaches, worker_pool
+from kcna_etl.storage.memory import arrow_memory, release_memory
 from kcna_etl.storage.staging import Pages, ingest, stage, units_for
 from kcna_etl.storage.store import Warehouse, WarehouseLocked
 from kcna_etl.transforms import PIPELINE_VERSION

@@ -18,8 +18,6 @@ process, which inherits them.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import socket
 import subprocess
@@ -27,7 +25,6 @@ import sys
 import time
 from collections.abc import Iterator
 
-import pyarrow as pa
 from prefect.context import FlowRunContext
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
@@ -231,32 +228,3 @@ def temporary_server():
     server_module = sys.modules.get("prefect.server.api.server")  # imported only when a temporary server started
     server = _server or (server_module.SubprocessASGIServer._instances.get(None) if server_module else None)
     return server if server is not None and server.running else None
-
-
-def arrow_memory() -> None:
-    """jemalloc for Arrow's buffers, in this process and in the processes it starts after (batch workers, a local
-    Dask cluster's), unless the operator chose a pool with `ARROW_DEFAULT_MEMORY_POOL`. Arrow's default, mimalloc,
-    keeps what a stage freed: at 30,000 pages the flow process peaked ~160 MB higher in its commit, for the same
-    CPU (docs/benchmarks.md). A pyarrow built without jemalloc keeps its default."""
-    if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
-        return
-    try:
-        pool = pa.jemalloc_memory_pool()
-    except NotImplementedError:
-        return
-    pa.set_memory_pool(pool)
-    os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "jemalloc"  # read by each process started from here
-
-
-def release_memory() -> None:
-    """Give memory freed by a finished batch back to the OS, so a worker's footprint stays that of one batch.
-
-    Python and Arrow keep freed memory for reuse; between batches a worker holds nothing
-    worth keeping. glibc's `malloc_trim` where there is one.
-    """
-    pa.default_memory_pool().release_unused()
-    libc = ctypes.util.find_library("c")
-    if libc:
-        trim = getattr(ctypes.CDLL(libc), "malloc_trim", None)
-        if trim:
-            trim(0)

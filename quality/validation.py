@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from kcna_etl.flows.runners import release_memory
+from kcna_etl.storage.memory import release_memory
 from kcna_etl.quality import execute
 from kcna_etl.quality.report import EXAMPLES, Check, Unit, Validation, merge
 from kcna_etl.quality.suites import TABLES, SuiteError, columns_of, load_suites, patterns_of, suite_parameters

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from kcna_etl.flows.runners import release_memory
+from kcna_etl.storage.memory import release_memory
 from kcna_etl.storage.staging import STAGED_PAGES, STAGED_SIGNATURES, staged, staged_schema
 from kcna_etl.storage.store import Warehouse, remove_rows
 from kcna_etl.storage.stories import assign_stories, with_story

@@ -137,7 +137,7 @@ def test_a_run_with_no_server_configured_starts_one_temporary_server_records_the
 def test_arrow_buffers_use_jemalloc_in_the_process_and_those_it_starts_unless_the_operator_chose_a_pool():
     """`arrow_memory`, as a run calls it first: jemalloc for Arrow in this process and in a process started after
     it (a batch worker inherits the environment); a pool the operator named is kept."""
-    code = ("import os, subprocess, sys, pyarrow as pa; from kcna_etl.flows.runners import arrow_memory; "
+    code = ("import os, subprocess, sys, pyarrow as pa; from kcna_etl.storage.memory import arrow_memory; "
             "arrow_memory(); child = subprocess.run([sys.executable, '-c', 'import pyarrow as pa; "
             "print(pa.default_memory_pool().backend_name)'], capture_output=True, text=True).stdout.strip(); "
             "print(pa.default_memory_pool().backend_name, child)")
