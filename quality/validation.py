@@ -160,6 +160,9 @@ def validate_run(staging: str, winners: list[str], units: int, run_date: dt.date
         return None, None
     write_winners(staging, winners)  # each unit's reader filters the staged rows by them
     validation = merge([validate_unit(staging, u, run_date) for u in range(units)])
+    # the staged datasets, with every footer read, were kept for the units; the commit does not need them, and at
+    # 100,000 pages they held ~1.5 GB (docs/benchmarks.md)
+    staged_rows.cache_clear()
     store_results(quality, run_id, run_date, validation)
     if all(c.success for c in validation.checks):
         return validation, None

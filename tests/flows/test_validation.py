@@ -290,3 +290,19 @@ def test_the_sample_pages_pass_every_expectation(tmp_path):
     got = run_after_staging(tmp_path, pages, units=1)
     assert got.report["status"] == "passed"
     assert all(e["success"] for e in got.report["expectations"]) and len(got.report["expectations"]) == len(CRAFTED)
+
+
+def test_a_validated_run_keeps_no_staged_dataset_for_the_commit(tmp_path):
+    """`validate_run` reads the staged tables' footers once for all its units, then lets them go: at 100,000 pages
+    the three datasets held ~1.5 GB through the commit (docs/benchmarks.md)."""
+    from kcna_etl.quality.validation import staged_rows, validate_run
+
+    store = Warehouse(tmp_path / "wh").open()
+    staging = store.staging(RUN_ID)
+    pages = {path: r for path, r in crafted_pages().items() if path.startswith("good/")}  # no Data Docs to build
+    listed = [(path, r.article["raw_sha256"], r) for path, r in pages.items()]
+    write_staged(staging, 0, listed, [], 2)
+    validation, docs = validate_run(str(staging), sorted(pages), 2, RUN_DATE, str(quality.folder(store.root)), RUN_ID)
+    assert sum(c.element_count for c in validation.checks if c.id.startswith("articles.")) > 0
+    assert docs is None and all(c.success for c in validation.checks)
+    assert staged_rows.cache_info().currsize == 0
