@@ -66,18 +66,35 @@ def start_server(command: list[str], ready: str, what: str, timeout: float, env:
     """A server process in a session of its own, returned once `ready` (a URL) answers 200 (stopped if it never does)."""
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
+    wait_ready(ready, proc.pid, what, timeout)
+    return proc
+
+
+def wait_ready(ready: str, pid: int, what: str, timeout: float) -> None:
+    """Until `ready` (a URL) answers 200; the server's process group stopped if it exits or the time runs out."""
     deadline = time.monotonic() + timeout
     while True:
         try:
             with urllib.request.urlopen(ready, timeout=2) as r:
                 if r.status == 200:
-                    return proc
+                    return
         except OSError:
             pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            stop(proc.pid)
+        if not running(pid) or time.monotonic() > deadline:
+            stop(pid)
             raise RuntimeError(f"{what} did not start")
         time.sleep(0.3)
+
+
+def running(pid: int) -> bool:
+    """Whether a server's process group has a process left (a child of this process that exited is reaped)."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def stop(pid: int) -> None:
@@ -86,11 +103,7 @@ def stop(pid: int) -> None:
         os.killpg(pid, signal.SIGTERM)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)  # reaps it where it is this process's child
-        try:
-            os.killpg(pid, 0)
-        except ProcessLookupError:
+        if not running(pid):
             return
         time.sleep(0.2)
     with contextlib.suppress(ProcessLookupError):
@@ -138,25 +151,6 @@ def launch_prefect_server(shared: Path) -> dict:
     return record
 
 
-def wait_until_healthy(record: dict, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(record["url"] + "/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        try:
-            os.kill(record["pid"], 0)
-        except ProcessLookupError:
-            raise RuntimeError("the session's Prefect server exited while starting") from None
-        if time.monotonic() > deadline:
-            stop(record["pid"])
-            raise RuntimeError("the session's Prefect server did not start")
-        time.sleep(0.3)
-
-
 def pytest_sessionstart(session):
     """Under xdist the controller starts the session's Prefect server at once, so that it comes up while the
     workers start and collect (~10 s of wall time) rather than when the first test needs it."""
@@ -175,7 +169,7 @@ def prefect_server(tmp_path_factory):
     with open(shared / "prefect-server.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         started = json.loads(record.read_text()) if record.exists() else launch_prefect_server(shared)
-        wait_until_healthy(started)
+        wait_ready(started["url"] + "/health", started["pid"], "the session's Prefect server", 120)
     yield {"PREFECT_API_URL": started["url"], "PREFECT_HOME": started["home"]}
 
 

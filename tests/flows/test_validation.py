@@ -167,8 +167,8 @@ def run_after_staging(root: Path, pages: dict[str, Rows], units: int) -> Run:
     write_winners(str(staging), plan.winners)
     validation = quality.merge([validate_unit(str(staging), u, RUN_DATE) for u in range(units)])
     store_results(str(quality.folder(store.root)), RUN_ID, RUN_DATE, validation)
-    # as the flow does: Data Docs when an expectation failed, from the stored results (Great Expectations imported
-    # only then, as in the flow: not in every test worker's collection)
+    # as the flow does: Data Docs when an expectation failed, from the stored results (here in this process, not in
+    # one of their own; Great Expectations imported only then, not in every test worker's collection)
     from kcna_etl.quality.docs import build
     docs = None if all(c.success for c in validation.checks) else build(quality.folder(store.root), RUN_ID)
     outcome = commit(store, RUN_ID, staging, plan, quarantine_of(validation.checks, staging))
