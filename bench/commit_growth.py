@@ -23,7 +23,7 @@ from pathlib import Path
 
 from kcna_etl.storage import commit as committing
 from kcna_etl.storage.pages import list_pages
-from kcna_etl.storage.staging import ingest, stage, units_for
+from kcna_etl.storage.staging import ingest, stage
 from kcna_etl.storage.store import Warehouse
 from kcna_etl.transforms.decode import MAX_TEXT_BYTES
 
@@ -33,13 +33,12 @@ def one_run(corpus: Path, root: Path, batch: int = 1000) -> dict[str, float]:
     store = Warehouse(root).open()
     paths = list_pages(corpus)
     staging = store.staging("growth")
-    units = units_for(len(paths))
     cost = dict.fromkeys(("ingest", "stage", "commit"), 0.0)
     for n, i in enumerate(range(0, len(paths), batch)):
         t0 = time.process_time()
         b = ingest(str(corpus), paths[i:i + batch], store.manifest(), MAX_TEXT_BYTES)
         t1 = time.process_time()
-        stage(b, staging, n, units)
+        stage(b, staging, n)
         t2 = time.process_time()
         cost["ingest"] += t1 - t0
         cost["stage"] += t2 - t1

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kcna_etl.storage.staging import ingest, staged_tables, units_for, write_staged
+from kcna_etl.storage.staging import ingest, staged_tables, write_staged
 from kcna_etl.storage import commit as committing
 from kcna_etl.storage.pages import list_pages
 from kcna_etl.storage.store import Warehouse
@@ -44,7 +44,6 @@ def main(corpus: Path, limit: int, batch_size: int = 1000) -> dict:
     try:
         store = Warehouse(work / "wh").open()
         staging = store.staging("bench")
-        units = units_for(len(paths))
         ingest(str(corpus), paths[:batch_size], None, MAX_TEXT_BYTES)  # lexicon compiled, caches warm: not a part
         for n, i in enumerate(range(0, len(paths), batch_size)):
             args = (str(corpus), paths[i:i + batch_size], None, MAX_TEXT_BYTES)
@@ -54,9 +53,9 @@ def main(corpus: Path, limit: int, batch_size: int = 1000) -> dict:
             b = ingest(*args)
             t2 = clock()
             pages = [(p.raw_path, p.raw_sha256, p.rows) for p in b.pages]
-            staged_tables([(x, r) for x, _, r in pages], n, units)
+            staged_tables([(x, r) for x, _, r in pages], n)
             t3 = clock()
-            write_staged(staging, n, pages, b.rejects, units, b.stats)  # converts again: its share is subtracted
+            write_staged(staging, n, pages, b.rejects, b.stats)  # converts again: its share is subtracted
             t4 = clock()
             cost["page path without mentions"] += t1 - t0
             cost["mentions"] += (t2 - t1) - (t1 - t0)

@@ -27,7 +27,7 @@ from kcna_etl.quality import validation
 from kcna_etl.storage import commit as committing
 from kcna_etl.storage import store as storing
 from kcna_etl.storage.pages import list_pages
-from kcna_etl.storage.staging import ingest, stage, units_for
+from kcna_etl.storage.staging import ingest, stage
 from kcna_etl.storage.store import Warehouse
 from kcna_etl.transforms.decode import MAX_TEXT_BYTES
 
@@ -61,9 +61,8 @@ def timing(owner, name: str, label: str, cost: dict[str, float]) -> None:
 def stage_all(corpus: str, into: Path) -> int:
     paths = list_pages(corpus)
     into.mkdir(parents=True)
-    units = units_for(len(paths))
     for n, i in enumerate(range(0, len(paths), 1000)):
-        stage(ingest(corpus, paths[i:i + 1000], None, MAX_TEXT_BYTES), str(into), n, units)
+        stage(ingest(corpus, paths[i:i + 1000], None, MAX_TEXT_BYTES), str(into), n)
     return len(paths)
 
 
@@ -91,7 +90,7 @@ def main(corpus: str, staged: Path | None, keep: Path | None) -> dict:
         parts["plan"] = clock() - t
         t = clock()
         validation.write_winners(staging, plan.winners)
-        checked = quality.merge([validation.validate_unit(staging, u, today) for u in range(units_for(pages))])
+        checked = validation.validate_staged(staging, today)
         parts["validation (units)"] = clock() - t
         t = clock()
         validation.store_results(quality_root, run_id, today, checked)

@@ -44,7 +44,7 @@ def main(corpus: Path, limit: int, rounds: int = 3) -> dict:
     from tests.quality.test_execute import Reference
     paths = list_pages(corpus)[:limit]
     b = ingest(str(corpus), paths, None, MAX_TEXT_BYTES)
-    unit = staged_tables([(p.raw_path, p.rows) for p in b.pages], 0, 1)
+    unit = staged_tables([(p.raw_path, p.rows) for p in b.pages], 0)
     parameters = suite_parameters(rules(), RUN_DATE)
     mine = Validator(parameters)
     with tempfile.TemporaryDirectory() as tmp:

@@ -34,6 +34,7 @@ SUPERVISED = ("run", "backfill")
 STOP_WAIT = 5.0  # seconds to wait for the killed processes to be gone
 API_WAIT = 3.0  # seconds for the Prefect server to take the Cancelled state
 RUN_FILE = "KCNA_ETL_FLOW_RUN_FILE"  # where the child says which flow run it is, on which server
+RUN_FOLDER = "kcna-etl-run-"  # + the supervisor's pid: the temporary folder of that file
 
 
 class Interrupted(Exception):
@@ -80,7 +81,8 @@ def supervise(argv: list[str], warehouse: str) -> int:
     child = None
     for s in SIGNALS:
         signal.signal(s, raise_interrupted)
-    told = tempfile.mkdtemp(prefix="kcna-etl-run-")
+    sweep_run_folders()
+    told = tempfile.mkdtemp(prefix=f"{RUN_FOLDER}{os.getpid()}-")
     run_file = os.path.join(told, "flow-run.json")
     try:
         child = subprocess.Popen([sys.executable, "-m", "kcna_etl.cli.main", *argv], start_new_session=True,
@@ -108,6 +110,26 @@ def supervise(argv: list[str], warehouse: str) -> int:
         return 128 + i.signum
     finally:
         shutil.rmtree(told, ignore_errors=True)
+
+
+def sweep_run_folders() -> None:
+    """Remove the run-file folders of supervisors that are gone: one SIGKILLed (where no `finally` runs)
+    leaves its folder behind."""
+    root = tempfile.gettempdir()
+    for name in os.listdir(root):
+        pid = name[len(RUN_FOLDER):].partition("-")[0]
+        if name.startswith(RUN_FOLDER) and pid.isdigit() and not alive(int(pid)):
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def die_with_supervisor() -> None:

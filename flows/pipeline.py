@@ -41,7 +41,7 @@ from kcna_etl.cli.summary import summary_lines
 from kcna_etl.flows.outcome import QualityFailed, stage_table
 from kcna_etl.flows.runners import default_task_runner, reaches, worker_pool
 from kcna_etl.storage.memory import arrow_memory, release_memory
-from kcna_etl.storage.staging import Pages, ingest, stage, units_for
+from kcna_etl.storage.staging import Pages, ingest, stage
 from kcna_etl.storage.store import Warehouse, WarehouseLocked
 from kcna_etl.transforms import PIPELINE_VERSION
 from kcna_etl.transforms.decode import MAX_TEXT_BYTES
@@ -74,12 +74,12 @@ def transient(task, task_run, state) -> bool:
 @task(name="batch", persist_result=False, cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
       retry_condition_fn=transient)
 def process_batch(input_root: str, paths: list[str], skip: Pages, only: Pages, staging: str, number: int,
-                  units: int, max_page_bytes: int) -> dict[str, Any]:
+                  max_page_bytes: int) -> dict[str, Any]:
     """One batch through every stage; returns its counts and stage timings."""
     reaches(staging)
     timings: dict[str, float] = {}
     batch = timed(timings, "ingest", ingest, input_root, paths, skip, max_page_bytes, only)  # read and parse
-    counts = timed(timings, "stage", stage, batch, staging, number, units)
+    counts = timed(timings, "stage", stage, batch, staging, number)
     del batch
     release_memory()
     return dict(counts, pages=len(paths), seconds=timings)
@@ -92,12 +92,12 @@ def resolve(store: Warehouse, staging: str) -> committing.Plan:
 
 
 @task(name="validate", persist_result=False, cache_policy=NO_CACHE)
-def validate(staging: str, winners: list[str], units: int, today: dt.date, quality_root: str,
+def validate(staging: str, winners: list[str], today: dt.date, quality_root: str,
              run_id: str) -> tuple[quality.Validation | None, dict | None]:
     """The winners' rows through the suites here, without Great Expectations; its Data Docs only when an
     expectation failed (quality/validation.py `validate_run`)."""
     from kcna_etl.quality.validation import validate_run
-    return validate_run(staging, winners, units, today, quality_root, run_id)
+    return validate_run(staging, winners, today, quality_root, run_id)
 
 
 @task(name="write", persist_result=False, cache_policy=NO_CACHE)
@@ -208,8 +208,7 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
         today = dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date()
         if progress:
             progress.parsing(len(paths), already=len(same))
-        units = units_for(len(paths))  # validation units, fixed before the pages are read
-        work = [dict(input_root=source, paths=chunk, skip=skip, only=only, staging=staging, number=i, units=units,
+        work = [dict(input_root=source, paths=chunk, skip=skip, only=only, staging=staging, number=i,
                      max_page_bytes=max_page_bytes) for i, chunk in enumerate(chunks(paths, batch_size))]
         batches = []
         if len(work) == 1:  # one batch runs here: starting worker processes would cost more than it saves
@@ -226,7 +225,7 @@ def pipeline(input: str, warehouse: str, batch_size: int, lock_timeout: float, i
         say("resolving duplicates")
         plan = timed(run_seconds, "resolve", resolve, store, staging)
         say("validating")
-        validation, docs = timed(run_seconds, "validate", validate, staging, quote(plan.winners), units, today,
+        validation, docs = timed(run_seconds, "validate", validate, staging, quote(plan.winners), today,
                                  location.join(store.location, "_quality"), run_id)
         say("writing the snapshot")
         outcome = timed(run_seconds, "write", write, store, run_id, staging, quote(plan), quote(validation))

@@ -136,6 +136,9 @@ CONDITIONS: dict[str, Callable[[pa.Table, dict, dict], np.ndarray]] = {
                                                                              t.column(k["column_B"]))),
     "expect_compound_columns_to_be_unique": lambda t, k, p: ~duplicated([t.column(c) for c in k["column_list"]]),
 }
+ACROSS_ROWS = frozenset({"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"})
+"""Expectations whose condition on a row depends on the other rows (a key's copies): run over a whole run's
+rows at once, not a unit's (quality/validation.py)."""
 # Great Expectations' default `ignore_row_if` of each family (a kwarg in the suite overrides it)
 PAIR_DEFAULT = {"expect_column_pair_values_to_differ": "both_values_are_missing"}
 NOT_NULL = "expect_column_values_to_not_be_null"

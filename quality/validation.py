@@ -11,12 +11,13 @@ Great Expectations to validate.
 
 Rows are validated once the run's duplicates are resolved (the tables' keys
 are checked on the rows that would land) and by units of about `UNIT_PAGES`
-pages, so that memory stays flat however large the run. A page's unit comes
-from its article id (`kcna_etl.storage.staging.unit_of`), so that every copy of
-an id meets in one unit and uniqueness holds across the run; each staged batch
-file keeps a row group per unit, which a unit's reader picks out by its
-statistics. Every failing row is named; the units' `Check`s add up
-(`kcna_etl.quality.report.merge`) to one per expectation.
+pages, so that memory stays flat however large the run: a unit is a run of
+whole staged batch files (`units_of`), read alone. The expectations whose
+result on a row depends on the others (`execute.ACROSS_ROWS`: uniqueness) run
+once over the whole run, on their own columns only, gathered as the units are
+read: a key's copies meet wherever their pages were staged. Every failing row
+is named; the units' `Check`s add up (`kcna_etl.quality.report.merge`) to one
+per expectation.
 
 The run's results are stored in Great Expectations' JSON validation-result
 format (`store_results`), examples escaped: `kcna_etl.quality.docs` (the only
@@ -36,7 +37,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from kcna_etl.storage.memory import release_memory
 from kcna_etl.quality import execute
@@ -86,16 +87,25 @@ class Validator:
                                      "expectation type quality/execute.py runs")
         self.columns = {t: list(dict.fromkeys(c for e in self.docs[t]["expectations"] for c in columns_of(e)))
                         for t in TABLES}
+        # the columns the expectations across rows read (with what names a failing row): what a run keeps of the
+        # tables that have any
+        self.across = {t: list(dict.fromkeys([*across, "raw_path", "staged_row"])) for t in TABLES
+                       if (across := [c for e in self.docs[t]["expectations"] if e["type"] in execute.ACROSS_ROWS
+                                      for c in columns_of(e)])}
+        self.order = [f"{t}.{e['meta']['name']}" for t in TABLES for e in self.docs[t]["expectations"]]
 
     def check_of(self, table: str, e: dict) -> Check:
         return Check(table, e["meta"]["name"], e["meta"]["severity"], e["type"], e.get("description") or e["type"],
                      columns_of(e), patterns_of(e, self.parameters), float(e["kwargs"].get("mostly", 1.0)))
 
-    def validate(self, table: str, unit: pa.Table) -> list[Check]:
-        """One unit of a table (staged rows, with `raw_path` and `staged_row`) through its suite."""
+    def validate(self, table: str, unit: pa.Table, across: bool | None = None) -> list[Check]:
+        """One unit of a table (staged rows, with `raw_path` and `staged_row`) through its suite: every
+        expectation, or only those across rows (`across=True`) or only the others (`across=False`)."""
         checks = []
         staged_rows = unit.column("staged_row").to_numpy()
         for e in self.docs[table]["expectations"]:
+            if across is not None and (e["type"] in execute.ACROSS_ROWS) != across:
+                continue
             check = self.check_of(table, e)
             try:
                 got = execute.run(e, self.parameters, unit)
@@ -119,39 +129,71 @@ def validator(run_date: dt.date) -> Validator:
     return Validator(suite_parameters(rules(), run_date))
 
 
-@functools.lru_cache(maxsize=8)
-def staged_rows(staging: str, table: str) -> ds.Dataset:
-    """A table's staged files, their row groups' statistics read once per run (not once per unit)."""
-    found = staged(staging, table, staged_schema(table))
-    for fragment in found.get_fragments():
-        fragment.ensure_complete_metadata()
-    return found
-
-
 @functools.lru_cache(maxsize=4)
 def winners(staging: str) -> pa.Array:
     """The run's winning pages, read once."""
     return read_winners(staging)
 
 
-def validate_unit(staging: str, unit: int, run_date: dt.date) -> Unit:
-    """The winning pages' staged rows of one unit (a row group of every batch file) through the suites."""
+UNIT_PAGES = 10_000
+"""About how many pages one validation unit holds: bounds the memory validation takes."""
+
+
+def units_of(staging: str, unit_pages: int = UNIT_PAGES) -> list[list[str]]:
+    """The run's staged batch files in runs of about `unit_pages` pages, in batch order: the validation units."""
+    fs, paths = location.files(location.join(staging, "articles"))
+    units: list[list[str]] = []
+    pages = unit_pages
+    for path in paths:
+        if pages >= unit_pages:
+            units.append([])
+            pages = 0
+        units[-1].append(path.rpartition("/")[2])
+        pages += pq.read_metadata(path, filesystem=fs).num_rows  # a footer read and let go
+    return units
+
+
+def validate_unit(staging: str, number: int, files: list[str], run_date: dt.date) -> tuple[Unit, dict[str, pa.Table]]:
+    """The winning pages' staged rows in the batch `files` through the suites' expectations on rows; and the
+    columns the expectations across rows need, which the run checks once all units are read."""
     v = validator(run_date)
     keep = winners(staging)
-    rows, checks = {}, []
+    rows, checks, kept = {}, [], {}
     for table in TABLES:
-        found = staged_rows(staging, table).to_table(
+        found = staged(staging, table, staged_schema(table), files).to_table(
             columns=list(dict.fromkeys([*v.columns[table], "raw_path", "staged_row"])),
-            filter=(pc.field("bucket") == unit) & pc.field("raw_path").isin(keep))
+            filter=pc.field("raw_path").isin(keep))
         rows[table] = found.num_rows
-        checks += v.validate(table, found)
+        checks += v.validate(table, found, across=False)
+        if table in v.across:
+            kept[table] = found.select(v.across[table]).combine_chunks()  # a copy: the unit's other columns go
         del found
-    release_memory()  # the process's footprint stays that of one unit, however many it validates
-    return Unit(unit, rows, checks)
+    release_memory()  # the process's footprint stays that of one unit (and the run's keys), however many units
+    return Unit(number, rows, checks), kept
 
 
-def validate_run(staging: str, winners: list[str], units: int, run_date: dt.date, quality: str, run_id: str
-                 ) -> tuple[Validation | None, dict[str, str] | None]:
+def validate_staged(staging: str, run_date: dt.date, unit_pages: int = UNIT_PAGES) -> Validation:
+    """The run's staged winners through the suites, unit by unit, then the expectations across rows over
+    the whole run's columns they read; the checks in the suites' order."""
+    v = validator(run_date)
+    units, across = [], {t: [] for t in v.across}
+    for number, files in enumerate(units_of(staging, unit_pages)):
+        unit, kept = validate_unit(staging, number, files, run_date)
+        units.append(unit)
+        for table, t in kept.items():
+            across[table].append(t)
+    if units:
+        units.append(Unit(len(units), {}, [c for t, parts in across.items()
+                                           for c in v.validate(t, pa.concat_tables(parts), across=True)]))
+    del across
+    release_memory()
+    validation = merge(units)
+    validation.checks.sort(key=lambda c: v.order.index(c.id))
+    return validation
+
+
+def validate_run(staging: str, winners: list[str], run_date: dt.date, quality: str, run_id: str,
+                 unit_pages: int = UNIT_PAGES) -> tuple[Validation | None, dict[str, str] | None]:
     """The run's winners validated unit by unit in this process, their results stored at the `quality`
     location, and the Data Docs built from them when an expectation failed (the one time Great Expectations
     is imported: people read the report then; `kcna-etl report --data-docs` builds them otherwise).
@@ -159,10 +201,7 @@ def validate_run(staging: str, winners: list[str], units: int, run_date: dt.date
     if not winners:
         return None, None
     write_winners(staging, winners)  # each unit's reader filters the staged rows by them
-    validation = merge([validate_unit(staging, u, run_date) for u in range(units)])
-    # the staged datasets, with every footer read, were kept for the units; the commit does not need them, and at
-    # 100,000 pages they held ~1.5 GB (docs/benchmarks.md)
-    staged_rows.cache_clear()
+    validation = validate_staged(staging, run_date, unit_pages)
     store_results(quality, run_id, run_date, validation)
     if all(c.success for c in validation.checks):
         return validation, None

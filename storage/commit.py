@@ -29,7 +29,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from kcna_etl.storage.memory import release_memory
-from kcna_etl.storage.staging import STAGED_PAGES, STAGED_SIGNATURES, staged, staged_schema
+from kcna_etl.storage.staging import STAGED_PAGES, STAGED_SIGNATURES, batch_file, staged, staged_schema
 from kcna_etl.storage.store import Warehouse, remove_rows
 from kcna_etl.storage.stories import assign_stories, with_story
 from kcna_etl.transforms import PIPELINE_VERSION
@@ -97,7 +97,9 @@ def quarantine_of(failures: Iterable[Failure], staging: str | Path) -> Quarantin
             q.rows[f.table][f.id] = f.rows
     article_rows = q.bad_rows("articles")
     if len(article_rows):
-        found = staged(staging, "articles", staged_schema("articles")).to_table(
+        # only the batch files holding them (a row's id names its batch): not every file's footer
+        files = [batch_file(n) for n in np.unique(article_rows.to_numpy() >> 32).tolist()]
+        found = staged(staging, "articles", staged_schema("articles"), files).to_table(
             columns=["raw_path", "staged_row"], filter=pc.field("staged_row").isin(article_rows))
         for path, row in zip(found.column("raw_path").to_pylist(), found.column("staged_row").to_pylist(), strict=True):
             ids = q.pages.setdefault(path, [])
@@ -146,7 +148,7 @@ GROUP_ROWS = 1 << 17  # rows of a partition the writer gathers before it writes 
 
 
 def outlet_sizes(source: ds.Dataset) -> dict[str, int]:
-    """Uncompressed bytes of each outlet's rows, from the staged files' row groups (one per unit and outlet)."""
+    """Uncompressed bytes of each outlet's rows, from the staged files' row groups (one per outlet)."""
     sizes: dict[str, int] = {}
     for fragment in source.get_fragments():
         meta = fragment.metadata
@@ -217,8 +219,7 @@ def write_passes(sources: dict[str, ds.Dataset], read: dict[str, pc.Expression |
     """Stream the staged rows of each table that `read` selects (all when None) into its Hive folders, one file
     per partition for the run; each staged row is read once.
 
-    Outlet by outlet (the staged files hold a row group per validation unit and outlet, so a pass
-    reads only its own), a few outlets a pass, all tables together: memory holds a pass's rows, not
+    Outlet by outlet (the staged files hold a row group per outlet, so a pass reads only its own), a few outlets a pass, all tables together: memory holds a pass's rows, not
     the run's. A page's rows share its partition, so a pass holds every row of its pages: `each(n,
     rows)` takes what the commit derives from them (stories, quarantine, appearances, entities) and
     returns the rows to write.

@@ -14,18 +14,15 @@ import pyarrow as pa
 
 
 def arrow_memory() -> None:
-    """jemalloc for Arrow's buffers, in this process and in the processes it starts after (batch workers, a local
-    Dask cluster's), unless the operator chose a pool with `ARROW_DEFAULT_MEMORY_POOL`. Arrow's default, mimalloc,
-    keeps what a stage freed: at 30,000 pages the flow process peaked ~160 MB higher in its commit, for the same
-    CPU (docs/benchmarks.md). A pyarrow built without jemalloc keeps its default."""
+    """The C library's allocator for Arrow's buffers, in this process and in the processes it starts after (batch
+    workers, a local Dask cluster's), unless the operator chose a pool with `ARROW_DEFAULT_MEMORY_POOL`: what a
+    stage freed then goes back to the OS with `release_memory` (`malloc_trim`). Arrow's default, mimalloc, and
+    jemalloc both kept it: at 100,000 pages the flow process peaked at 977 MB with this, 1,274 MB with jemalloc
+    (about 300 MB kept after validation alone), for no more CPU (docs/benchmarks.md)."""
     if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
         return
-    try:
-        pool = pa.jemalloc_memory_pool()
-    except NotImplementedError:
-        return
-    pa.set_memory_pool(pool)
-    os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "jemalloc"  # read by each process started from here
+    pa.set_memory_pool(pa.system_memory_pool())
+    os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "system"  # read by each process started from here
 
 
 def release_memory() -> None:

@@ -10,10 +10,9 @@ and one per batch is enough to see, retry and time a batch (the run summary time
 from __future__ import annotations
 
 import functools
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import pyarrow as pa
 import pyarrow.dataset as ds
@@ -119,10 +118,6 @@ STAGED_PAGES = pa.schema([
 ])
 STAGED_ROW = pa.field("staged_row", pa.int64())
 """A row's id within the run (batch number << 32 | row in the batch's file): what validation names to quarantine."""
-BUCKET = pa.field("bucket", pa.int32())
-"""The validation unit of a row's page, from its article id: a unit holds every copy of an id."""
-UNIT_PAGES = 10_000
-"""About how many pages one validation unit holds: bounds the memory validation takes."""
 CHECK_COLUMNS = {
     "articles": [pa.field("first_paragraph", pa.string())],
     "teasers": [],
@@ -130,13 +125,9 @@ CHECK_COLUMNS = {
 }
 
 
-def units_for(pages: int) -> int:
-    return max(1, -(-pages // UNIT_PAGES))
-
-
-def unit_of(article_id: str | None, raw_path: str, units: int) -> int:
-    key = article_id if article_id else hashlib.sha256(raw_path.encode("utf-8", "surrogatepass")).hexdigest()
-    return int(hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8], 16) % units
+def batch_file(number: int) -> str:
+    """The name of batch `number`'s file in each staged table's folder; `staged_row >> 32` gives it back."""
+    return f"b{number:06d}.parquet"
 
 
 def staged_schema(table: str) -> pa.Schema:
@@ -144,31 +135,27 @@ def staged_schema(table: str) -> pa.Schema:
     base = {"articles": ARTICLES, "teasers": TEASERS, "mentions": MENTIONS}[table]
     # teasers and mentions carry their page's path while staged, to drop a duplicate page's rows
     path = [] if table == "articles" else [pa.field("raw_path", pa.string())]
-    fields = list(with_partitions(base)) + path + CHECK_COLUMNS[table] + [BUCKET, STAGED_ROW]
+    fields = list(with_partitions(base)) + path + CHECK_COLUMNS[table] + [STAGED_ROW]
     return pa.schema([f.with_nullable(True) for f in fields])
 
 
-def staged_tables(pages: list[tuple[str, Rows]], number: int, units: int = 1) -> dict[str, pa.Table]:
-    """A batch's rows (page path, rows) as the staged tables: table columns, columns computed for validation,
-    validation unit and row id; rows ordered by unit.
+def staged_tables(pages: list[tuple[str, Rows]], number: int) -> dict[str, pa.Table]:
+    """A batch's rows (page path, rows) as the staged tables: table columns, columns computed for validation
+    and row id, in page order.
 
     The rows' own columns in one `from_pylist` of the rows as they are (no dict per row copied), and only the
-    page's path, unit and the validation columns made here, a list a column."""
-    ordered = sorted(((unit_of(rows.article["article_id"], path, units), path, rows) for path, rows in pages),
-                     key=lambda x: x[0])
+    page's path and the validation columns made here, a list a column."""
     rows_of: dict[str, list[dict]] = {"articles": [], "teasers": [], "mentions": []}
-    made: dict[str, dict[str, list]] = {"articles": {"bucket": []}, "teasers": {"raw_path": [], "bucket": []},
-                                        "mentions": {"raw_path": [], "bucket": [], "body_length": [], "body_slice": []}}
+    made: dict[str, dict[str, list]] = {"articles": {}, "teasers": {"raw_path": []},
+                                        "mentions": {"raw_path": [], "body_length": [], "body_slice": []}}
     bodies = []
-    for u, path, rows in ordered:
+    for path, rows in pages:
         body = rows.article["body"]
         rows_of["articles"].append(rows.article)
-        made["articles"]["bucket"].append(u)
         bodies.append(body)
         for table, found in (("teasers", rows.teasers), ("mentions", rows.mentions)):
             rows_of[table] += found
             made[table]["raw_path"] += [path] * len(found)
-            made[table]["bucket"] += [u] * len(found)
         m = made["mentions"]
         m["body_length"] += [None if body is None else len(body)] * len(rows.mentions)
         m["body_slice"] += [None if body is None else body_slice(body, x["start"], x["end"]) for x in rows.mentions]
@@ -187,21 +174,22 @@ def staged_tables(pages: list[tuple[str, Rows]], number: int, units: int = 1) ->
     return out
 
 
-FILTERED = ("bucket", "source_slug", "year", "staged_row", "raw_path")
+FILTERED = ("source_slug", "year", "staged_row", "raw_path")
 
 
 def write_grouped(table: pa.Table, path: str, fs: pafs.FileSystem) -> None:
-    """Rows ordered by validation unit, then partition; one row group per unit and outlet.
+    """Rows ordered by partition; one row group per outlet.
 
-    Both readers of the staged files pick their rows by the row groups' statistics: a
-    validation unit reads its own groups (`bucket`), and the commit's passes, a few
-    outlets each, read theirs (`source_slug`).
+    Validation reads whole batch files (a unit is a run of them), and the commit's passes, a few outlets
+    each, pick their row groups by their statistics (`source_slug`). A file's row groups are at most the
+    outlets (not outlets × anything that grows with the run): each reader holds every footer it opened,
+    so their size is what the run's memory grows by.
     """
-    table = table.sort_by([(BUCKET.name, "ascending"), ("source_slug", "ascending"), ("year", "ascending")])
-    keys = list(zip(table.column(BUCKET.name).to_pylist(), table.column("source_slug").to_pylist()))
+    table = table.sort_by([("source_slug", "ascending"), ("year", "ascending")])
+    keys = table.column("source_slug").to_pylist()
     cuts = [0, *(i for i in range(1, len(keys)) if keys[i] != keys[i - 1]), len(keys)]
-    # Statistics only where a reader filters: a text column's min and max (kilobytes each, in every one of
-    # a file's units × outlets row groups) made the footers, which each reader keeps, grow with the run.
+    # Statistics only where a reader filters: a text column's min and max (kilobytes each, in every row group)
+    # would grow the footers for no reader.
     with pq.ParquetWriter(path, table.schema, write_statistics=[c for c in FILTERED if c in table.column_names],
                           filesystem=fs) as w:
         for a, b in zip(cuts, cuts[1:]):
@@ -234,17 +222,17 @@ def signature_rows(pages: list[tuple[str, Rows]], rules: StoryRules) -> pa.Table
 
 
 def write_staged(staging: str | Path, number: int, pages: list[tuple[str, str, Rows]], rejects: list[dict],
-                 units: int = 1, stats: dict[str, tuple[int, int]] | None = None) -> None:
+                 stats: dict[str, tuple[int, int]] | None = None) -> None:
     """A batch's rows, story signatures, rejects and page list in the run's staging location (a folder, or a
     prefix on S3 that this worker writes to itself), as file `b<number>.parquet` of each; `stats` has the size and mtime each
     page's file had when read (what lets a later run skip it unread)."""
-    name = f"b{number:06d}.parquet"
+    name = batch_file(number)
 
     def into(table: str) -> tuple[pafs.FileSystem, str]:
         fs, path = location.folder(location.join(str(staging), table))
         return fs, f"{path}/{name}"
 
-    for table, t in staged_tables([(path, rows) for path, _, rows in pages], number, units).items():
+    for table, t in staged_tables([(path, rows) for path, _, rows in pages], number).items():
         fs, path = into(table)
         write_grouped(t, path, fs)
     fs, path = into("signatures")
@@ -263,9 +251,13 @@ def write_staged(staging: str | Path, number: int, pages: list[tuple[str, str, R
     pq.write_table(pa.Table.from_pylist(listed, schema=STAGED_PAGES), path, filesystem=fs)
 
 
-def staged(staging: str | Path, table: str, schema: pa.Schema) -> ds.Dataset:
-    """A table's staged batch files, read where they are (a worker's local disk is never assumed)."""
+def staged(staging: str | Path, table: str, schema: pa.Schema, names: Iterable[str] | None = None) -> ds.Dataset:
+    """A table's staged batch files (those `names`d, or all), read where they are (a worker's local disk is
+    never assumed)."""
     fs, paths = location.files(location.join(str(staging), table))
+    if names is not None:
+        wanted = set(names)
+        paths = [p for p in paths if p.rpartition("/")[2] in wanted]
     return ds.dataset(paths, filesystem=fs, format="parquet", schema=schema)
 
 
@@ -283,8 +275,8 @@ def read_winners(staging: str) -> pa.Array:
     return pq.read_table(path, filesystem=fs).column("raw_path").combine_chunks()
 
 
-def stage(batch: Batch, staging: str, number: int, units: int) -> dict[str, Any]:
+def stage(batch: Batch, staging: str, number: int) -> dict[str, Any]:
     """Write the batch's rows to the run's staging location; return its counts."""
     write_staged(staging, number, [(p.raw_path, p.raw_sha256, p.rows) for p in batch.pages], batch.rejects,
-                 units, batch.stats)
+                 batch.stats)
     return {"articles": len(batch.pages), "rejected": len(batch.rejects), "already_processed": batch.already_processed}

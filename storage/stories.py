@@ -78,12 +78,27 @@ def assign_stories(staged: ds.Dataset, kept: pc.Expression | None, snapshot: Pat
             "shingles": pa.array([s.size for _, s in new], pa.int32()),
             "signature": pa.array([packed(s.values) for _, s in new], pa.binary()),
         }, schema=STORY_SIGNATURES), _target(snapshot, "story_signatures", run_id))
-        n = [len(s.bands) for _, s in new]
-        band_ids = np.repeat(np.array(ids, dtype=object), n)
-        bands = pa.table({"band_key": pa.array(keys, pa.int64()), "article_id": pa.array(band_ids, pa.string()),
-                          "story_id": pa.array([story_of[a] for a in band_ids], pa.string())}, schema=STORY_BANDS)
-        pq.write_table(bands.sort_by("band_key"), _target(snapshot, "story_bands", run_id))
+        write_bands(keys, [len(s.bands) for _, s in new], ids, [story_of[a] for a in ids],
+                    _target(snapshot, "story_bands", run_id))
     return story_of
+
+
+BAND_ROWS = 1 << 20  # rows of `story_bands` built and written at a time (a row group each)
+
+
+def write_bands(keys: np.ndarray, counts: list[int], ids: list[str], stories: list[str], path: Path) -> None:
+    """`story_bands` rows sorted by key: each article's keys (`counts` of `keys` each, in the order of `ids`)
+    with its id and story. Built a row group at a time from the articles' numbers, not as one table of strings
+    (at 100,000 articles, 3.2 million rows: ~0.5 GB as Python and Arrow strings, sorted in a copy)."""
+    order = np.argsort(keys, kind="stable")
+    owner = np.repeat(np.arange(len(ids)), counts)[order]
+    ids_, stories_ = pa.array(ids, pa.string()), pa.array(stories, pa.string())
+    with pq.ParquetWriter(path, STORY_BANDS) as w:
+        for a in range(0, len(order), BAND_ROWS):
+            rows = pa.array(owner[a:a + BAND_ROWS])
+            w.write_table(pa.table({"band_key": pa.array(keys[order[a:a + BAND_ROWS]], pa.int64()),
+                                    "article_id": ids_.take(rows), "story_id": stories_.take(rows)},
+                                   schema=STORY_BANDS))
 
 
 def _target(snapshot: Path, table: str, run_id: str) -> Path:

@@ -182,7 +182,7 @@ def test_a_worker_that_cannot_see_the_staging_folder_refuses_the_batch(labelled_
     elsewhere = tmp_path / "flow-host" / ".staging" / "run"
     with pytest.raises(Unreachable, match="cannot see .*flow-host"):
         process_batch.fn(str(labelled_input), sorted(p.name for p in labelled_input.iterdir())[:3], None, None,
-                         str(elsewhere), 0, 1, 1 << 20)
+                         str(elsewhere), 0, 1 << 20)
     assert not (tmp_path / "flow-host").exists()
 
 

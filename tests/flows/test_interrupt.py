@@ -151,3 +151,22 @@ def test_ctrl_c_with_no_server_configured_records_the_run_cancelled_in_the_local
                           "JOIN flow_run_state s ON s.id = r.state_id").fetchall()
     [state] = [tuple(row[1:]) for row in rows if json.loads(row[0]).get("warehouse") == str(wh)]
     assert state == ("CANCELLED", "Cancelled", "SIGINT: " + said[0])
+
+
+def test_a_run_sweeps_the_run_file_folders_of_supervisors_that_are_gone(tmp_path, monkeypatch):
+    """A supervisor killed outright (SIGKILL: no `finally`) leaves its folder; the next one removes it, never
+    a living supervisor's."""
+    import tempfile
+
+    from kcna_etl.cli.interrupt import RUN_FOLDER, sweep_run_folders
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead, living, other = (tmp_path / f"{RUN_FOLDER}{gone.pid}-abc", tmp_path / f"{RUN_FOLDER}{os.getpid()}-def",
+                           tmp_path / "kcna-etl-runner")
+    for folder in (dead, living, other):
+        folder.mkdir()
+        (folder / "flow-run.json").write_text("{}")
+    sweep_run_folders()
+    assert not dead.exists() and living.exists() and other.exists()

@@ -134,16 +134,17 @@ def test_a_run_with_no_server_configured_starts_one_temporary_server_records_the
     assert artifacts == {"kcna-etl-quality", "kcna-etl-run-summary", "kcna-etl-stage-seconds"}
 
 
-def test_arrow_buffers_use_jemalloc_in_the_process_and_those_it_starts_unless_the_operator_chose_a_pool():
-    """`arrow_memory`, as a run calls it first: jemalloc for Arrow in this process and in a process started after
-    it (a batch worker inherits the environment); a pool the operator named is kept."""
+def test_arrow_buffers_use_the_system_allocator_in_the_process_and_those_it_starts_unless_the_operator_chose_a_pool():
+    """`arrow_memory`, as a run calls it first: the C library's allocator for Arrow in this process and in a process
+    started after it (a batch worker inherits the environment), so that `release_memory` gives what a stage freed
+    back; a pool the operator named is kept."""
     code = ("import os, subprocess, sys, pyarrow as pa; from kcna_etl.storage.memory import arrow_memory; "
             "arrow_memory(); child = subprocess.run([sys.executable, '-c', 'import pyarrow as pa; "
             "print(pa.default_memory_pool().backend_name)'], capture_output=True, text=True).stdout.strip(); "
             "print(pa.default_memory_pool().backend_name, child)")
     env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
     chosen = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert chosen.stdout.split() == ["jemalloc", "jemalloc"], chosen.stderr
-    kept = subprocess.run([sys.executable, "-c", code], env=dict(env, ARROW_DEFAULT_MEMORY_POOL="system"),
+    assert chosen.stdout.split() == ["system", "system"], chosen.stderr
+    kept = subprocess.run([sys.executable, "-c", code], env=dict(env, ARROW_DEFAULT_MEMORY_POOL="jemalloc"),
                           capture_output=True, text=True, check=True)
-    assert kept.stdout.split() == ["system", "system"], kept.stderr
+    assert kept.stdout.split() == ["jemalloc", "jemalloc"], kept.stderr

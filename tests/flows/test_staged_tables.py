@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from kcna_etl.storage.pages import list_pages
-from kcna_etl.storage.staging import ingest, staged_schema, staged_tables, unit_of
+from kcna_etl.storage.staging import ingest, staged_schema, staged_tables
 from kcna_etl.transforms.article import Rows
 from kcna_etl.transforms.decode import MAX_TEXT_BYTES
 from tests.conftest import SAMPLES, TEST_PAGES
@@ -27,22 +27,20 @@ def pages():
     return out
 
 
-def expected(pages, units: int) -> dict[str, list[dict]]:
-    ordered = sorted(pages, key=lambda p: unit_of(p[1].article["article_id"], p[0], units))
+def expected(pages) -> dict[str, list[dict]]:
     want = {"articles": [], "teasers": [], "mentions": []}
-    for path, rows in ordered:
-        body, unit = rows.article["body"], unit_of(rows.article["article_id"], path, units)
-        want["articles"].append({**rows.article, "first_paragraph": body.split("\n")[0], "bucket": unit})
-        want["teasers"] += [{**t, "raw_path": path, "bucket": unit} for t in rows.teasers]
-        want["mentions"] += [{**m, "raw_path": path, "bucket": unit, "body_length": len(body),
+    for path, rows in pages:
+        body = rows.article["body"]
+        want["articles"].append({**rows.article, "first_paragraph": body.split("\n")[0]})
+        want["teasers"] += [{**t, "raw_path": path} for t in rows.teasers]
+        want["mentions"] += [{**m, "raw_path": path, "body_length": len(body),
                               "body_slice": body[m["start"]:m["end"]]} for m in rows.mentions]
     return want
 
 
-@pytest.mark.parametrize("units", [1, 3])
-def test_staged_rows_are_the_pages_rows_with_what_staging_adds(pages, units):
-    tables = staged_tables(pages, NUMBER, units)
-    for table, want in expected(pages, units).items():
+def test_staged_rows_are_the_pages_rows_with_what_staging_adds(pages):
+    tables = staged_tables(pages, NUMBER)
+    for table, want in expected(pages).items():
         got = tables[table]
         assert got.schema.equals(staged_schema(table), check_metadata=True), table
         rows = got.to_pylist()
@@ -50,7 +48,6 @@ def test_staged_rows_are_the_pages_rows_with_what_staging_adds(pages, units):
         assert len(rows) == len(want), table
         for g, w in zip(rows, want):
             assert g == {c: w.get(c) for c in g}, f"{table}: {w.get('raw_path')}"
-        assert [r["bucket"] for r in rows] == sorted(r["bucket"] for r in rows)
 
 
 def test_a_mention_whose_offsets_leave_the_body_has_no_slice(pages):

@@ -2,7 +2,8 @@
 
 Crafted rows (a real sample page's reading with one thing broken) go through
 the functions the flow runs once its batches are staged: staging, the suites
-(executed by quality/execute.py; two units, so their results add up), the
+(executed by quality/execute.py; three units, so their results add up and a
+key's copies staged in two of them still meet), the
 results stored in Great Expectations' format, quarantine and the snapshot
 commit, then the quality report and the Data Docs (Great Expectations' renderer,
 from the stored results). Some of these
@@ -31,7 +32,7 @@ from kcna_etl.transforms.lexicon import lexicon, rules
 from kcna_etl.storage.staging import write_staged, write_winners
 from kcna_etl.storage.store import Warehouse
 from kcna_etl.quality.suites import load_suites
-from kcna_etl.quality.validation import store_results, validate_unit
+from kcna_etl.quality.validation import store_results, validate_staged
 from tests.conftest import SAMPLES, duck_table
 from kcna_etl.transforms.article import Rows
 from kcna_etl.transforms.page import Reject, read_page
@@ -155,17 +156,21 @@ class Run:
             pq.read_table(self.warehouse / name).to_pandas()
 
 
-def run_after_staging(root: Path, pages: dict[str, Rows], units: int) -> Run:
-    """What the flow does once its batches are staged (every page a winner: no duplicate resolution)."""
+BATCHES = 3
+
+
+def run_after_staging(root: Path, pages: dict[str, Rows], unit_pages: int) -> Run:
+    """What the flow does once its batches are staged (every page a winner: no duplicate resolution), in
+    three batches, validated in units of about `unit_pages` pages (1: a batch a unit)."""
     store = Warehouse(root / "wh").open()
     staging = store.staging(RUN_ID)
     listed = [(path, r.article["raw_sha256"], r) for path, r in pages.items()]
-    for number in range(2):
-        write_staged(staging, number, listed[number::2], [], units)
+    for number in range(BATCHES):
+        write_staged(staging, number, listed[number::BATCHES], [])
     plan = Plan([{"raw_sha256": s, "raw_path": p, "outcome": "article", "article_id": r.article["article_id"]}
                  for p, s, r in listed], [])
     write_winners(str(staging), plan.winners)
-    validation = quality.merge([validate_unit(str(staging), u, RUN_DATE) for u in range(units)])
+    validation = validate_staged(str(staging), RUN_DATE, unit_pages)
     store_results(str(quality.folder(store.root)), RUN_ID, RUN_DATE, validation)
     # as the flow does: Data Docs when an expectation failed, from the stored results (here in this process, not in
     # one of their own; Great Expectations imported only then, not in every test worker's collection)
@@ -191,7 +196,7 @@ def crafted_pages() -> dict[str, Rows]:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> Run:
-    return run_after_staging(tmp_path_factory.mktemp("crafted"), crafted_pages(), units=3)
+    return run_after_staging(tmp_path_factory.mktemp("crafted"), crafted_pages(), unit_pages=1)
 
 
 def test_every_expectation_of_the_suites_has_a_crafted_row():
@@ -277,7 +282,7 @@ def test_quarantined_pages_are_recorded_as_processed(run):
 
 
 def test_units_add_up_to_the_same_result_as_one_unit(run, tmp_path):
-    whole = run_after_staging(tmp_path, crafted_pages(), units=1)
+    whole = run_after_staging(tmp_path, crafted_pages(), unit_pages=10**6)
     assert run.validation.rows == whole.validation.rows
     for a, b in zip(run.validation.checks, whole.validation.checks, strict=True):
         assert (a.id, a.element_count, a.missing_count, a.unexpected_count, len(a.rows)) == \
@@ -287,22 +292,29 @@ def test_units_add_up_to_the_same_result_as_one_unit(run, tmp_path):
 
 def test_the_sample_pages_pass_every_expectation(tmp_path):
     pages = {p.name: read(p) for p in sorted(SAMPLES.glob("*.txt"))}
-    got = run_after_staging(tmp_path, pages, units=1)
+    got = run_after_staging(tmp_path, pages, unit_pages=10**6)
     assert got.report["status"] == "passed"
     assert all(e["success"] for e in got.report["expectations"]) and len(got.report["expectations"]) == len(CRAFTED)
 
 
-def test_a_validated_run_keeps_no_staged_dataset_for_the_commit(tmp_path):
-    """`validate_run` reads the staged tables' footers once for all its units, then lets them go: at 100,000 pages
-    the three datasets held ~1.5 GB through the commit (docs/benchmarks.md)."""
-    from kcna_etl.quality.validation import staged_rows, validate_run
+def test_units_are_runs_of_whole_batch_files(tmp_path):
+    """A unit reads whole batch files, about `unit_pages` pages of them (no file split across units, no file
+    read by two), and a run validated a file a unit passes as the sample pages do."""
+    from kcna_etl.quality.validation import units_of, validate_run
 
     store = Warehouse(tmp_path / "wh").open()
     staging = store.staging(RUN_ID)
     pages = {path: r for path, r in crafted_pages().items() if path.startswith("good/")}  # no Data Docs to build
     listed = [(path, r.article["raw_sha256"], r) for path, r in pages.items()]
-    write_staged(staging, 0, listed, [], 2)
-    validation, docs = validate_run(str(staging), sorted(pages), 2, RUN_DATE, str(quality.folder(store.root)), RUN_ID)
-    assert sum(c.element_count for c in validation.checks if c.id.startswith("articles.")) > 0
+    assert len(listed) == 5
+    for number, (a, b) in enumerate([(0, 2), (2, 4), (4, 5)]):
+        write_staged(staging, number, listed[a:b], [])
+    files = ["b000000.parquet", "b000001.parquet", "b000002.parquet"]
+    assert units_of(str(staging), 1) == [[f] for f in files]
+    assert units_of(str(staging), 3) == [files[:2], files[2:]]
+    assert units_of(str(staging), 10) == [files]
+    validation, docs = validate_run(str(staging), sorted(pages), RUN_DATE, str(quality.folder(store.root)), RUN_ID,
+                                    unit_pages=1)
+    assert validation.rows["articles"] == 5
+    assert sum(c.element_count for c in validation.checks if c.id == "articles.article_id_unique") == 5
     assert docs is None and all(c.success for c in validation.checks)
-    assert staged_rows.cache_info().currsize == 0

@@ -178,7 +178,7 @@ def units(tmp_path_factory) -> dict[str, pa.Table]:
     pages = {path: copy.deepcopy(r) for path, r in pages.items()}
     for path, r in pages.items():
         r.article["raw_path"] = path
-    return staged_tables(list(pages.items()), 0, 1)
+    return staged_tables(list(pages.items()), 0)
 
 
 @pytest.fixture(scope="module")
