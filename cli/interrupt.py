@@ -29,6 +29,8 @@ import subprocess
 import sys
 import tempfile
 
+from kcna_etl.storage.memory import pool_environment
+
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 SUPERVISED = ("run", "backfill")
 STOP_WAIT = 5.0  # seconds to wait for the killed processes to be gone
@@ -86,7 +88,7 @@ def supervise(argv: list[str], warehouse: str) -> int:
     run_file = os.path.join(told, "flow-run.json")
     try:
         child = subprocess.Popen([sys.executable, "-m", "kcna_etl.cli.main", *argv], start_new_session=True,
-                                 env={**os.environ, RUN_FILE: run_file})
+                                 env={**os.environ, RUN_FILE: run_file, **pool_environment(os.environ)})
         return child.wait()
     except Interrupted as i:
         for s in SIGNALS:

@@ -14,6 +14,7 @@ import os
 import zoneinfo
 
 from kcna_etl.storage import location
+from kcna_etl.storage.memory import pool_environment
 
 def problem(cron: str, timezone: str) -> str | None:
     """Mistakes in the schedule, told before anything is registered."""
@@ -54,7 +55,8 @@ def serve(name: str, cron: str, timezone: str, parameters: dict) -> None:
 
 
 def use_runner(runner: str, workers: int | None, dask_address: str | None = None) -> None:
-    """The flow runs in child processes: they read the task runner from the environment."""
+    """The flow runs in child processes: they read the task runner (and Arrow's memory pool) from the environment."""
+    os.environ.update(pool_environment(os.environ))
     os.environ["KCNA_ETL_RUNNER"] = runner
     if workers:
         os.environ["KCNA_ETL_WORKERS"] = str(workers)

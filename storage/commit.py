@@ -10,9 +10,10 @@ appends the run's pages to the manifest: all in one snapshot.
 A page the warehouse already holds (a backfill reprocesses it) replaces the
 rows it made before, in the same snapshot, quarantined rows included.
 Each new article gets its `story_id` as it is written, from the signature its batch staged
-(`storage/stories.py`, which appends to `story_bands` and `story_signatures`). The staged rows are read
-once, a few outlets a pass (`write_passes`); what is derived from them (quarantine, `appearances`, the
-aggregates `entities` and `roles` are updated from) is taken from the pass that holds them (`Derived`).
+(`storage/stories.py`, which appends to `story_bands` and `story_signatures`); its `appearances` were
+staged by its batch too. The staged rows are read once, a few outlets a pass (`write_passes`); what is
+derived from them (quarantine, the appearances of the pages written, the aggregates `entities` and `roles`
+are updated from) is taken from the pass that holds them (`Derived`).
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from kcna_etl.storage.memory import release_memory
-from kcna_etl.storage.staging import STAGED_PAGES, STAGED_SIGNATURES, batch_file, staged, staged_schema
+from kcna_etl.storage.staging import STAGED_APPEARANCES, STAGED_PAGES, STAGED_SIGNATURES, batch_file, staged, staged_schema
 from kcna_etl.storage.store import Warehouse, remove_rows
 from kcna_etl.storage.stories import assign_stories, with_story
 from kcna_etl.transforms import PIPELINE_VERSION
@@ -253,15 +254,15 @@ DATES = ["article_id", "published_date", "capture_date"]
 @dataclass
 class Derived:
     """What the commit takes from each pass's rows (`write_passes`'s `each`) besides writing them: each
-    new article's story, the quarantined rows, the appearances, and the mentions' aggregates that
-    `entities` is updated from."""
+    new article's story, the quarantined rows, the appearances of the pages written, and the mentions'
+    aggregates that `entities` is updated from."""
     snapshot: Path
     run_id: str
     quarantine: Quarantine
     quarantined: pa.Array  # the pages the run sends to quarantine whole
     story_of: dict[str, str]
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ["appearances", *(f"quarantine/{t}" for t in ROW_TABLES)], 0))
+        [f"quarantine/{t}" for t in ROW_TABLES], 0))
     added: list[Part] = field(default_factory=list)
     writers: dict[str, pq.ParquetWriter] = field(default_factory=dict)
 
@@ -270,36 +271,45 @@ class Derived:
 
     def __call__(self, n: int, rows: dict[str, pa.Table]) -> dict[str, pa.Table]:
         kept = {}
+        again = pa.array([], pa.string())  # pages some of whose mentions are held
         for table, found in rows.items():
+            if table == "appearances":
+                continue
             held = pc.or_(pc.is_in(found["raw_path"], value_set=self.quarantined),
                           pc.is_in(found["staged_row"], value_set=self.bad[table]))
             if found.num_rows and pc.any(held).as_py():
                 self.hold(table, found.filter(held))
+                if table == "mentions":
+                    again = pc.unique(found.filter(held)["raw_path"])
                 found = found.filter(pc.invert(held))
             kept[table] = found
         kept["articles"] = with_story(kept["articles"], self.story_of)
+        kept["appearances"] = self.appearances(rows["appearances"], kept["articles"], kept["mentions"], again)
         if kept["mentions"].num_rows:
-            self.counts["appearances"] += self.appearances(kept["articles"], kept["mentions"], n)
             self.added.append(part(kept["mentions"].select(MENTION_COLUMNS), kept["articles"].select(DATES)))
             if len(self.added) >= 64:  # memory holds aggregates, a bounded number of them
                 self.added = [fold(self.added)]
         return kept
 
-    def appearances(self, articles: pa.Table, mentions: pa.Table, n: int) -> int:
-        """`appearances` of the pass's articles, from their bodies and person mentions."""
+    def appearances(self, staged: pa.Table, articles: pa.Table, mentions: pa.Table, again: pa.Array) -> pa.Table:
+        """The pass's `appearances`: those its batches staged for the pages written whole, and those of the pages
+        whose mentions are held in part (`again`) computed here from the mentions kept (a held name leaves its
+        list, and the places after it move up)."""
         from kcna_etl.transforms.lexicon import protocol
         from kcna_etl.transforms.protocol import APPEARANCE_MENTIONS, appearance_rows
 
-        persons = mentions.filter(pc.equal(mentions["entity_type"], "person")).select(APPEARANCE_MENTIONS)
-        if not persons.num_rows:
-            return 0
-        listed = articles.filter(pc.is_in(articles["article_id"], value_set=pc.unique(persons["article_id"])))
+        columns = with_partitions(TABLES["appearances"])
+        gone = pa.concat_arrays([self.quarantined, again])
+        out = staged.filter(pc.invert(pc.is_in(staged["raw_path"], value_set=gone))) if len(gone) else staged
+        out = out.select(columns.names).cast(columns)
+        if not len(again):
+            return out
+        persons = mentions.filter(pc.and_(pc.is_in(mentions["raw_path"], value_set=again),
+                                          pc.equal(mentions["entity_type"], "person"))).select(APPEARANCE_MENTIONS)
+        listed = articles.filter(pc.is_in(articles["raw_path"], value_set=again))
         found = appearance_rows(listed.select(["article_id", "body", *PARTITIONING.names]).to_pylist(),
                                 persons.to_pylist(), protocol())
-        if not found:
-            return 0
-        return write_pass(pa.Table.from_pylist(found, schema=with_partitions(TABLES["appearances"])),
-                          self.snapshot, "appearances", self.run_id, n)
+        return pa.concat_tables([out, pa.Table.from_pylist(found, schema=columns)])
 
     def hold(self, table: str, rows: pa.Table) -> None:
         """Quarantined rows, with the expectations they (or their article) failed, into the table's one file."""
@@ -450,8 +460,9 @@ def commit(store: Warehouse, run_id: str, staging: str | Path, plan: Plan, quara
                                   ~pc.field("raw_path").isin(lost) if len(lost) else None, snapshot, run_id, stories())
         derived = Derived(snapshot, run_id, quarantine, quarantined, story_of)
         try:
-            counts.update(write_passes({t: table_rows(staging, t) for t in ROW_TABLES}, dict.fromkeys(ROW_TABLES, read),
-                                       snapshot, run_id, each=derived))
+            sources = {t: table_rows(staging, t) for t in ROW_TABLES}
+            sources["appearances"] = staged(staging, "appearances", STAGED_APPEARANCES)
+            counts.update(write_passes(sources, dict.fromkeys(sources, read), snapshot, run_id, each=derived))
         finally:
             derived.close()
         counts.update(derived.counts)

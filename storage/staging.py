@@ -20,14 +20,15 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from kcna_etl.storage import location
-from kcna_etl.transforms.lexicon import lexicon, rules, stories
+from kcna_etl.transforms.lexicon import lexicon, protocol, rules, stories
 from kcna_etl.storage.pages import Unreadable, shown_path
 from kcna_etl.storage.pages import read_page as read_file
 from kcna_etl.transforms import PIPELINE_VERSION
 from kcna_etl.transforms.article import Rows
 from kcna_etl.transforms.derived import body_slice, first_paragraph
 from kcna_etl.transforms.page import Reject, read_page
-from kcna_etl.transforms.schema import ARTICLES, MENTIONS, REJECTS, TEASERS, with_partitions
+from kcna_etl.transforms.protocol import ProtocolRules, appearance_rows
+from kcna_etl.transforms.schema import APPEARANCES, ARTICLES, MENTIONS, REJECTS, TEASERS, with_partitions
 from kcna_etl.transforms.stories import StoryRules, packed, signature
 
 
@@ -221,9 +222,29 @@ def signature_rows(pages: list[tuple[str, Rows]], rules: StoryRules) -> pa.Table
     }, schema=STAGED_SIGNATURES)
 
 
+STAGED_APPEARANCES = pa.schema([f.with_nullable(True) for f in with_partitions(APPEARANCES)]
+                               + [pa.field("raw_path", pa.string())])
+"""Each staged page's `appearances` rows, with its path (`transforms/protocol.py`)."""
+
+
+def appearance_table(pages: list[tuple[str, Rows]], rules: ProtocolRules) -> pa.Table:
+    """The `appearances` rows of a batch's pages (page path, rows), as `STAGED_APPEARANCES`: computed in the batch,
+    where the bodies and mentions already are, a page at a time (two copies of an article in one batch are two
+    pages). The commit drops those of the pages it does not write, and computes again those of a page whose
+    mentions it quarantines in part (`storage/commit.py`)."""
+    found = []
+    for path, rows in pages:
+        if rows.article["body"] is None:  # validation quarantines the page
+            continue
+        for r in appearance_rows([rows.article], rows.mentions, rules):
+            r["raw_path"] = path
+            found.append(r)
+    return pa.Table.from_pylist(found, schema=STAGED_APPEARANCES)
+
+
 def write_staged(staging: str | Path, number: int, pages: list[tuple[str, str, Rows]], rejects: list[dict],
                  stats: dict[str, tuple[int, int]] | None = None) -> None:
-    """A batch's rows, story signatures, rejects and page list in the run's staging location (a folder, or a
+    """A batch's rows, appearances, story signatures, rejects and page list in the run's staging location (a folder, or a
     prefix on S3 that this worker writes to itself), as file `b<number>.parquet` of each; `stats` has the size and mtime each
     page's file had when read (what lets a later run skip it unread)."""
     name = batch_file(number)
@@ -235,6 +256,8 @@ def write_staged(staging: str | Path, number: int, pages: list[tuple[str, str, R
     for table, t in staged_tables([(path, rows) for path, _, rows in pages], number).items():
         fs, path = into(table)
         write_grouped(t, path, fs)
+    fs, path = into("appearances")
+    write_grouped(appearance_table([(path, rows) for path, _, rows in pages], protocol()), path, fs)
     fs, path = into("signatures")
     pq.write_table(signature_rows([(path, rows) for path, _, rows in pages], stories()), path, filesystem=fs)
     fs, path = into("rejects")

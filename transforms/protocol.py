@@ -116,12 +116,17 @@ def appearances(body: str, mentions: Iterable[Any], rules: ProtocolRules) -> lis
         k = bisect.bisect_right(starts, pos) - 1
         if k >= 0 and cue.end() <= spans[k][1] and (k not in first or (kind, pos) < (first[k][0], first[k][1].start())):
             first[k] = (kind, cue)
+    begins, ends = [_get(m, "start") for m in persons], [_get(m, "end") for m in persons]
     number = 0
     for k in sorted(first):
         (s_start, s_end), (kind, cue) = spans[k], first[k]
         lo, hi = (cue.end(), s_end) if kind == 0 else (s_start, cue.start())
         cue_text = cue.group()
-        named = [m for m in persons if lo <= _get(m, "start") and _get(m, "end") <= hi]
+        # the persons within [lo, hi], from the first starting at lo (not every person of the body each list)
+        named = []
+        for i in range(bisect.bisect_left(begins, lo), bisect.bisect_right(begins, hi)):
+            if ends[i] <= hi:
+                named.append(persons[i])
         if not named:
             continue
         number += 1

@@ -84,8 +84,8 @@ APPEARANCES = pa.schema([
     col("role", pa.string(), "Role as given: the title right before the name (`Vice-Premier`), else the appositive after it (`Minister of Railways`); null when the list gives none."),
     col("cue", pa.string(), "The words that open or close the list: `Present there were`, `Present at the meeting were`, `Among the audience were`, `was accompanied by`, `were present`, ….", False),
 ], metadata={"doc": "Protocol order: one row per person named in a sentence that lists who attended or accompanied an "
-                    "event (`transforms/protocol.py`, cues in `transforms/lexicon/protocol.json`). Derived by the "
-                    "commit from each new article's body and its person mentions (not validated by a suite), "
+                    "event (`transforms/protocol.py`, cues in `transforms/lexicon/protocol.json`). Derived from "
+                    "each new article's body and the person mentions written for it (not validated by a suite), "
                     "in the partition of its article, and replaced with the article's other rows."})
 
 STORY_BANDS = pa.schema([

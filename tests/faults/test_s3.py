@@ -199,10 +199,10 @@ def test_workers_stage_in_the_bucket_and_write_nothing_to_the_flow_machines_disk
     batches = {k.split("/")[-1] for k in staged if k.split("/")[1] == "_pages"}
     assert len(batches) >= 2, staged  # more than one batch, each written by its worker
     # the batches' files, and the winners the flow wrote there for the validation units
-    assert {k.split("/")[1] for k in staged} == {"_pages", "articles", "teasers", "mentions", "signatures",
-                                                 "rejects", "_winners.parquet"}
-    assert all({f"{next(iter(runs))}/{t}/{b}" for t in ("_pages", "articles", "signatures", "rejects")} <= set(staged)
-               for b in batches)
+    assert {k.split("/")[1] for k in staged} == {"_pages", "articles", "teasers", "mentions", "appearances",
+                                                 "signatures", "rejects", "_winners.parquet"}
+    assert all({f"{next(iter(runs))}/{t}/{b}" for t in ("_pages", "articles", "appearances", "signatures", "rejects")}
+               <= set(staged) for b in batches)
     local = sorted(os.path.relpath(os.path.join(d, n), root) for d, _, names in os.walk(root) for n in names
                    if not os.path.relpath(d, root).startswith(".snapshots"))
     assert local == [], local

@@ -68,3 +68,26 @@ def test_appearances_are_written_read_back_and_replaced_by_a_backfill(tmp_path, 
     flow_cli("backfill", "--full", "--input", str(pages), "--warehouse", str(wh), "--workers", "1", check=False)
     again = Warehouse(wh).table("appearances").to_table().to_pylist()
     assert sorted(again, key=key) == sorted(stored, key=key)  # replaced with their articles, not doubled
+
+
+def test_a_held_name_leaves_its_list_and_the_names_after_it_move_up(tmp_path):
+    """A listed person's mention failing an `error` expectation goes to quarantine: the commit reads that page's
+    lists again without it (its batch staged them with it), and the names after it move one place up."""
+    from kcna_etl.transforms.lexicon import lexicon, rules
+    from kcna_etl.transforms.page import read_page
+    from tests.flows.test_validation import run_after_staging
+
+    rows = read_page(LISTS["meeting.txt"], "meeting.txt", rules(), lexicon())
+    [jo] = [m for m in rows.mentions if m["entity_id"] == "person:jo-yong-won"]
+    jo["entity"] = None  # mentions.entity_not_null, an `error` expectation
+    run = run_after_staging(tmp_path, {"meeting.txt": rows}, unit_pages=10**6)
+
+    store = Warehouse(run.warehouse)
+    stored = store.table("appearances").to_table().to_pylist()
+    assert [(r["position"], r["entity_id"]) for r in sorted(stored, key=lambda r: r["position"])] == [
+        (1, "person:choe-ryong-hae"), (2, "person:ri-il-hwan")]
+    assert [m["entity_id"] for m in store.table("quarantine/mentions").to_table().to_pylist()] == ["person:jo-yong-won"]
+    written = store.table("mentions").to_table(columns=APPEARANCE_MENTIONS).to_pylist()
+    expected = appearance_rows(store.table("articles").to_table(columns=["article_id", "body", "source_slug", "year"])
+                               .to_pylist(), written, protocol())
+    assert sorted(stored, key=lambda r: r["position"]) == sorted(expected, key=lambda r: r["position"])

@@ -148,3 +148,15 @@ def test_arrow_buffers_use_the_system_allocator_in_the_process_and_those_it_star
     kept = subprocess.run([sys.executable, "-c", code], env=dict(env, ARROW_DEFAULT_MEMORY_POOL="jemalloc"),
                           capture_output=True, text=True, check=True)
     assert kept.stdout.split() == ["jemalloc", "jemalloc"], kept.stderr
+
+
+def test_a_process_started_with_pool_environment_has_arrow_s_pool_from_its_start():
+    """What the supervisor adds to the flow process's environment (`pool_environment`): `set_memory_pool`
+    after pyarrow's start leaves the C++ code's own default allocator as it was; an operator's choice is kept."""
+    from kcna_etl.storage.memory import POOL, pool_environment
+
+    assert pool_environment({}) == {POOL: "system"} and pool_environment({POOL: "mimalloc"}) == {}
+    env = {k: v for k, v in os.environ.items() if k != POOL}
+    started = subprocess.run([sys.executable, "-c", "import pyarrow as pa; print(pa.default_memory_pool().backend_name)"],
+                             env={**env, **pool_environment(env)}, capture_output=True, text=True, check=True)
+    assert started.stdout.strip() == "system", started.stderr
