@@ -30,7 +30,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from kcna_etl.storage.memory import release_memory
-from kcna_etl.storage.staging import STAGED_APPEARANCES, STAGED_PAGES, STAGED_SIGNATURES, batch_file, staged, staged_schema
+from kcna_etl.storage.staging import (STAGED_APPEARANCES, STAGED_PAGES, STAGED_SIGNATURES, batch_file, staged,
+                                      staged_schema)
 from kcna_etl.storage.store import Warehouse, remove_rows
 from kcna_etl.storage.stories import assign_stories, with_story
 from kcna_etl.transforms import PIPELINE_VERSION
@@ -220,8 +221,9 @@ def write_passes(sources: dict[str, ds.Dataset], read: dict[str, pc.Expression |
     """Stream the staged rows of each table that `read` selects (all when None) into its Hive folders, one file
     per partition for the run; each staged row is read once.
 
-    Outlet by outlet (the staged files hold a row group per outlet, so a pass reads only its own), a few outlets a pass, all tables together: memory holds a pass's rows, not
-    the run's. A page's rows share its partition, so a pass holds every row of its pages: `each(n,
+    Outlet by outlet (the staged files hold a row group per outlet, so a pass reads only its own), a few
+    outlets a pass, all tables together: memory holds a pass's rows, not the run's. A page's rows share its
+    partition, so a pass holds every row of its pages: `each(n,
     rows)` takes what the commit derives from them (stories, quarantine, appearances, entities) and
     returns the rows to write.
     """
