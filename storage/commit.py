@@ -273,7 +273,7 @@ class Derived:
 
     def __call__(self, n: int, rows: dict[str, pa.Table]) -> dict[str, pa.Table]:
         kept = {}
-        again = pa.array([], pa.string())  # pages some of whose mentions are held
+        again = pa.array([], pa.string())  # pages some of whose mention rows failed (their lists are read again)
         for table, found in rows.items():
             if table == "appearances":
                 continue
@@ -281,8 +281,9 @@ class Derived:
                           pc.is_in(found["staged_row"], value_set=self.bad[table]))
             if found.num_rows and pc.any(held).as_py():
                 self.hold(table, found.filter(held))
-                if table == "mentions":
-                    again = pc.unique(found.filter(held)["raw_path"])
+                if table == "mentions":  # not the pages held whole: they have no lists to read again
+                    failed = pc.is_in(found["staged_row"], value_set=self.bad[table])
+                    again = pc.unique(found.filter(failed)["raw_path"])
                 found = found.filter(pc.invert(held))
             kept[table] = found
         kept["articles"] = with_story(kept["articles"], self.story_of)
