@@ -39,9 +39,9 @@ from kcna_etl.storage.pages import list_pages, unchanged
 from kcna_etl.cli.progress import Progress
 from kcna_etl.cli.summary import summary_lines
 from kcna_etl.flows.outcome import QualityFailed, stage_table
-from kcna_etl.flows.runners import default_task_runner, reaches, worker_pool
-from kcna_etl.storage.memory import arrow_memory, release_memory
-from kcna_etl.storage.staging import Pages, ingest, stage
+from kcna_etl.flows.runners import default_task_runner, in_workers, reaches, worker_pool
+from kcna_etl.storage.memory import arrow_memory
+from kcna_etl.storage.staging import Pages, batch
 from kcna_etl.storage.store import Warehouse, WarehouseLocked
 from kcna_etl.transforms import PIPELINE_VERSION
 from kcna_etl.transforms.decode import MAX_TEXT_BYTES
@@ -75,14 +75,9 @@ def transient(task, task_run, state) -> bool:
       retry_condition_fn=transient)
 def process_batch(input_root: str, paths: list[str], skip: Pages, only: Pages, staging: str, number: int,
                   max_page_bytes: int) -> dict[str, Any]:
-    """One batch through every stage; returns its counts and stage timings."""
+    """One batch through every stage, in a worker process of the run (or here); its counts and stage timings."""
     reaches(staging)
-    timings: dict[str, float] = {}
-    batch = timed(timings, "ingest", ingest, input_root, paths, skip, max_page_bytes, only)  # read and parse
-    counts = timed(timings, "stage", stage, batch, staging, number)
-    del batch
-    release_memory()
-    return dict(counts, pages=len(paths), seconds=timings)
+    return in_workers(batch, input_root, paths, skip, only, staging, number, max_page_bytes)
 
 
 @task(name="resolve", persist_result=False, cache_policy=NO_CACHE)

@@ -1,7 +1,9 @@
 """Where the batch tasks run: the one seam for the task runner.
 
-`process` (default): a pool of worker processes on this machine, so that
-parsing uses every core (threads would share one, under the GIL).
+`process` (default): the tasks in threads of the flow's process, as Prefect
+tracks them, and the work of each batch in a pool of worker processes on this
+machine that import no Prefect (`ProcessTaskRunner`), so that parsing uses every
+core (threads would share one, under the GIL).
 `thread`: one process, for debugging and tiny inputs.
 `dask`: the workers of a Dask cluster, through prefect-dask's `DaskTaskRunner`:
 an existing cluster at `dask_address` (`tcp://HOST:PORT`), else a local
@@ -18,15 +20,19 @@ process, which inherits them.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextvars import ContextVar
+from typing import Any, Callable
 
 from prefect.context import FlowRunContext
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from kcna_etl.storage.location import is_remote
 
@@ -36,12 +42,41 @@ RUNNERS = ("process", "thread", "dask")
 def task_runner(name: str, workers: int | None = None, dask_address: str | None = None) -> TaskRunner:
     workers = workers or os.cpu_count() or 1
     if name == "process":
-        return ProcessPoolTaskRunner(max_workers=workers)
+        return ProcessTaskRunner(max_workers=workers)
     if name == "thread":
         return ThreadPoolTaskRunner(max_workers=workers)
     if name == "dask":
         return dask_runner(workers, dask_address)
     raise ValueError(f"unknown runner {name!r}; choose one of {', '.join(RUNNERS)}")
+
+
+# The pool of worker processes the batch tasks of a `ProcessTaskRunner` hand their work to, in the tasks' threads
+PARSING: ContextVar[Executor | None] = ContextVar("kcna_etl_parsing", default=None)
+
+
+class ProcessTaskRunner(ThreadPoolTaskRunner):
+    """The `process` runner: each task runs in a thread of the flow's process (a Prefect task run as any other:
+    state, retries, logs), and a batch task hands its work (`in_workers`) to a pool of worker processes started
+    with the runner, which import no Prefect. Prefect's own process pool ran the whole task engine in each
+    worker: ~2 s of CPU and ~100 MB a worker to start, for a task whose work needs none of it."""
+
+    def __enter__(self):
+        super().__enter__()
+        # spawned, not forked: the flow's process runs threads (Prefect's), which a fork would copy mid-work;
+        # its processes start with the first batch handed to it
+        self.pool = ProcessPoolExecutor(self._max_workers, mp_context=multiprocessing.get_context("spawn"))
+        return self
+
+    def __exit__(self, *exc_info):
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        return super().__exit__(*exc_info)
+
+
+def in_workers(fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)` in a worker process of the runner the task was submitted to, else here (a batch the flow runs
+    itself, a thread or a Dask runner)."""
+    pool = PARSING.get()
+    return pool.submit(fn, *args).result() if pool is not None else fn(*args)
 
 
 def dask_runner(workers: int, address: str | None) -> TaskRunner:
@@ -82,8 +117,12 @@ def worker_pool() -> Iterator[TaskRunner]:
     if type(runner).__module__.startswith("prefect_dask"):
         yield runner
         return
-    with flow_api(), runner.duplicate() as runner:
-        yield runner
+    with runner.duplicate() as runner:
+        handing = PARSING.set(getattr(runner, "pool", None))  # before any submit: each task's thread runs in a copy
+        try:
+            yield runner
+        finally:
+            PARSING.reset(handing)
 
 
 def cli_flow_settings() -> contextlib.AbstractContextManager:
@@ -209,17 +248,6 @@ class TemporaryServer:
 
 
 _server: TemporaryServer | None = None  # the CLI's temporary server while a run uses it
-
-
-def flow_api() -> contextlib.AbstractContextManager:
-    """The flow's Prefect API for the workers it starts: with no `PREFECT_API_URL`, the flow's client started
-    a temporary server, and each worker, handed the flow's settings, would start one of its own (~3.6 s of
-    CPU and ~220 MB each); its URL in the settings the workers receive makes them use the flow's."""
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
-    server = temporary_server()
-    if get_current_settings().api.url or server is None:
-        return contextlib.nullcontext()
-    return temporary_settings(updates={PREFECT_API_URL: server.api_url})
 
 
 def temporary_server():

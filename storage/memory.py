@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 from collections.abc import Mapping
 
@@ -47,8 +48,12 @@ def release_memory() -> None:
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()
+    if trim := malloc_trim():
+        trim(0)
+
+
+@functools.cache
+def malloc_trim():
+    """glibc's `malloc_trim`, or None. Looked up once: `find_library` runs `ldconfig -p` in a process of its own."""
     libc = ctypes.util.find_library("c")
-    if libc:
-        trim = getattr(ctypes.CDLL(libc), "malloc_trim", None)
-        if trim:
-            trim(0)
+    return getattr(ctypes.CDLL(libc), "malloc_trim", None) if libc else None

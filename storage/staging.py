@@ -10,6 +10,7 @@ and one per batch is enough to see, retry and time a batch (the run summary time
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -20,6 +21,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from kcna_etl.storage import location
+from kcna_etl.storage.memory import release_memory
 from kcna_etl.transforms.lexicon import lexicon, protocol, rules, stories
 from kcna_etl.storage.pages import Unreadable, shown_path
 from kcna_etl.storage.pages import read_page as read_file
@@ -303,3 +305,17 @@ def stage(batch: Batch, staging: str, number: int) -> dict[str, Any]:
     write_staged(staging, number, [(p.raw_path, p.raw_sha256, p.rows) for p in batch.pages], batch.rejects,
                  batch.stats)
     return {"articles": len(batch.pages), "rejected": len(batch.rejects), "already_processed": batch.already_processed}
+
+
+def batch(input_root: str, paths: list[str], skip: Pages, only: Pages, staging: str, number: int,
+          max_page_bytes: int) -> dict[str, Any]:
+    """The work of one batch task, where it runs (a worker process of the run, or the flow's own): its pages
+    read and parsed (`ingest`), then staged (`stage`). Returns its counts, pages and the seconds of each stage."""
+    started = time.perf_counter()
+    read = ingest(input_root, paths, skip, max_page_bytes, only)
+    parsed = time.perf_counter()
+    counts = stage(read, staging, number)
+    seconds = {"ingest": parsed - started, "stage": time.perf_counter() - parsed}
+    del read
+    release_memory()  # a worker's footprint between batches stays that of one batch
+    return dict(counts, pages=len(paths), seconds=seconds)

@@ -32,20 +32,22 @@ def test_a_cli_run_sends_no_heartbeats_unless_the_operator_sets_their_frequency(
     assert out == [inside, set_by_operator or "180"]  # outside the CLI's run: Prefect's own setting, untouched
 
 
-def worker_processes_of(args: list[str], prefect_server: dict) -> tuple[subprocess.CompletedProcess, set[int]]:
-    """A CLI run, and the worker processes (multiprocessing's spawned children) seen in its tree, every 20 ms."""
+def worker_processes_of(args: list[str], prefect_server: dict) -> tuple[subprocess.CompletedProcess, dict[int, set[str]]]:
+    """A CLI run, and the worker processes (multiprocessing's spawned children) seen in its tree, every 20 ms,
+    with the `WORKER_LIBRARIES` each was seen to load."""
     import psutil
 
     from tests.conftest import cli_command, cli_env
     proc = subprocess.Popen(cli_command(args), env=cli_env(prefect_server), cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    workers = set()
+    workers: dict[int, set[str]] = {}
     while proc.poll() is None:
         try:
             for child in psutil.Process(proc.pid).children(recursive=True):
                 with contextlib.suppress(psutil.Error):
-                    if "multiprocessing.spawn" in " ".join(child.cmdline()):
-                        workers.add(child.pid)
+                    line = " ".join(child.cmdline())
+                    if "multiprocessing.spawn" in line and "resource_tracker" not in line:
+                        workers.setdefault(child.pid, set()).update(loaded(child, WORKER_LIBRARIES))
         except psutil.NoSuchProcess:
             pass
         time.sleep(0.02)
@@ -53,7 +55,11 @@ def worker_processes_of(args: list[str], prefect_server: dict) -> tuple[subproce
     return subprocess.CompletedProcess(args, proc.returncode, out, err), workers
 
 
-def validated_run(prefect_server: dict, pages: Path, wh: Path, *options: str) -> set[int]:
+# compiled libraries: pyarrow's, and pydantic's, which any process that imports Prefect loads
+WORKER_LIBRARIES = ("pyarrow", "pydantic_core")
+
+
+def validated_run(prefect_server: dict, pages: Path, wh: Path, *options: str) -> dict[int, set[str]]:
     """A run that validated its two pages (every expectation passed: results stored, no Data Docs built);
     its worker processes."""
     from tests.faults.common import last_summary
@@ -71,10 +77,12 @@ def test_a_run_of_one_batch_parses_in_its_own_process_and_a_larger_run_in_worker
     pages.mkdir()
     for page in sorted((ROOT / "samples" / "pages").glob("*.txt"))[:2]:
         shutil.copy(page, pages / page.name)
-    assert validated_run(prefect_server, pages, tmp_path / "one") == set()
+    assert validated_run(prefect_server, pages, tmp_path / "one") == {}
     # the same pages in two batches: the batches in worker processes, which the sampler sees (validation stays
-    # in the flow's process)
-    assert validated_run(prefect_server, pages, tmp_path / "two", "--batch-size", "1")
+    # in the flow's process); they parse with pyarrow and never import Prefect (nor pydantic under it)
+    workers = validated_run(prefect_server, pages, tmp_path / "two", "--batch-size", "1")
+    assert any("pyarrow" in libraries for libraries in workers.values()), workers
+    assert not any("pydantic_core" in libraries for libraries in workers.values()), workers
 
 
 def loaded(p, libraries: tuple[str, ...]) -> set[str]:
