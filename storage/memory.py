@@ -8,7 +8,6 @@ a run's (the CLI's supervisor, which imports no pyarrow).
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import os
 from collections.abc import Mapping
@@ -54,6 +53,6 @@ def release_memory() -> None:
 
 @functools.cache
 def malloc_trim():
-    """glibc's `malloc_trim`, or None. Looked up once: `find_library` runs `ldconfig -p` in a process of its own."""
-    libc = ctypes.util.find_library("c")
-    return getattr(ctypes.CDLL(libc), "malloc_trim", None) if libc else None
+    """glibc's `malloc_trim`, or None: looked up among the symbols the process has loaded (`find_library("c")`
+    ran `ldconfig -p` in a process of its own at every batch)."""
+    return getattr(ctypes.CDLL(None), "malloc_trim", None)
