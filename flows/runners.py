@@ -58,7 +58,7 @@ class ProcessTaskRunner(ThreadPoolTaskRunner):
     """The `process` runner: each task runs in a thread of the flow's process (a Prefect task run as any other:
     state, retries, logs), and a batch task hands its work (`in_workers`) to a pool of worker processes started
     with the runner, which import no Prefect. Prefect's own process pool ran the whole task engine in each
-    worker: ~2 s of CPU and ~100 MB a worker to start, for a task whose work needs none of it."""
+    worker: ~2.5 s more CPU and ~75 MB more memory a worker, for a task whose work needs none of it."""
 
     def __enter__(self):
         super().__enter__()
