@@ -1,6 +1,6 @@
 """A run's memory: which allocator Arrow's buffers come from, and freed memory given back to the OS.
 
-Used by every process of a run that holds many rows: the batch workers (`flows/pipeline.py`), validation
+Used by every process of a run that holds many rows: the batch workers (`storage/staging.py::batch`), validation
 (`quality/validation.py`) and the commit (`storage/commit.py`). Sets the process's Arrow memory pool and the
 environment its child processes start with; `pool_environment` is that environment, for a process that starts
 a run's (the CLI's supervisor, which imports no pyarrow).

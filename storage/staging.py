@@ -2,7 +2,8 @@
 
 `ingest` reads each page file and turns it into rows or a reject with the one page path
 (`transforms/page.py`), so one bad page never stops the batch; `stage` writes the batch's rows
-to the run's staging location, where validation and the commit read them.
+to the run's staging location, where validation and the commit read them; `batch` is both, what a batch
+task hands to a worker process of the run (`flows/runners.py`) or runs in the flow's own.
 An I/O error here fails the batch task, which retries (`flows/pipeline.py`'s `transient`). These are
 plain functions, not tasks of their own: a Prefect task run costs tens of milliseconds of API calls,
 and one per batch is enough to see, retry and time a batch (the run summary times each stage).
