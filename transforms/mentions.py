@@ -803,6 +803,9 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         if kind == "place":  # `Kyongsong County of North Hamgyong Province` is two places
             ends = [k for k in ends if head_type(run, k, lex) is None and not coordinated_head(run, h, k, lex)
                     and not place_tail_crosses(run, h, k, lex)]
+            if head.text in lex.short_place_heads and first < h:  # so is `Primorye Region of Russia` (a known
+                # place in the tail; not `City of Havana`)
+                ends = [k for k in ends if ("place", canonical(body[run[h + 1].start:run[k].end])) not in lex.by_name]
         number = None if head.possessive else _NUMBERED.match(body, head.end) or (
             _NUMBER.match(body, head.end) if head.text in lex.numbered_heads else None)
         for last in ends or [h]:

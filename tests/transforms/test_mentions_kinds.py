@@ -434,3 +434,39 @@ def test_no_place_inside_a_law_or_a_constitution(lex, body, want):
 ])
 def test_no_name_inside_a_quotation_named_a_title(lex, body, want):
     assert spans(body, lex) == want
+
+
+# A province, region, city or county `of` a known place is two places, as `Kyongsong County of North Hamgyong
+# Province` already was: `of the DPRK` names the country, not part of the province's name. Not when the head opens
+# the name (`City of Havana`, `Republic of Korea`).
+@pytest.mark.parametrize("body, want", [
+    ("New houses rose in Tongsin County, Jagang Province of the DPRK, last week.",
+     [("place", "Tongsin County"), ("place", "Jagang Province"), ("place", "DPRK")]),
+    ("The delegation left for Tomsk Region of Russia on Friday.", [("place", "Tomsk Region"), ("place", "Russia")]),
+    ("He stayed in the City of Havana and spoke of the Republic of Korea.",
+     [("place", "City of Havana"), ("place", "Republic of Korea")]),
+])
+def test_a_place_of_a_known_place_is_two_places(lex, body, want):
+    assert spans(body, lex, "place") == want
+
+
+# A quantifier before a place head in lower case is no name (`Every city and county …`), as `The city …` was not.
+@pytest.mark.parametrize("opener", ["Every", "Each", "Many", "Some", "Several", "Other"])
+def test_a_quantifier_before_a_lower_case_place_head_is_no_place(lex, opener):
+    body = f"{opener} city of the province has built a hospital. Sinpho city followed."
+    assert spans(body, lex, "place") == [("place", "Sinpho")]
+
+
+# A company is an organisation by its `Co` (`… Trading Co. Ltd.`): the city that opens its name is no place apart.
+def test_a_company_is_one_organisation_with_the_city_it_opens_with(lex):
+    body = "Flowers came from Wang Li, manager of the Harbin Songhua Machinery Trading Co. Ltd. of China."
+    assert spans(body, lex) == [("person", "Wang Li"), ("organization", "Harbin Songhua Machinery Trading Co"),
+                                ("place", "China")]
+
+
+# A power grid's station with its province before it (`… Provincial Power Transmission and Distribution Station`)
+# is one organisation, not a province and a `Distribution Station` place.
+def test_a_transmission_and_distribution_station_is_one_organisation(lex):
+    body = "The North Phyongan Provincial Power Transmission and Distribution Station laid new cables."
+    assert spans(body, lex) == [
+        ("organization", "North Phyongan Provincial Power Transmission and Distribution Station")]
