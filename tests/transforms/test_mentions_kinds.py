@@ -470,3 +470,26 @@ def test_a_transmission_and_distribution_station_is_one_organisation(lex):
     body = "The North Phyongan Provincial Power Transmission and Distribution Station laid new cables."
     assert spans(body, lex) == [
         ("organization", "North Phyongan Provincial Power Transmission and Distribution Station")]
+
+
+# A known person's name glued only to the word after it, as some scraped copies print it (`. Kim Jong Unsaid`,
+# `-Kim Jong Unsent`): the name, not a name by shape with the word in it; a longer name in no list is no such
+# thing (`Ri Myong Sun` is not `Ri Myong Su` glued to `n`).
+@pytest.mark.parametrize("body, want", [
+    ("He came home. Kim Jong Unsaid that the harvest was good.", [("person", "Kim Jong Un")]),
+    ("-Kim Jong Unsent a birthday spread to a woman.", [("person", "Kim Jong Un")]),
+    ("The exploits of Kim Il Sungand Kim Jong Ilwho led the people.",
+     [("person", "Kim Il Sung"), ("person", "Kim Jong Il")]),
+    ("Ri Myong Sun, a weaver, spoke.", [("person", "Ri Myong Sun")]),
+])
+def test_a_known_name_glued_to_the_word_after_it(lex, body, want):
+    assert spans(body, lex, "person") == want
+
+
+# A word that is also a title, inside an organisation's tail and right before a head, is part of the name
+# (`… of the Myanmar Journalist Association`), where a title before a name ends it (`… University of Technology
+# President Ri`).
+def test_a_title_word_before_a_head_inside_a_tail_goes_on(lex):
+    body = "A member of the Central Executive Committee of the Nepal Journalist Association spoke."
+    assert spans(body, lex, "organization") == [
+        ("organization", "Central Executive Committee of the Nepal Journalist Association")]
