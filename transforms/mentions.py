@@ -591,9 +591,14 @@ def korean_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candida
         a, b, c = run[i], run[i + 1], run[i + 2]
         if (a.text in lex.surnames_all and b.text in lex.middle_syllables and c.text in lex.syllables
                 and not (b.join or c.join or a.possessive or b.possessive)
-                and not (a.start and _WORD_CHAR.match(body, a.start - 1))):
+                and not (a.start and _WORD_CHAR.match(body, a.start - 1) and not prefixed(body, a.start))):
             out.append(Candidate(a.start, c.end, "person", NAME_SHAPE, None, "korean-name"))
     return out
+
+
+def prefixed(body: str, start: int) -> bool:
+    """A name after a prefix and its hyphen (`anti-Yoon Suk Yeol`, `pro-Lee Myung Bak`): the name all the same."""
+    return body.endswith("-", 0, start) and start > 1 and body[start - 2].islower()
 
 
 def chinese_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
@@ -834,9 +839,11 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         number = None if head.possessive else _NUMBERED.match(body, head.end) or (
             _NUMBER.match(body, head.end) if head.text in lex.numbered_heads else None)
         for last in ends or [h]:
-            if first == last and not (kind == "place" and head.text in lex.to_tail_heads
-                                      and _TO_TAIL.match(body, head.end)):
-                continue  # a head alone: `the Ministry`, `the Mission`, `the Republic` (not `the Monument to Loyalty`)
+            if last == h and (first == h or first == h - 1 and not head.join and (
+                    (pair := f"{run[first].text} {head.text}") in lex.org_heads or pair in lex.place_heads)) and not (
+                    kind == "place" and head.text in lex.to_tail_heads and _TO_TAIL.match(body, head.end)):
+                continue  # a head alone, of one word or two: `the Ministry`, `the Republic`, `the Power Station`,
+                # `(lark) Hot Spring` (not `the Monument to Loyalty`)
             if all(t.text in lex.common for t in run[first:last + 1]):
                 continue  # `Political Bureau`, `Party Central Committee`: a common noun
             end = number.end() if number and last == h else run[last].end

@@ -493,3 +493,38 @@ def test_a_title_word_before_a_head_inside_a_tail_goes_on(lex):
     body = "A member of the Central Executive Committee of the Nepal Journalist Association spoke."
     assert spans(body, lex, "organization") == [
         ("organization", "Central Executive Committee of the Nepal Journalist Association")]
+
+
+# A Korean name after a prefix and its hyphen is the name (`anti-Park Jin Hyok`), as a country's is (`anti-DPRK`);
+# not after a capitalised word (`DPRK-Kim …` stays two).
+@pytest.mark.parametrize("body, want", [
+    ("They staged an anti-Park Jin Hyok rally in Seoul.", [("person", "Park Jin Hyok")]),
+    ("A pro-Lee Song Chol group met.", [("person", "Lee Song Chol")]),
+])
+def test_a_korean_name_after_a_prefix_and_hyphen(lex, body, want):
+    assert spans(body, lex, "person") == want
+
+
+# Parties named a national or democratic congress are organisations (`African National Congress`), the country
+# after them in the name; a congress held is none (`the Eighth Congress of the Party`).
+@pytest.mark.parametrize("body, want", [
+    ("The secretary of the Kenya National Congress spoke.", [("organization", "Kenya National Congress")]),
+    ("A message came from the Social Democratic Congress of Malawi.",
+     [("organization", "Social Democratic Congress of Malawi")]),
+    ("Delegates to the Eighth Congress of the Party met.", []),
+])
+def test_a_national_or_democratic_congress_is_an_organisation(lex, body, want):
+    assert spans(body, lex) == want
+
+
+# Rocks, hot springs and rinks are named sites (places); a head of two words alone is no name (`(lark) Hot Spring`,
+# `the Power Station`).
+@pytest.mark.parametrize("body, want", [
+    ("Climbers reached Turtle Rock and bathed at the Ondok Hot Spring.",
+     [("place", "Turtle Rock"), ("place", "Ondok Hot Spring")]),
+    ("Skaters filled the Taedonggang Ice Rink.", [("place", "Taedonggang Ice Rink")]),
+    ("The spring is also called Kumbit (golden) Hot Spring by villagers.", []),
+    ("Workers of the Power Station met.", []),
+])
+def test_rocks_hot_springs_and_rinks_are_places_and_a_head_alone_is_none(lex, body, want):
+    assert spans(body, lex) == want
