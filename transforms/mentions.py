@@ -350,11 +350,16 @@ class Candidate(NamedTuple):
     rule: str
 
 
+_GLUED_OF = re.compile(r"\b([A-Z][a-z]{3,})(?=of (?:the )?[A-Z])")
+
+
 def identity(body: str, c: Candidate) -> tuple[str, str]:
     """The name and id of a reading (computed only for the readings kept: slugs are not free)."""
     if c.known is not None:
         return c.known.name, c.known.id
     name = canonical(body[c.start:c.end])
+    if "of " in name:
+        name = _GLUED_OF.sub(r"\1 ", name)  # `Councilof the …` (a head glued to its `of`) is named `Council of the …`
     if c.type == "place" and name.endswith(" City") and " " not in name[:-5]:
         name = name[:-5]  # `Songrim City` -> `Songrim`, as the guidelines name `Pyongyang City`
     return name, entity_id(c.type, name)

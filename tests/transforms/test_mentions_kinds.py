@@ -528,3 +528,12 @@ def test_a_national_or_democratic_congress_is_an_organisation(lex, body, want):
 ])
 def test_rocks_hot_springs_and_rinks_are_places_and_a_head_alone_is_none(lex, body, want):
     assert spans(body, lex) == want
+
+
+# A head glued to its `of` by the source (`Councilof the …`) is named with the space (`Council of the …`): one entity
+# whether or not the page lost the space.
+def test_a_head_glued_to_its_of_is_named_with_the_space(lex):
+    glued = "A message came from the Central Council of the Rainbow Partyof Chile."
+    spaced = "A message came from the Central Council of the Rainbow Party of Chile."
+    assert [m.entity_id for m in mentions(glued, lex)] == [m.entity_id for m in mentions(spaced, lex)]
+    assert [m.entity for m in mentions(glued, lex)] == ["Central Council of the Rainbow Party of Chile"]
