@@ -173,9 +173,21 @@ def prefect_server(tmp_path_factory):
     yield {"PREFECT_API_URL": started["url"], "PREFECT_HOME": started["home"]}
 
 
+def drain_prefect() -> None:
+    """Send what this process's flow runs still hold for the API (logs, events) while the server is up: at exit
+    they would find it stopped and print `Error logging to API`."""
+    if "prefect" not in sys.modules:
+        return
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    APILogWorker.drain_all(timeout=10, at_exit=False)
+    EventsWorker.drain_all(timeout=10, at_exit=False)
+
+
 def pytest_sessionfinish(session):
     """The controller (or the one process without xdist) stops the session's Prefect server, once every worker is
-    done with it."""
+    done with it (each has sent its logs first)."""
+    drain_prefect()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return
     record = session.config._tmp_path_factory.getbasetemp() / "prefect-server.json"
