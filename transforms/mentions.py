@@ -179,6 +179,7 @@ class Lexicon:
     tail_openers: frozenset[str]  # open the tail after a head (`House of Culture`, `Committee for the …`)
     tail_joins: frozenset[str]  # join its words (`University of Music and Dance`)
     tail_stops: frozenset[str]  # end it: `… of Cuba Friday`
+    media_heads: frozenset[str]  # `Shimbun`: a newspaper's name, the country's adjective before it no part of it
     role: re.Pattern
     months: Mapping[str, int]  # for the dateline
     by_name: Mapping[tuple[str, str], Known]  # (type, name or alias, typography folded) -> the alias table's entity
@@ -297,7 +298,7 @@ def lexicon_from(rules: Rules) -> Lexicon:
         if rules.short_place_heads else None,
         join=re.compile(rf"{GAP}(?:(?:{'|'.join(map(re.escape, [*rules.run_joins, *sorted(rules.name_particles)]))}){GAP})*"),
         particles=rules.name_particles, tail_openers=rules.tail_openers, tail_joins=rules.tail_joins,
-        tail_stops=rules.tail_stops,
+        tail_stops=rules.tail_stops, media_heads=rules.media_heads,
         role=re.compile(rf"(?:(?:the|a|an){GAP})?(?:[\w'\u2019.\-]+{GAP}){{0,5}}?(?:{alternation(roles)})(?![\w\-])",
                         re.I),
         months=rules.months, by_name=by_name,
@@ -827,6 +828,9 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             first = 1  # the run starts inside a word (`anti-Japanese`)
         while first < h and run[first].text in lex.openers:
             first += 1
+        while head.text in lex.media_heads and first < h - 1 and (run[first].text in lex.not_person or (
+                run[first].text in lex.place_qualifiers and run[first + 1].text in lex.not_person)):
+            first += 1  # `the Japanese Mainichi Shimbun`, `South Korean Chosun Ilbo`: the newspaper's name alone
         start = run[first].start
         if first == 0 and (dated := _DATE_BEFORE.search(body, max(0, start - 16), start)) and (
                 dated.group(1) in lex.months and len(dated.group(1)) > 3 or dated.group(1) == "May"):

@@ -85,6 +85,7 @@ class Rules:
     tail_openers: frozenset[str] = frozenset()
     tail_stops: frozenset[str] = frozenset()
     tail_joins: frozenset[str] = frozenset()
+    media_heads: frozenset[str] = frozenset()
     outlet_of: Mapping[str, str] = None  # outlet as shown -> canonical outlet (outlets.json)
     hangul: re.Pattern | None = None  # korean.json: a Hangul letter, for telling a Korean body
     hangul_share: float = 0.5  # share of a body's letters that makes it Korean
@@ -158,6 +159,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         tail_openers=frozenset(shapes.get("tail_openers", ())),
         tail_stops=frozenset(shapes.get("tail_stops", ())),
         tail_joins=frozenset(shapes.get("tail_joins", ())),
+        media_heads=frozenset(shapes.get("media_heads", ())),
         hangul=re.compile(korean["letters"]) if "letters" in korean else None,
         hangul_share=float(korean.get("hangul_share", 0.5)),
         korean_dateline=re.compile(korean["dateline"]) if "dateline" in korean else None,

@@ -537,3 +537,19 @@ def test_a_head_glued_to_its_of_is_named_with_the_space(lex):
     spaced = "A message came from the Central Council of the Rainbow Party of Chile."
     assert [m.entity_id for m in mentions(glued, lex)] == [m.entity_id for m in mentions(spaced, lex)]
     assert [m.entity for m in mentions(glued, lex)] == ["Central Council of the Rainbow Party of Chile"]
+
+
+# Words of portfolios and heritage are no personal names (`Animal Husbandry and Rural Development` of a ministry;
+# `Cultural Heritage` of an authority); newspapers by their `Shimbun` or `Ilbo` are organisations, named without
+# the country's adjective before them.
+@pytest.mark.parametrize("body", [
+    "The Ministry of Fisheries, Animal Husbandry and Rural Development sent flowers.",
+    "Officials of the Authority for the Protection of Cultural Heritage, officials concerned and teachers met.",
+])
+def test_words_of_portfolios_and_heritage_are_no_persons(lex, body):
+    assert spans(body, lex, "person") == []
+
+
+def test_newspapers_by_their_head_without_the_country_before_them(lex):
+    body = "The Japanese Hokkaido Shimbun said so, and South Korean Seoul Ilbo agreed."
+    assert spans(body, lex, "organization") == [("organization", "Hokkaido Shimbun"), ("organization", "Seoul Ilbo")]
