@@ -553,3 +553,9 @@ def test_words_of_portfolios_and_heritage_are_no_persons(lex, body):
 def test_newspapers_by_their_head_without_the_country_before_them(lex):
     body = "The Japanese Hokkaido Shimbun said so, and South Korean Seoul Ilbo agreed."
     assert spans(body, lex, "organization") == [("organization", "Hokkaido Shimbun"), ("organization", "Seoul Ilbo")]
+
+
+# A known name glued to `HE` (His Excellency) is found as it is after `Comrade` (`HEKim Jong Un`, `H.E.Kim Jong Un`).
+@pytest.mark.parametrize("body", ["Greetings went to HEKim Jong Un on Friday.", "Greetings went to H.E.Kim Jong Un."])
+def test_a_known_name_glued_to_his_excellency(lex, body):
+    assert spans(body, lex, "person") == [("person", "Kim Jong Un")]
