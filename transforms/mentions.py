@@ -778,7 +778,8 @@ def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
     while (k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in lex.tail_joins) and shape_word(run[k])
            and run[k].text not in lex.tail_stops  # `… of Cuba Friday`
            and (run[k].join or run[k].text not in lex.title_words or k + 1 == len(run)  # `… President Ri`
-                or (not run[k + 1].join and run[k + 1].text in lex.head_words))  # not `… Journalist Association`
+                or run[k + 1].join  # not `… Economic Workers in China`, `… Korean Businessmen in China`
+                or run[k + 1].text in lex.head_words)  # nor `… Journalist Association`
            and not (run[k].join in ("for", "for the") and not nested_head(run[k - 1].text, lex))
            and not (run[k].join in ("and", "&") and run[k].text in lex.title_words)  # `… of Korea and President of …`
            and not (run[k].join in ("in", "in the") and run[h].text not in lex.in_tail_heads)):  # `Embassy of X in Y`

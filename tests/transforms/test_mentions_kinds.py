@@ -559,3 +559,14 @@ def test_newspapers_by_their_head_without_the_country_before_them(lex):
 @pytest.mark.parametrize("body", ["Greetings went to HEKim Jong Un on Friday.", "Greetings went to H.E.Kim Jong Un."])
 def test_a_known_name_glued_to_his_excellency(lex, body):
     assert spans(body, lex, "person") == [("person", "Kim Jong Un")]
+
+
+# `Senior` before `Party and government officials` opens no organisation; a plural title inside an organisation's
+# tail goes on when `in` follows it (`… of Korean Businessmen in China`), where a title before a name ends the tail.
+@pytest.mark.parametrize("body, want", [
+    ("Senior Party and government officials laid wreaths.", []),
+    ("Members of the Association of Korean Farmers in Russia met.",
+     [("organization", "Association of Korean Farmers in Russia")]),
+])
+def test_senior_opens_no_organisation_and_a_plural_title_in_a_tail_goes_on(lex, body, want):
+    assert spans(body, lex, "organization") == want
