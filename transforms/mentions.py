@@ -34,6 +34,7 @@ from kcna_etl.transforms.rules import Rules
 from kcna_etl.transforms.schema import slug
 
 APOS = "['\u2019]"
+SPACED_APOS = "[ \u00a0]?['\u2019]"
 GAP = "[ \u00a0]+"
 # A capitalised token: initials (`V.V.`, `U.S.`), or a word with inner hyphens and apostrophes
 # (`Vice-President`, `O'Neill`, `People's`) and a plural possessive (`Workers'`). Opening with a
@@ -210,7 +211,8 @@ def alternation(words) -> str:
 
 
 def alias_pattern(alias: str) -> str:
-    tokens = [re.escape(t).replace("'", APOS).replace("\\'", APOS) for t in alias.split()]
+    # an apostrophe may follow a space, as some sources print it (`Workers ' Party`, like `Kim Jong Un 's`)
+    tokens = [re.escape(t).replace("'", SPACED_APOS).replace("\\'", SPACED_APOS) for t in alias.split()]
     return GAP.join(tokens) + r"(?!\w)"  # a hyphen may follow: `DPRK-Russia`, `U.S.-led`
 
 

@@ -570,3 +570,14 @@ def test_a_known_name_glued_to_his_excellency(lex, body):
 ])
 def test_senior_opens_no_organisation_and_a_plural_title_in_a_tail_goes_on(lex, body, want):
     assert spans(body, lex, "organization") == want
+
+
+# An alias whose apostrophe the source printed after a space (`Workers ' Party`, as it prints `Kim Jong Un 's`) is
+# the alias, named as the table names it; not a shorter name by shape (`Party of Korea`).
+@pytest.mark.parametrize("body, surface", [
+    ("A decision of the Workers ' Party of Korea was read.", "Workers ' Party of Korea"),
+    ("Units of the Korean People 's Army paraded.", "Korean People 's Army"),
+])
+def test_an_alias_with_a_spaced_apostrophe(lex, body, surface):
+    found = mentions(body, lex)
+    assert [(m.surface, m.entity) for m in found] == [(surface, surface.replace(" '", "'"))]
