@@ -68,9 +68,12 @@ class Vocabulary:
 
 def vocabulary(docs: Mapping[str, Mapping[str, Any]]) -> Vocabulary:
     entities = docs["entities"]["entities"]
+    pool = docs["synth"].get("entity_pool", {})
 
     def names(kind: str, longest: int) -> tuple[str, ...]:
-        return tuple(e["name"] for e in entities if e["type"] == kind and len(e["name"]) <= longest)
+        # the first entities of each type only (`entity_pool`): one added to the table leaves the corpus as it was
+        of_kind = [e for e in entities if e["type"] == kind][:pool.get(kind)]
+        return tuple(e["name"] for e in of_kind if len(e["name"]) <= longest)
 
     places = names("place", 40)
     regions = tuple(sorted({p.split()[0] for p in places if p.endswith(" County") and len(p.split()) == 2}))
