@@ -989,8 +989,7 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
     unfinished: list[int] = []
     out = (known_candidates(body, tokens, lex, unfinished) + dateline_candidates(body, lex) + quoted_titles(body)
            + misspelt_names(body, lex) + suffix_places(body, lex) + plural_head_places(body, lex))
-    if (unfinished or _GLUED_CAPITAL.search(body) or "HE" in body or "H.E." in body) and (
-            glued := glued_names(body, lex, unfinished)):
+    if glued := glued_names(body, lex, unfinished):
         out += glued
         tokens = outside(tokens, glued)
     segments = []
