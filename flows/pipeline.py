@@ -41,7 +41,7 @@ from kcna_etl.cli.summary import summary_lines
 from kcna_etl.flows.outcome import QualityFailed, stage_table
 from kcna_etl.flows.runners import default_task_runner, in_workers, reaches, worker_pool
 from kcna_etl.storage.memory import arrow_memory
-from kcna_etl.storage.staging import Pages, batch
+from kcna_etl.storage.staging import Pages, batch, timed
 from kcna_etl.storage.store import Warehouse, WarehouseLocked
 from kcna_etl.transforms import PIPELINE_VERSION
 from kcna_etl.transforms.decode import MAX_TEXT_BYTES
@@ -50,14 +50,6 @@ from kcna_etl.transforms.escape import markdown_text
 IfLocked = Literal["wait", "skip"]
 # A backfill's choice of pages: (manifest to skip, selection to keep only) for ingest
 Select = Callable[[Warehouse, str], tuple[Pages, Pages]]
-
-
-def timed(seconds: dict[str, float], name: str, fn: Callable[..., Any], *args: Any) -> Any:
-    """`fn(*args)`, its wall-clock time kept in `seconds[name]` (a stage's share in the run summary)."""
-    t = time.perf_counter()
-    out = fn(*args)
-    seconds[name] = time.perf_counter() - t
-    return out
 
 
 def transient(task, task_run, state) -> bool:

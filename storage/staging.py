@@ -14,7 +14,7 @@ import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import pyarrow as pa
 import pyarrow.dataset as ds
@@ -308,15 +308,22 @@ def stage(batch: Batch, staging: str, number: int) -> dict[str, Any]:
     return {"articles": len(batch.pages), "rejected": len(batch.rejects), "already_processed": batch.already_processed}
 
 
+def timed(seconds: dict[str, float], name: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)`, its wall-clock time kept in `seconds[name]` (a stage's share in the run summary: a batch's
+    here, the run's in `flows/pipeline.py`)."""
+    t = time.perf_counter()
+    out = fn(*args)
+    seconds[name] = time.perf_counter() - t
+    return out
+
+
 def batch(input_root: str, paths: list[str], skip: Pages, only: Pages, staging: str, number: int,
           max_page_bytes: int) -> dict[str, Any]:
     """The work of one batch task, where it runs (a worker process of the run, or the flow's own): its pages
     read and parsed (`ingest`), then staged (`stage`). Returns its counts, pages and the seconds of each stage."""
-    started = time.perf_counter()
-    read = ingest(input_root, paths, skip, max_page_bytes, only)
-    parsed = time.perf_counter()
-    counts = stage(read, staging, number)
-    seconds = {"ingest": parsed - started, "stage": time.perf_counter() - parsed}
+    seconds: dict[str, float] = {}
+    read = timed(seconds, "ingest", ingest, input_root, paths, skip, max_page_bytes, only)
+    counts = timed(seconds, "stage", stage, read, staging, number)
     del read
     release_memory()  # a worker's footprint between batches stays that of one batch
     return dict(counts, pages=len(paths), seconds=seconds)
