@@ -466,8 +466,7 @@ def glued_small_word(body: str, s: int) -> bool:
     return _GLUED_SMALL.search(body, max(0, s - 3), s) is not None
 
 
-def known_candidates(body: str, tokens: list[list[Token]], lex: Lexicon,
-                     unfinished: list[int] | None = None) -> list[Candidate]:
+def known_candidates(body: str, tokens: list[list[Token]], lex: Lexicon, unfinished: list[int]) -> list[Candidate]:
     """Aliases of the table, tried where a capitalised word starts (also after a hyphen: `DPRK-Russia`).
 
     The first two words of the body there pick the few aliases that can match; they are read from the
@@ -501,7 +500,7 @@ def known_candidates(body: str, tokens: list[list[Token]], lex: Lexicon,
             hit = matched(body, t.start, text, second, aliases)
             if hit:
                 out.append(hit)
-            elif (unfinished is not None and i + 2 <= last and (text, second) in lex.glued_keys
+            elif (i + 2 <= last and (text, second) in lex.glued_keys
                   and run[i + 2].text not in lex.middle_syllables):  # (not `Kim Jong Sik`, a name in no list)
                 unfinished.append(t.start)
     if lex.lower_aliases:
