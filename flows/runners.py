@@ -20,6 +20,7 @@ process, which inherits them.
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
 import socket
@@ -62,15 +63,16 @@ class ProcessTaskRunner(ThreadPoolTaskRunner):
     imports the module the flow's process was started from, as multiprocessing's spawn does: nothing of Prefect
     under the CLI, `kcna_etl.cli.main`; Prefect under a deployment's `python -m prefect.engine`, ~1.5 s more.)"""
 
-    def __enter__(self):
-        super().__enter__()
-        # spawned, not forked: the flow's process runs threads (Prefect's), which a fork would copy mid-work;
-        # its processes start with the first batch handed to it
-        self.pool = ProcessPoolExecutor(self._max_workers, mp_context=multiprocessing.get_context("spawn"))
-        return self
+    @functools.cached_property
+    def pool(self) -> ProcessPoolExecutor:
+        """Made when first asked for (by `worker_pool`'s copy): the flow's own runner hands no batch to workers.
+        Spawned, not forked: the flow's process runs threads (Prefect's), which a fork would copy mid-work; its
+        processes start with the first batch handed to it."""
+        return ProcessPoolExecutor(self._max_workers, mp_context=multiprocessing.get_context("spawn"))
 
     def __exit__(self, *exc_info):
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        if "pool" in self.__dict__:
+            self.__dict__.pop("pool").shutdown(wait=True, cancel_futures=True)
         return super().__exit__(*exc_info)
 
 

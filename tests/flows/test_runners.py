@@ -168,3 +168,15 @@ def test_a_process_started_with_pool_environment_has_arrow_s_pool_from_its_start
     started = subprocess.run([sys.executable, "-c", "import pyarrow as pa; print(pa.default_memory_pool().backend_name)"],
                              env={**env, **pool_environment(env)}, capture_output=True, text=True, check=True)
     assert started.stdout.strip() == "system", started.stderr
+
+
+def test_the_process_runner_makes_its_worker_pool_only_for_the_copy_that_runs_the_batches():
+    """The flow's own `process` runner hands no batch to workers: it makes no pool; the copy `worker_pool` enters
+    for the batches makes one when asked, and shuts it down as it leaves."""
+    from kcna_etl.flows.runners import ProcessTaskRunner
+    with ProcessTaskRunner(max_workers=1) as runner:
+        with runner.duplicate() as batches:
+            pool = batches.pool
+            assert batches.pool is pool and not pool._shutdown_thread
+        assert pool._shutdown_thread and "pool" not in vars(batches)
+        assert "pool" not in vars(runner)
