@@ -1,8 +1,9 @@
 """Protocol order scored on real text: `python -m kcna_etl.devtools.protocol_eval`.
 
 Gold: `tests/data/protocol/real_lists.json`, the attendance and entourage lists of the 161 real labelled
-articles (`tests/data/mentions/real/{dev,test}`), each person with its position (how it was made:
-`tests/data/protocol/README.md`). Runs `transforms/protocol.py` over every one of the 161 bodies, with two
+articles 001-161 (`tests/data/mentions/real/{dev,test}`; the later batches have no list labels, so they are not
+scored), each person with its position (how it was made: `tests/data/protocol/README.md`). Runs
+`transforms/protocol.py` over every one of the 161 bodies, with two
 sources of persons: the labelled ones (the list finding and ordering alone) and the pipeline's own mentions
 (end to end). An appearance is right when the gold has the same article and position and its name's span
 overlaps the found one; anything found outside a gold list is wrong. Roles are not scored.
@@ -23,21 +24,25 @@ PARTS = ("dev", "test")
 SOURCES = ("labelled", "pipeline")
 
 
-def gold_appearances() -> dict[str, list[tuple[int, int, int]]]:
-    """file -> (position, start, end) of every gold appearance."""
+def gold_appearances() -> tuple[dict[str, list[tuple[int, int, int]]], int]:
+    """file -> (position, start, end) of every gold appearance; and the last article number whose lists were
+    labelled (articles numbered after it have no gold and are not scored)."""
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
     out: dict[str, list[tuple[int, int, int]]] = {}
-    for lst in json.loads(GOLD.read_text(encoding="utf-8"))["lists"]:
+    for lst in gold["lists"]:
         out.setdefault(lst["file"], []).extend((a["position"], a["start"], a["end"]) for a in lst["appearances"])
-    return out
+    return out, gold["last_article"]
 
 
 def evaluate(committed_only: bool = False) -> dict[tuple[str, str], Tally]:
     """Over the articles present (the gold of an absent one is not counted); `committed_only`: without the
     fetched ones even when materialized."""
-    gold, lex, rules = gold_appearances(), lexicon(), protocol()
+    (gold, last), lex, rules = gold_appearances(), lexicon(), protocol()
     scores = {(part, source): Tally() for part in PARTS for source in SOURCES}
     for part in PARTS:
         for file, article in labelled_articles(REAL / part, committed_only).items():
+            if int(file.split("_", 1)[0]) > last:
+                continue
             name = f"{part}/{file}"
             wanted = gold.get(name, [])
             persons = {"labelled": [{"type": x.type, "start": x.start, "end": x.end, "surface": x.surface,
