@@ -50,7 +50,9 @@ _ACRONYM = re.compile(r"[A-Z]{2,6}(?:-[A-Z][A-Za-z]+)?|(?:[A-Z]\.){2,4}")
 _ACRONYM_WORD = re.compile(rf"(?<!\S)(?:{_ACRONYM.pattern})(?!\S)")  # a whitespace-separated word that is an acronym
 _NUMBER = re.compile(r"[ \u00a0]+\d+(?![\w.,\-]\d)")  # `Unit 525`
 _NUMBERED = re.compile(r"[ \u00a0]+No\.[ \u00a0]?\d+(?![\w.,\-]\d)")  # `Kindergarten No. 2`
-_COORDINATED = re.compile(rf"{GAP}and{GAP}(?:[a-z][a-z\-]*{GAP}){{1,4}}of{GAP}(?:the{GAP})?")
+# `… and secretary of the`, also with a capitalised portfolio: `… and secretary for Organizational Affairs of the`
+_COORDINATED = re.compile(rf"{GAP}and{GAP}(?:[a-z][a-z\-]*{GAP}){{1,4}}(?:for{GAP}(?:(?:[A-Z][a-z]+|and){GAP}){{1,5}})?"
+                          rf"of{GAP}(?:the{GAP})?")
 _OF = re.compile(rf"{GAP}of{GAP}(?:the{GAP})?")
 _BRACKETED = re.compile(r"[ \u00a0]*\(([A-Z][A-Z.]{1,9})\)")
 _BRACKETED_WORD = re.compile(r"[ \u00a0]*\(([A-Z][a-z]{3,19})\)")  # a short form that is one word: `(Chongsanghoe)`
@@ -907,12 +909,20 @@ def plural_head_places(body: str, lex: Lexicon) -> list[Candidate]:
     return out
 
 
-def suffix_places(body: str, lex: Lexicon) -> list[Candidate]:
-    """A Korean village, ward or town by the ending of its word (`Chongsan-ri`, `Ryonhwa-dong`)."""
+def suffix_places(body: str, lex: Lexicon, known: list[Candidate]) -> list[Candidate]:
+    """A Korean village, ward or town by the ending of its word (`Chongsan-ri`, `Ryonhwa-dong`), also named
+    after a place of the alias table (`known`: `Paektusan Secret Camp-dong`)."""
     if lex.place_suffixed is None or not any(s in body for s in lex.place_suffixes):
         return []
-    return [Candidate(m.start(), m.end(), "place", HEAD_SHAPE, None, "place-head")
-            for m in lex.place_suffixed.finditer(body)]
+    out = [Candidate(m.start(), m.end(), "place", HEAD_SHAPE, None, "place-head")
+           for m in lex.place_suffixed.finditer(body)]
+    for c in known:
+        if c.type == "place":
+            for suffix in lex.place_suffixes:
+                end = c.end + len(suffix)
+                if body.startswith(suffix, c.end) and not (end < len(body) and (body[end].isalnum() or body[end] == "-")):
+                    out.append(Candidate(c.start, end, "place", HEAD_SHAPE, None, "place-head"))
+    return out
 
 
 def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
@@ -943,13 +953,27 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
     return out
 
 
-def lower_head_place(run: list[Token], lex: Lexicon) -> list[Candidate]:
-    """A place in no list, one or two capitalised words before a place head in lower case (`Nakhodka city`):
-    `run` is followed by one (`candidates` reads the word after it). A sentence opener is no name (`The city`)."""
-    first = 1 if run[0].text in lex.openers else 0
-    if len(run) > 2 or first == len(run) or run[-1].possessive or not all(t.kind & SHAPE_WORD for t in run):
+def lower_head_place(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
+    """Places in no list, one or two capitalised words before a place head in lower case (`Nakhodka city`, `the
+    Hwasong area`): `run` is followed by one (`candidates` reads the word after it). Only the words after the
+    run's last small word (`Paekhak-dong in [Sonbong] area`); coordinated ones are a place each (`[Songsin] and
+    [Songhwa] areas`). A sentence opener is no name (`The city`), nor a word that opens a sentence (`Rural areas`)."""
+    tail = len(run)
+    while tail > 0 and run[tail - 1].join in ("", "and"):
+        tail -= 1
+    groups: list[list[Token]] = []
+    for i in range(max(tail - 1, 0), len(run)):
+        if not groups or run[i].join == "and":
+            groups.append([])
+        groups[-1].append(run[i])
+    first = groups[0]
+    if first[0].text in lex.openers:
+        first.pop(0)
+    elif sentence_start(body, first[0].start):
+        first.clear()
+    if run[-1].possessive or any(len(g) > 2 or not all(t.kind & SHAPE_WORD for t in g) for g in groups):
         return []
-    return [Candidate(run[first].start, run[-1].end, "place", HEAD_SHAPE, None, "place-head")]
+    return [Candidate(g[0].start, g[-1].end, "place", HEAD_SHAPE, None, "place-head") for g in groups if g]
 
 
 def lowercase_document(run: list[Token], after: re.Match) -> list[Candidate]:
@@ -986,8 +1010,9 @@ def dateline_candidates(body: str, lex: Lexicon) -> list[Candidate]:
 def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list[Candidate], list[list[Token]]]:
     """Every reading of the body, and the parts of runs that can be personal names."""
     unfinished: list[int] = []
-    out = (known_candidates(body, tokens, lex, unfinished) + dateline_candidates(body, lex) + quoted_titles(body)
-           + misspelt_names(body, lex) + suffix_places(body, lex) + plural_head_places(body, lex))
+    known = known_candidates(body, tokens, lex, unfinished)
+    out = (known + dateline_candidates(body, lex) + quoted_titles(body) + misspelt_names(body, lex)
+           + suffix_places(body, lex, known) + plural_head_places(body, lex))
     if glued := glued_names(body, lex, unfinished):
         out += glued
         tokens = outside(tokens, glued)
@@ -1007,7 +1032,7 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
             if word.capitalize() in document_heads:
                 out += lowercase_document(run, after)
             if word in lower_place_heads:
-                out += lower_head_place(run, lex)
+                out += lower_head_place(body, run, lex)
         if len(run) == 1:
             t = run[0]
             if t.text in work_heads or body.endswith("title of ", 0, t.start):

@@ -581,3 +581,36 @@ def test_senior_opens_no_organisation_and_a_plural_title_in_a_tail_goes_on(lex, 
 def test_an_alias_with_a_spaced_apostrophe(lex, body, surface):
     found = mentions(body, lex)
     assert [(m.surface, m.entity) for m in found] == [(surface, surface.replace(" '", "'"))]
+
+
+# An organ cut short by coordination also before a title with a capitalised portfolio: `member of the Presidium of
+# the Political Bureau and secretary for Organizational Affairs of the WPK Central Committee`.
+@pytest.mark.parametrize("body, portfolio", [
+    ("Ri Chol Su, member of the Presidium of the Political Bureau and secretary for Organizational Affairs of the WPK "
+     "Central Committee, spoke.", "Organizational Affairs"),
+    ("Han Mun Gil, member of the Political Bureau and secretary for Science and Education of the WPK Central "
+     "Committee, was there.", "Science and Education"),
+])
+def test_an_organ_cut_short_before_a_title_with_a_portfolio(lex, body, portfolio):
+    orgs = named(body, lex, "organization")
+    organ = body[body.index("the ") + 4:body.index(" and secretary")]
+    assert orgs[0] == (organ, f"{organ} of the Central Committee of the Workers' Party of Korea")
+    assert not any(portfolio in surface for surface, _ in orgs)
+
+
+# A place in no list before `area`/`areas` in lower case: only the words after the run's last small word, one place
+# for each of coordinated names; not a capitalised word opening a sentence.
+@pytest.mark.parametrize("body, places", [
+    ("Flats are going up in the Kangsan area of the capital.", ["Kangsan"]),
+    ("He visited Tongbok and Sorim areas, where schools were built.", ["Tongbok", "Sorim"]),
+    ("They went to Hwajong-ri in Pongdu area last spring.", ["Hwajong-ri", "Pongdu"]),
+    ("Mountainous areas of the province had rain. Coastal areas were dry.", []),
+])
+def test_places_before_a_lower_case_area(lex, body, places):
+    assert [s for s, _ in named(body, lex, "place")] == places
+
+
+# A ward or village named after a place of the alias table, with the suffix glued to it, is one place.
+def test_a_ward_named_after_a_known_place_is_one_place(lex):
+    body = "Houses were built in Paektusan Secret Camp-dong and Mangyongdae-ri this year."
+    assert [s for s, _ in named(body, lex, "place")] == ["Paektusan Secret Camp-dong", "Mangyongdae-ri"]
