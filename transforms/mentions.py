@@ -228,6 +228,15 @@ def fold(text: str) -> str:
     return text.replace("\u2019", "'")
 
 
+VOICING = (("Ch", "J"), ("K", "G"), ("P", "B"), ("T", "D"))
+
+
+def voiced(syllables: frozenset[str]) -> set[str]:
+    """The voiced form of each syllable opening with a plain K, P, T or Ch: its initial is written voiced after a
+    voiced sound, as the second syllable of a given name (`Kol` -> `Ri Hang Gol`, `Pal` -> `Kim Yong Bal`)."""
+    return {b + x[len(a):] for x in syllables for a, b in VOICING if x.startswith(a) and not x.startswith(a + "h")}
+
+
 def lexicon_from(rules: Rules) -> Lexicon:
     by_key: dict[tuple[str, str], list[tuple[str, Known]]] = {}
     for e in rules.entities:
@@ -263,8 +272,8 @@ def lexicon_from(rules: Rules) -> Lexicon:
                              for a in (e["name"], *e.get("aliases", ())) if a.count(" ") > 1),
         surnames_all=frozenset(rules.surnames | rules.south_surnames), chinese_surnames=rules.chinese_surnames,
         pair_surnames=frozenset(rules.surnames - rules.surnames_also_words),
-        syllables=frozenset(rules.syllables - rules.not_given_names),
-        middle_syllables=frozenset(rules.syllables | rules.not_given_names),
+        syllables=frozenset((rules.syllables | voiced(rules.syllables)) - rules.not_given_names),
+        middle_syllables=frozenset(rules.syllables | voiced(rules.syllables) | rules.not_given_names),
         titles=frozenset(titles), plural_titles=frozenset(plurals),
         misspelt=re.compile(rf"(?<=[{_LOW}]) (?:{alternation(rules.misspelt_syllables)})(?![\w'\u2019])")
         if rules.misspelt_syllables else None,
@@ -758,6 +767,29 @@ def coordinated_head(run: list[Token], h: int, k: int, lex: Lexicon) -> bool:
     return joined is not None and any(head_type(run, j, lex) for j in range(joined, k + 1))
 
 
+def coordinated_name(run: list[Token], h: int, k: int, lex: Lexicon) -> bool:
+    """The tail `run[h + 1:k + 1]` goes on past an `and` to a name with a head of its own, its words joined by
+    spaces (`… University of Technology and Chongjin University of Agriculture`): two names. Not a head further on,
+    in a tail of the tail (`Department of Press and Information of the DPRK Foreign Ministry`)."""
+    for j in range(h + 2, k + 1):
+        if run[j].join in ("and", "&"):
+            i = j
+            while i <= k and (i == j or not run[i].join):
+                if head_type(run, i, lex):
+                    return True
+                i += 1
+    return False
+
+
+def in_tail(run: list[Token], i: int, lex: Lexicon) -> bool:
+    """Whether token `i` is in the `of`/`for` tail of a name before it: the words back to it are joined by spaces,
+    the first of them by a word that opens a tail, after a head (`… University of Light Industry`; not a title's
+    `Director General of the Food …`)."""
+    while i > 0 and not run[i].join:
+        i -= 1
+    return i > 0 and run[i].join in lex.tail_openers and head_type(run, i - 1, lex) is not None
+
+
 def place_tail_crosses(run: list[Token], h: int, k: int, lex: Lexicon) -> bool:
     """A place's tail `run[h + 1:k + 1]` that opens with `for` (where a train goes: `left Kowon Railway Station for
     Hamhung`), goes on past a `with` (`Sevastopol City of Russia with U.S.-supplied`) or past an `and` after a
@@ -819,7 +851,8 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
                 first -= 1
             elif (join in ("and", "&") and not crossed and kind == "organization" and before.kind & SHAPE_WORD
                   and head_type(run, first - 1, lex) is None and not before.possessive
-                  and head_type(run, first, lex) is None):  # not `General Staff and Ministry of …`
+                  and head_type(run, first, lex) is None  # not `General Staff and Ministry of …`
+                  and not in_tail(run, first - 1, lex)):  # nor into the tail of a name before (`… of Light Industry and …`)
                 first, crossed = first - 1, True  # `Song and Dance Ensemble`, `Research and Production Centre`
             else:
                 break
@@ -846,6 +879,8 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
                 and (placed := lex.placed_organ.search(body, max(0, start - 80), start))):
             start = placed.start()  # a local organ, province in commas: `Haeju City, South Hwanghae Province, Committee`
         ends = tail_ends(run, h, lex)
+        if kind == "organization":  # `Hambuk University of Technology and Chongjin University of …` are two
+            ends = [k for k in ends if not coordinated_name(run, h, k, lex)]
         if kind == "place":  # `Kyongsong County of North Hamgyong Province` is two places
             ends = [k for k in ends if head_type(run, k, lex) is None and not coordinated_head(run, h, k, lex)
                     and not place_tail_crosses(run, h, k, lex)]
@@ -855,11 +890,11 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         number = None if head.possessive else _NUMBERED.match(body, head.end) or (
             _NUMBER.match(body, head.end) if head.text in lex.numbered_heads else None)
         for last in ends or [h]:
-            if last == h and (first == h or first == h - 1 and not head.join and (
+            if last == h and start == run[first].start and (first == h or first == h - 1 and not head.join and (
                     (pair := f"{run[first].text} {head.text}") in lex.org_heads or pair in lex.place_heads)) and not (
                     kind == "place" and head.text in lex.to_tail_heads and _TO_TAIL.match(body, head.end)):
                 continue  # a head alone, of one word or two: `the Ministry`, `the Republic`, `the Power Station`,
-                # `(lark) Hot Spring` (not `the Monument to Loyalty`)
+                # `(lark) Hot Spring` (not `the Monument to Loyalty`, nor named after a day: `September 9 Street`)
             if all(t.text in lex.common for t in run[first:last + 1]):
                 continue  # `Political Bureau`, `Party Central Committee`: a common noun
             end = number.end() if number and last == h else run[last].end
@@ -1040,8 +1075,8 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
             if titled(body, t.start, lex):  # `Mr. Smith`: one word after a title
                 for seg in name_segments(body, run, lex):
                     out += context_candidates(body, seg, lex)
-            if t.text in lex.to_tail_heads:  # `the Monument to Loyalty`
-                out += shape_candidates(body, run, lex)
+            if t.text in lex.to_tail_heads or (t.text in head_words and t.start > 1 and body[t.start - 2].isdigit()):
+                out += shape_candidates(body, run, lex)  # `the Monument to Loyalty`, `September 9 Street`
             continue
         texts = {t.text for t in run}
         if not texts.isdisjoint(work_heads) or body.endswith("title of ", 0, run[0].start):

@@ -614,3 +614,34 @@ def test_places_before_a_lower_case_area(lex, body, places):
 def test_a_ward_named_after_a_known_place_is_one_place(lex):
     body = "Houses were built in Paektusan Secret Camp-dong and Mangyongdae-ri this year."
     assert [s for s, _ in named(body, lex, "place")] == ["Paektusan Secret Camp-dong", "Mangyongdae-ri"]
+
+
+# Two names coordinated after a tail are two organisations, not one run to the second head: neither the first's
+# tail nor the second's words before its head cross the `and` into the other name.
+@pytest.mark.parametrize("body, orgs", [
+    ("Students at Kanggye University of Technology and Hyesan University of Agriculture went there.",
+     ["Kanggye University of Technology", "Hyesan University of Agriculture"]),
+    ("Teachers of Sinuiju University of Light Industry and Wonsan University of Fisheries met.",
+     ["Sinuiju University of Light Industry", "Wonsan University of Fisheries"]),
+    ("He heads the Department of Press and Information of the Foreign Ministry.",
+     ["Department of Press and Information of the Foreign Ministry"]),
+])
+def test_coordinated_organisations_after_a_tail(lex, body, orgs):
+    assert [s for s, _ in named(body, lex, "organization")] == orgs
+
+
+# A given name's second syllable is written voiced after a voiced sound (`Kol` -> `Gol`, `Pal` -> `Bal`): such a
+# name is read like any other; a month's abbreviation is no syllable of one.
+@pytest.mark.parametrize("body, persons", [
+    ("Speakers were Deputies Ri Hang Gol and Kim Yong Bal.", ["Ri Hang Gol", "Kim Yong Bal"]),
+    ("Pak Song Gol spoke.", ["Pak Song Gol"]),
+])
+def test_korean_names_with_a_voiced_syllable(lex, body, persons):
+    assert [s for s, _ in named(body, lex, "person")] == persons
+
+
+# A name after a day (`the September 9 Street`) is a name even when its head stands alone after the date.
+def test_a_head_named_after_a_day(lex):
+    body = "They walked along the September 9 Street to the June 9 Factory."
+    assert [(m.type, m.surface) for m in mentions(body, lex)] == [("place", "September 9 Street"),
+                                                                    ("organization", "June 9 Factory")]
