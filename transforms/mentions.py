@@ -902,6 +902,8 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
                 end = to.end()  # where a mission is posted: `Permanent Mission of the DPRK to the United Nations`
             if run[last].text == "Party" and (faction := _FACTION.match(body, end)):
                 end = faction.end()  # a party's faction: `Syrian Communist Party (Unified)`, also in a tail
+            elif run[last].text == "Co" and (limited := _LIMITED.match(body, end)):
+                end = limited.end()  # `Hengfeng Trade Co. Ltd.`
             if kind == "organization" and lex.portfolio and lex.portfolio.search(body, max(0, run[first].start - 24),
                                                                                  run[first].start):
                 continue  # `minister of the People's Armed Forces`: a title's portfolio
@@ -1457,6 +1459,7 @@ def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) 
 
 
 _FACTION = re.compile(rf"{GAP}\([A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:{GAP}[A-Z][a-z]+){{0,2}}\)")  # `(Marxist-Leninist)`
+_LIMITED = re.compile(rf"\.?,?{GAP}Ltd\b\.?")  # a company's `Co. Ltd.`, `Co., Ltd`
 _OF_END = re.compile(rf"{GAP}of{GAP}(?:the{GAP})?$")
 _POSTED_TO = re.compile(rf"(?<={GAP[:-1]})(?:to|in|of){GAP}(?:the{GAP})?[A-Z]{{2,6}}{GAP}$")
 _LIST_GAP = re.compile(rf"(?:{APOS}s)?(?:,{GAP}(?:and{GAP})?|{GAP}and{GAP})")

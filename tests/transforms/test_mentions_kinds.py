@@ -457,10 +457,11 @@ def test_a_quantifier_before_a_lower_case_place_head_is_no_place(lex, opener):
     assert spans(body, lex, "place") == [("place", "Sinpho")]
 
 
-# A company is an organisation by its `Co` (`… Trading Co. Ltd.`): the city that opens its name is no place apart.
+# A company is an organisation by its `Co` (`… Trading Co. Ltd.`, its `Ltd.` too): the city that opens its name is
+# no place apart.
 def test_a_company_is_one_organisation_with_the_city_it_opens_with(lex):
     body = "Flowers came from Wang Li, manager of the Harbin Songhua Machinery Trading Co. Ltd. of China."
-    assert spans(body, lex) == [("person", "Wang Li"), ("organization", "Harbin Songhua Machinery Trading Co"),
+    assert spans(body, lex) == [("person", "Wang Li"), ("organization", "Harbin Songhua Machinery Trading Co. Ltd."),
                                 ("place", "China")]
 
 
@@ -645,3 +646,12 @@ def test_a_head_named_after_a_day(lex):
     body = "They walked along the September 9 Street to the June 9 Factory."
     assert [(m.type, m.surface) for m in mentions(body, lex)] == [("place", "September 9 Street"),
                                                                     ("organization", "June 9 Factory")]
+
+
+# A company's name goes on with its `Ltd.` (`Co. Ltd.`, `Co., Ltd`), where the country after it stays apart.
+@pytest.mark.parametrize("body, org", [
+    ("Wang Li, manager of the Yalu Trading Co. Ltd. in Dandong, arrived.", "Yalu Trading Co. Ltd."),
+    ("A basket came from the Harbin Machinery Co., Ltd of China.", "Harbin Machinery Co., Ltd"),
+])
+def test_a_company_with_its_limited(lex, body, org):
+    assert [s for s, _ in named(body, lex, "organization")] == [org]
