@@ -15,8 +15,9 @@ kcna.kp footer (some in the Juche calendar), text and HTML (a bare page or
 the aggregator's markup with navigation, scripts and hidden banners), some
 gzip-compressed, CRLF or with a BOM. Bodies run from about a hundred to
 several thousand words (log-normal, median ~330) and name persons (leaders,
-lexicon persons and made-up Korean names with roles in apposition),
-organisations and places from the lexicon. `DUPLICATE_SHARE` of the pages
+known persons and made-up Korean names with roles in apposition),
+organisations and places from the generator's own names (`synth.json`, fixed
+apart from the alias table). `DUPLICATE_SHARE` of the pages
 copy an earlier page's article in another format; `BROKEN_SHARE` are broken
 on purpose (empty, binary, truncated gzip, only a sidebar, no outlet, a date
 in the future), each of which the pipeline must reject.
@@ -67,20 +68,13 @@ class Vocabulary:
 
 
 def vocabulary(docs: Mapping[str, Mapping[str, Any]]) -> Vocabulary:
-    entities = docs["entities"]["entities"]
-    pool = docs["synth"].get("entity_pool", {})
-
-    def names(kind: str, longest: int) -> tuple[str, ...]:
-        # the first entities of each type only (`entity_pool`): one added to the table leaves the corpus as it was
-        of_kind = [e for e in entities if e["type"] == kind][:pool.get(kind)]
-        return tuple(e["name"] for e in of_kind if len(e["name"]) <= longest)
-
-    places = names("place", 40)
+    t = docs["synth"]
+    places = tuple(t["places"])  # the generator's own names (`synth.json`), not the alias table's
     regions = tuple(sorted({p.split()[0] for p in places if p.endswith(" County") and len(p.split()) == 2}))
     korean = docs["korean_names"]
     return Vocabulary(
         outlets=tuple(o["name"] for o in docs["outlets"]["outlets"]),
-        persons=names("person", 40), organizations=names("organization", 70), places=places,
+        persons=tuple(t["persons"]), organizations=tuple(t["organizations"]), places=places,
         regions=regions, surnames=tuple(korean["surnames"][:40]), syllables=tuple(korean["syllables"]),
         t=docs["synth"],
     )

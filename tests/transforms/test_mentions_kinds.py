@@ -655,3 +655,11 @@ def test_a_head_named_after_a_day(lex):
 ])
 def test_a_company_with_its_limited(lex, body, org):
     assert [s for s, _ in named(body, lex, "organization")] == [org]
+
+
+# The alias table as the guidelines type and cut its entries: a complex is an organisation (`Sci-Tech Complex`); the
+# cemetery on a mountain is two places.
+def test_alias_table_entries_as_the_guidelines_have_them(lex):
+    body = "A fair opened at the Sci-Tech Complex. Wreaths were laid before the Revolutionary Martyrs Cemetery on Mt Taesong."
+    assert spans(body, lex) == [("organization", "Sci-Tech Complex"), ("place", "Revolutionary Martyrs Cemetery"),
+                                ("place", "Mt Taesong")]
