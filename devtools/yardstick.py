@@ -1,7 +1,7 @@
 """The labelled articles of the mentions yardstick, as present: the one loader of its folders.
 
 `tests/data/mentions/real/{dev,test}` hold 112 articles committed as labelled text and, in each folder's
-`fetched.json`, 119 kept as stand-off data (origin, SHA-256 of the body, labels as offsets): texts copied from
+`fetched.json`, 139 kept as stand-off data (origin, SHA-256 of the body, labels as offsets): texts copied from
 fetched archives, which stay out of commits. Those are present only once materialized (`MATERIALIZE`, from
 local clones of the archives); every reader takes what is present and can say what is absent.
 """

@@ -15,8 +15,8 @@ from tests.data.stories.tools.materialize import DEFAULT_CLONES
 
 SPLITS = materialize.SPLITS
 MANIFEST = json.loads((REAL / "manifest.json").read_text(encoding="utf-8"))
-# copied from fetched archives: 49 of the first collection, then the later batches of dev (30, 20 and 20)
-FETCHED_ARTICLES = 49 + 30 + 20 + 20
+# copied from fetched archives: 49 of the first collection, then the later batches of dev (30, 20, 20 and 20)
+FETCHED_ARTICLES = 49 + 30 + 20 + 20 + 20
 
 
 def test_the_fetched_articles_are_the_manifests_repository_copies():

@@ -1,6 +1,6 @@
 """Write the yardstick's fetched articles as labelled files, from local clones of the archives they were copied from.
 
-119 of the 231 articles were copied from fetched archives (`github:stiles/north-korea-news`,
+139 of the 251 articles were copied from fetched archives (`github:stiles/north-korea-news`,
 `github:thogra/rodong-sinmun`), which stay out of commits: `dev/fetched.json` and `test/fetched.json` keep
 where each text is, the SHA-256 of its plain text and its labels as offsets. This rebuilds each one's
 labelled file (header from `manifest.json`, then the text with its labels marked up) beside the committed
