@@ -169,6 +169,7 @@ class Lexicon:
     to_tail_heads: frozenset[str]  # `Permanent Mission to the United Nations`: heads whose name goes on with `to`
     placed_organ: re.Pattern | None  # a place and its province in commas before an organ: `Haeju City, South …, `
     lower_place_heads: frozenset[str]  # `Nakhodka city`: a place head written in lower case after the name
+    adjective_endings: tuple[str, ...]  # `Rural`, `Coastal`: no place name before such a head
     portfolio: re.Pattern | None  # `minister of the `: what follows is a portfolio, not an organisation
     not_person: frozenset[str]
     title_words: frozenset[str]  # one-word titles, dropped from the front of a person's name (`Madame`)
@@ -232,8 +233,8 @@ VOICING = (("Ch", "J"), ("K", "G"), ("P", "B"), ("T", "D"))
 
 
 def voiced(syllables: frozenset[str]) -> set[str]:
-    """The voiced form of each syllable opening with a plain K, P, T or Ch: its initial is written voiced after a
-    voiced sound, as the second syllable of a given name (`Kol` -> `Ri Hang Gol`, `Pal` -> `Kim Yong Bal`)."""
+    """The voiced form of each syllable opening with a plain K, P, T or Ch, read as a syllable of a given name like the
+    listed ones: the initial is written voiced after a voiced sound (`Kol` -> `Ri Hang Gol`, `Pal` -> `Kim Yong Bal`)."""
     return {b + x[len(a):] for x in syllables for a, b in VOICING if x.startswith(a) and not x.startswith(a + "h")}
 
 
@@ -298,7 +299,8 @@ def lexicon_from(rules: Rules) -> Lexicon:
         if rules.plural_place_heads else None,
         plural_place_heads=tuple(rules.plural_place_heads),
         to_tail_heads=rules.to_tail_heads,
-        lower_place_heads=rules.lower_place_heads, place_qualifiers=rules.place_qualifiers,
+        lower_place_heads=rules.lower_place_heads, adjective_endings=rules.adjective_endings,
+        place_qualifiers=rules.place_qualifiers,
         media_cue=re.compile(rf"(?<![\w\-])(?:{alternation(rules.media_cues)}){GAP}$", re.I) if rules.media_cues else None,
         media_words=tuple({c.split()[0].casefold() for c in rules.media_cues}),
         portfolio=re.compile(rf"(?<![\w\-])(?<!prime )(?:{alternation(rules.portfolio_titles)}){GAP}of{GAP}(?:the{GAP})?$", re.I)
@@ -767,18 +769,20 @@ def coordinated_head(run: list[Token], h: int, k: int, lex: Lexicon) -> bool:
     return joined is not None and any(head_type(run, j, lex) for j in range(joined, k + 1))
 
 
-def coordinated_name(run: list[Token], h: int, k: int, lex: Lexicon) -> bool:
-    """The tail `run[h + 1:k + 1]` goes on past an `and` to a name with a head of its own, its words joined by
-    spaces (`… University of Technology and Chongjin University of Agriculture`): two names. Not a head further on,
-    in a tail of the tail (`Department of Press and Information of the DPRK Foreign Ministry`)."""
+def coordinated_from(run: list[Token], h: int, k: int, lex: Lexicon) -> int | None:
+    """Where the tail `run[h + 1:k + 1]` goes on past an `and` to a name of its own: words joined by spaces ending in
+    an organisation head that has an `of`/`for` tail of its own or is the first name's head (`… University of
+    Technology and Chongjin University of Agriculture`). The index of that `and`, or None: not `… of the Pyongyang
+    Song and Dance Ensemble`, `Bureau of Land and Sea Transport`, `Department of Press and Information of …`."""
     for j in range(h + 2, k + 1):
         if run[j].join in ("and", "&"):
-            i = j
-            while i <= k and (i == j or not run[i].join):
-                if head_type(run, i, lex):
-                    return True
+            i = j + 1
+            while i <= k and not run[i].join:
+                if head_type(run, i, lex) == "organization" and (
+                        run[i].text == run[h].text or i < k and run[i + 1].join in lex.tail_openers):
+                    return j
                 i += 1
-    return False
+    return None
 
 
 def in_tail(run: list[Token], i: int, lex: Lexicon) -> bool:
@@ -871,16 +875,17 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         while head.text in lex.media_heads and first < h - 1 and (run[first].text in lex.not_person or (
                 run[first].text in lex.place_qualifiers and run[first + 1].text in lex.not_person)):
             first += 1  # `the Japanese Mainichi Shimbun`, `South Korean Chosun Ilbo`: the newspaper's name alone
-        start = run[first].start
-        if first == 0 and (dated := _DATE_BEFORE.search(body, max(0, start - 16), start)) and (
-                dated.group(1) in lex.months and len(dated.group(1)) > 3 or dated.group(1) == "May"):
-            start = dated.start(1)  # named after a day: `April 25 Sports Team`, `February 8 Vinalon Complex`
+        start, dated = run[first].start, False
+        if first == 0 and (day := _DATE_BEFORE.search(body, max(0, start - 16), start)) and (
+                day.group(1) in lex.months and len(day.group(1)) > 3 or day.group(1) == "May"):
+            start, dated = day.start(1), True  # named after a day: `April 25 Sports Team`, `February 8 Vinalon Complex`
         if (first == 0 and kind == "organization" and run[0].text in lex.common and lex.placed_organ
                 and (placed := lex.placed_organ.search(body, max(0, start - 80), start))):
             start = placed.start()  # a local organ, province in commas: `Haeju City, South Hwanghae Province, Committee`
         ends = tail_ends(run, h, lex)
-        if kind == "organization":  # `Hambuk University of Technology and Chongjin University of …` are two
-            ends = [k for k in ends if not coordinated_name(run, h, k, lex)]
+        if kind == "organization" and ends:  # `Hambuk University of Technology and Chongjin University of …`: two
+            second = coordinated_from(run, h, ends[-1], lex)
+            ends = [k for k in ends if second is None or k < second]
         if kind == "place":  # `Kyongsong County of North Hamgyong Province` is two places
             ends = [k for k in ends if head_type(run, k, lex) is None and not coordinated_head(run, h, k, lex)
                     and not place_tail_crosses(run, h, k, lex)]
@@ -890,7 +895,7 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         number = None if head.possessive else _NUMBERED.match(body, head.end) or (
             _NUMBER.match(body, head.end) if head.text in lex.numbered_heads else None)
         for last in ends or [h]:
-            if last == h and start == run[first].start and (first == h or first == h - 1 and not head.join and (
+            if last == h and not dated and (first == h or first == h - 1 and not head.join and (
                     (pair := f"{run[first].text} {head.text}") in lex.org_heads or pair in lex.place_heads)) and not (
                     kind == "place" and head.text in lex.to_tail_heads and _TO_TAIL.match(body, head.end)):
                 continue  # a head alone, of one word or two: `the Ministry`, `the Republic`, `the Power Station`,
@@ -990,11 +995,12 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
     return out
 
 
-def lower_head_place(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
+def lower_head_place(run: list[Token], lex: Lexicon) -> list[Candidate]:
     """Places in no list, one or two capitalised words before a place head in lower case (`Nakhodka city`, `the
     Hwasong area`): `run` is followed by one (`candidates` reads the word after it). Only the words after the
     run's last small word (`Paekhak-dong in [Sonbong] area`); coordinated ones are a place each (`[Songsin] and
-    [Songhwa] areas`). A sentence opener is no name (`The city`), nor a word that opens a sentence (`Rural areas`)."""
+    [Songhwa] areas`). A sentence opener is no name (`The city`), nor an
+    adjective (`Rural areas`, `the Western area`: a word of direction or with an adjective's ending)."""
     tail = len(run)
     while tail > 0 and run[tail - 1].join in ("", "and"):
         tail -= 1
@@ -1003,14 +1009,12 @@ def lower_head_place(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         if not groups or run[i].join == "and":
             groups.append([])
         groups[-1].append(run[i])
-    first = groups[0]
-    if first[0].text in lex.openers:
-        first.pop(0)
-    elif sentence_start(body, first[0].start):
-        first.clear()
+    if groups[0][0].text in lex.openers:
+        groups[0].pop(0)
     if run[-1].possessive or any(len(g) > 2 or not all(t.kind & SHAPE_WORD for t in g) for g in groups):
         return []
-    return [Candidate(g[0].start, g[-1].end, "place", HEAD_SHAPE, None, "place-head") for g in groups if g]
+    return [Candidate(g[0].start, g[-1].end, "place", HEAD_SHAPE, None, "place-head") for g in groups
+            if g and not any(t.text in lex.place_qualifiers or t.text.endswith(lex.adjective_endings) for t in g)]
 
 
 def lowercase_document(run: list[Token], after: re.Match) -> list[Candidate]:
@@ -1069,7 +1073,7 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
             if word.capitalize() in document_heads:
                 out += lowercase_document(run, after)
             if word in lower_place_heads:
-                out += lower_head_place(body, run, lex)
+                out += lower_head_place(run, lex)
         if len(run) == 1:
             t = run[0]
             if t.text in work_heads or body.endswith("title of ", 0, t.start):
@@ -1459,7 +1463,7 @@ def coordinated(body: str, taken: list[Candidate], segments: list[list[Token]]) 
 
 
 _FACTION = re.compile(rf"{GAP}\([A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:{GAP}[A-Z][a-z]+){{0,2}}\)")  # `(Marxist-Leninist)`
-_LIMITED = re.compile(rf"\.?,?{GAP}Ltd\b\.?")  # a company's `Co. Ltd.`, `Co., Ltd`
+_LIMITED = re.compile(r"\.?,?[ \u00a0]*Ltd\b\.?")  # a company's `Co. Ltd.`, `Co., Ltd`, `Co.,Ltd`
 _OF_END = re.compile(rf"{GAP}of{GAP}(?:the{GAP})?$")
 _POSTED_TO = re.compile(rf"(?<={GAP[:-1]})(?:to|in|of){GAP}(?:the{GAP})?[A-Z]{{2,6}}{GAP}$")
 _LIST_GAP = re.compile(rf"(?:{APOS}s)?(?:,{GAP}(?:and{GAP})?|{GAP}and{GAP})")

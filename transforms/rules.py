@@ -76,6 +76,7 @@ class Rules:
     in_tail_heads: frozenset[str] = frozenset()
     to_tail_heads: frozenset[str] = frozenset()
     lower_place_heads: frozenset[str] = frozenset()
+    adjective_endings: tuple[str, ...] = ()
     portfolio_titles: tuple[str, ...] = ()
     organ_abbreviations: Mapping[str, str] = None
     short_place_heads: frozenset[str] = frozenset()
@@ -150,6 +151,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         in_tail_heads=frozenset(shapes.get("in_tail_heads", ())),
         to_tail_heads=frozenset(shapes.get("to_tail_heads", ())),
         lower_place_heads=frozenset(shapes.get("lower_place_heads", ())),
+        adjective_endings=tuple(shapes.get("adjective_endings", ())),
         portfolio_titles=tuple(titles.get("portfolio_titles", ())),
         organ_abbreviations=dict(shapes.get("organ_abbreviations", {})),
         short_place_heads=frozenset(shapes.get("short_place_heads", ())),

@@ -663,3 +663,18 @@ def test_alias_table_entries_as_the_guidelines_have_them(lex):
     body = "A fair opened at the Sci-Tech Complex. Wreaths were laid before the Revolutionary Martyrs Cemetery on Mt Taesong."
     assert spans(body, lex) == [("organization", "Sci-Tech Complex"), ("place", "Revolutionary Martyrs Cemetery"),
                                 ("place", "Mt Taesong")]
+
+
+# Guards of the rules above: a name with its own `and` inside a tail stays whole, and a place before a lower-case
+# head opening a sentence is read (as before those rules); an adjective before `area` is no place.
+@pytest.mark.parametrize("body, want", [
+    ("Members of the Party Committee of the Pyongyang Song and Dance Ensemble met.",
+     [("organization", "Party Committee of the Pyongyang Song and Dance Ensemble")]),
+    ("The Bureau of Land and Sea Transport of the Cabinet met.",
+     [("organization", "Bureau of Land and Sea Transport of the Cabinet")]),
+    ("Hwasong city was flooded. He said: Sunchon city was not.", [("place", "Hwasong"), ("place", "Sunchon")]),
+    ("Songsin and Songhwa areas were hit, not the Western area nor Agricultural areas.",
+     [("place", "Songsin"), ("place", "Songhwa")]),
+])
+def test_guards_of_the_coordination_and_lower_head_rules(lex, body, want):
+    assert spans(body, lex) == want
