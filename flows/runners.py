@@ -74,8 +74,9 @@ class ProcessTaskRunner(ThreadPoolTaskRunner):
         try:
             if "pool" in self.__dict__:
                 self.__dict__.pop("pool").shutdown(wait=True, cancel_futures=True)
-        finally:  # the threads too, even when the shutdown is interrupted (Ctrl-C)
-            return super().__exit__(*exc_info)
+        finally:  # the threads too, even when the shutdown is interrupted (Ctrl-C, which then goes on up)
+            done = super().__exit__(*exc_info)
+        return done
 
 
 def in_workers(fn: Callable[..., Any], *args: Any) -> Any:
