@@ -678,3 +678,16 @@ def test_alias_table_entries_as_the_guidelines_have_them(lex):
 ])
 def test_guards_of_the_coordination_and_lower_head_rules(lex, body, want):
     assert spans(body, lex) == want
+
+
+# Heads the unlabelled items named with a city before them, which alone was read as a place: sites (`Sanctuary`,
+# `Playground`, `Lane` of a bowling alley) and bodies (`Shop`, `Sub-institute`).
+@pytest.mark.parametrize("body, want", [
+    ("The Kuwolsan Biosphere Sanctuary was registered.", [("place", "Kuwolsan Biosphere Sanctuary")]),
+    ("A rally was held at the Hamhung Public Playground.", [("place", "Hamhung Public Playground")]),
+    ("A tournament took place at the Sinuiju Silver Lane.", [("place", "Sinuiju Silver Lane")]),
+    ("The fair closed at the Kaesong Underground Shop.", [("organization", "Kaesong Underground Shop")]),
+    ("The Hamhung Fruit Sub-institute bred apples.", [("organization", "Hamhung Fruit Sub-institute")]),
+])
+def test_heads_of_sites_and_bodies_named_after_a_city(lex, body, want):
+    assert spans(body, lex) == want
