@@ -72,7 +72,9 @@ _DATE_BEFORE = re.compile(rf"(?<![\w\-])[Tt]he{GAP}([A-Z][a-z]+){GAP}\d{{1,2}}{G
 _TO_WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UP}][\w'\u2019\-]*)"  # `U.S.`, `Loyalty`; not the full stop after `War.`
 _TO_TAIL = re.compile(rf"{GAP}to{GAP}(?:the{GAP})?{_TO_WORD}(?:{GAP}(?:of{GAP}(?:the{GAP})?)?{_TO_WORD}){{0,5}}")
 _QUOTED = re.compile(r"[\u201c\"]([A-Z][^\u201c\u201d\"\n]{0,200}?)[\u201d\"]")
-_TITLED = re.compile(r"(?:\b(?:titled|entitled|headlined)|\bunder the (?:title|headline))\s+$")  # `an article titled “…”`
+# `an article titled “…”`; a speech, report, letter, address or lecture named by its title right after the word
+_TITLED = re.compile(r"(?:\b(?:titled|entitled|headlined|speech|report|letter|address|lecture)|\bunder the (?:title|headline))"
+                     r"\s+$")
 WORK = "work"  # the type of an award or a title of a work: read to cover the names inside, never reported
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _ALNUM = re.compile(r"[^\W_]+")

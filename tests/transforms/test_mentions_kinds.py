@@ -691,3 +691,12 @@ def test_guards_of_the_coordination_and_lower_head_rules(lex, body, want):
 ])
 def test_heads_of_sites_and_bodies_named_after_a_city(lex, body, want):
     assert spans(body, lex) == want
+
+
+# The title of a speech, report, letter or lecture, quoted right after the word, is a work: no name inside it, even in
+# sentence case; a quotation after `said` still holds names.
+def test_a_quoted_title_after_speech_or_report_is_a_work(lex):
+    body = ('He made a report "The great Comrade Kim Il Sung\'s history will shine forever" at the meeting. '
+            'Ri Il Hwan made a speech "Let Us Build the Kangdong area Better". He said "Kim Jong Un leads us".')
+    assert [s for s, _ in named(body, lex, "person")] == ["Ri Il Hwan", "Kim Jong Un"]
+    assert named(body, lex, "place") == []
