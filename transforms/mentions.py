@@ -161,6 +161,7 @@ class Lexicon:
     organ_abbreviations: Mapping[str, str]  # `C.C.` -> `Central Committee`
     body_tails: frozenset[str]  # `House of Representatives`: a place head with this tail is an organisation
     place_suffixed: re.Pattern | None  # `Chongsan-ri`: a word with one of these endings is a place
+    place_suffix: re.Pattern | None  # one of those endings, glued to a place of the alias table (`… Camp-dong`)
     place_suffixes: tuple[str, ...]  # those endings: a body holding none has no such word (the regex is not run)
     plural_places: re.Pattern | None  # a list of names before a plural place head (`Taedong and Kujang counties`)
     plural_place_heads: tuple[str, ...]  # those heads: a body holding none has no such list (the regex is not run)
@@ -241,6 +242,8 @@ def voiced(syllables: frozenset[str]) -> set[str]:
 
 
 def lexicon_from(rules: Rules) -> Lexicon:
+    syllables = rules.syllables | voiced(rules.syllables)
+    suffix = rf"(?:{alternation(rules.place_suffixes)})(?![\w\-])"  # one of the endings, ending the word
     by_key: dict[tuple[str, str], list[tuple[str, Known]]] = {}
     for e in rules.entities:
         known = Known(e["id"], e["type"], e["name"])
@@ -275,8 +278,8 @@ def lexicon_from(rules: Rules) -> Lexicon:
                              for a in (e["name"], *e.get("aliases", ())) if a.count(" ") > 1),
         surnames_all=frozenset(rules.surnames | rules.south_surnames), chinese_surnames=rules.chinese_surnames,
         pair_surnames=frozenset(rules.surnames - rules.surnames_also_words),
-        syllables=frozenset((rules.syllables | voiced(rules.syllables)) - rules.not_given_names),
-        middle_syllables=frozenset(rules.syllables | voiced(rules.syllables) | rules.not_given_names),
+        syllables=frozenset(syllables - rules.not_given_names),
+        middle_syllables=frozenset(syllables | rules.not_given_names),
         titles=frozenset(titles), plural_titles=frozenset(plurals),
         misspelt=re.compile(rf"(?<=[{_LOW}]) (?:{alternation(rules.misspelt_syllables)})(?![\w'\u2019])")
         if rules.misspelt_syllables else None,
@@ -295,8 +298,9 @@ def lexicon_from(rules: Rules) -> Lexicon:
         organ_abbreviation=re.compile(rf"(?<![\w.])({alternation(rules.organ_abbreviations)}),{GAP}(?:the{GAP})?$")
         if rules.organ_abbreviations else None,
         organ_abbreviations=rules.organ_abbreviations or {}, body_tails=rules.body_tails,
-        place_suffixed=re.compile(rf"(?<![\w\-'\u2019])[{_UP}][{_LOW}]{{2,}}(?:{alternation(rules.place_suffixes)})(?![\w\-])")
-        if rules.place_suffixes else None, place_suffixes=tuple(rules.place_suffixes), in_tail_heads=rules.in_tail_heads,
+        place_suffixed=re.compile(rf"(?<![\w\-'\u2019])[{_UP}][{_LOW}]{{2,}}{suffix}") if rules.place_suffixes else None,
+        place_suffix=re.compile(suffix) if rules.place_suffixes else None, place_suffixes=tuple(rules.place_suffixes),
+        in_tail_heads=rules.in_tail_heads,
         plural_places=re.compile(rf"(?<![\w\-'\u2019]){_LISTED_NAMES}{GAP}(?:{alternation(rules.plural_place_heads)})(?!\w)")
         if rules.plural_place_heads else None,
         plural_place_heads=tuple(rules.plural_place_heads),
@@ -960,13 +964,8 @@ def suffix_places(body: str, lex: Lexicon, known: list[Candidate]) -> list[Candi
         return []
     out = [Candidate(m.start(), m.end(), "place", HEAD_SHAPE, None, "place-head")
            for m in lex.place_suffixed.finditer(body)]
-    for c in known:
-        if c.type == "place":
-            for suffix in lex.place_suffixes:
-                end = c.end + len(suffix)
-                if body.startswith(suffix, c.end) and not (end < len(body) and (body[end].isalnum() or body[end] == "-")):
-                    out.append(Candidate(c.start, end, "place", HEAD_SHAPE, None, "place-head"))
-    return out
+    return out + [Candidate(c.start, m.end(), "place", HEAD_SHAPE, None, "place-head") for c in known
+                  if c.type == "place" and (m := lex.place_suffix.match(body, c.end)) is not None]
 
 
 def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
