@@ -34,6 +34,11 @@ def gold_appearances() -> tuple[dict[str, list[tuple[int, int, int]]], int]:
     return out, gold["last_article"]
 
 
+def number(file: str) -> int:
+    """An article's number, from its file name (`162_rodong-sinmun_2021.txt` -> 162)."""
+    return int(file.split("_", 1)[0])
+
+
 def evaluate(committed_only: bool = False) -> dict[tuple[str, str], Tally]:
     """Over the articles present that the gold covers (numbered up to its `last_article`; the gold of an absent one
     is not counted); `committed_only`: without the fetched ones even when materialized."""
@@ -41,7 +46,7 @@ def evaluate(committed_only: bool = False) -> dict[tuple[str, str], Tally]:
     scores = {(part, source): Tally() for part in PARTS for source in SOURCES}
     for part in PARTS:
         for file, article in labelled_articles(REAL / part, committed_only).items():
-            if int(file.split("_", 1)[0]) > last:
+            if number(file) > last:
                 continue
             name = f"{part}/{file}"
             wanted = gold.get(name, [])
@@ -62,7 +67,7 @@ def main() -> int:
     scores = evaluate()
     print("protocol order on real text (gold: tests/data/protocol/real_lists.json)")
     last = gold_appearances()[1]
-    missing = {part: sum(int(n.split("_", 1)[0]) <= last for n in absent(REAL / part)) for part in PARTS}
+    missing = {part: sum(number(n) <= last for n in absent(REAL / part)) for part in PARTS}
     if any(missing.values()):
         print(f"absent: {', '.join(f'{p} {n}' for p, n in missing.items())} fetched articles not materialized "
               f"({MATERIALIZE}); scores of the articles present only")

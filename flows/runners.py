@@ -58,10 +58,11 @@ PARSING: ContextVar[Executor | None] = ContextVar("kcna_etl_parsing", default=No
 class ProcessTaskRunner(ThreadPoolTaskRunner):
     """The `process` runner: each task runs in a thread of the flow's process (a Prefect task run as any other:
     state, retries, logs), and a batch task hands its work (`in_workers`) to a pool of worker processes, made by
-    the copy of the runner that `worker_pool` enters for the batches, which run no task engine. Prefect's own process pool ran the whole task engine in each
-    worker: ~2.5 s more CPU and ~75 MB more memory a worker, for a task whose work needs none of it. (A worker
-    imports the module the flow's process was started from, as multiprocessing's spawn does: nothing of Prefect
-    under the CLI, `kcna_etl.cli.main`; Prefect under a deployment's `python -m prefect.engine`, ~1.5 s more.)"""
+    the copy of the runner that `worker_pool` enters for the batches, which run no task engine. Prefect's own
+    process pool ran the whole task engine in each worker: ~2.5 s more CPU and ~75 MB more memory a worker, for a
+    task whose work needs none of it. (A worker imports the module the flow's process was started from, as
+    multiprocessing's spawn does: nothing of Prefect under the CLI, `kcna_etl.cli.main`; Prefect under a
+    deployment's `python -m prefect.engine`, ~1.5 s more.)"""
 
     @functools.cached_property
     def pool(self) -> ProcessPoolExecutor:
