@@ -68,6 +68,7 @@ _GLUED_SMALL = re.compile(r"(?<![\w'\u2019.\-])(?:the|of|and)$")  # a small word
 # `the April 25 ` before a name (`the`: not `on May 5 Pyongyang Sports Team won`)
 _LIST_NAME = re.compile(rf"[{_UP}][{_LOW}]+(?:{GAP}[{_UP}][{_LOW}]+)?")  # a name of one or two words
 _LISTED_NAMES = (rf"{_LIST_NAME.pattern}(?:,{GAP}{_LIST_NAME.pattern})*,?{GAP}and{GAP}{_LIST_NAME.pattern}")
+_ONE_NAME = rf"[{_UP}][{_LOW}]+(?:-[{_LOW}]+)?"  # a name of one word (`Jongbang`, `Ryongak`)
 _DATE_BEFORE = re.compile(rf"(?<![\w\-])[Tt]he{GAP}([A-Z][a-z]+){GAP}\d{{1,2}}{GAP}$")
 _TO_WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UP}][\w'\u2019\-]*)"  # `U.S.`, `Loyalty`; not the full stop after `War.`
 _TO_TAIL = re.compile(rf"{GAP}to{GAP}(?:the{GAP})?{_TO_WORD}(?:{GAP}(?:of{GAP}(?:the{GAP})?)?{_TO_WORD}){{0,5}}")
@@ -169,9 +170,17 @@ class Lexicon:
     media_cue: re.Pattern | None  # `the newspaper `: a medium's name follows
     media_words: tuple[str, ...]  # the first words of the cues, case-folded: a body holding none has no cue
     in_tail_heads: frozenset[str]  # `… Association in Japan`: heads whose tail may open with `in`
+    located_heads: frozenset[str]  # `Farm`: an `of` tail naming a place only locates it (`… Farm of Kwaksan County`)
+    national_bodies: frozenset[str]  # `Party`: after a demonym alone, a common noun (`the Korean Party`)
+    demonyms: frozenset[str]  # `Korean`, `Chinese`: for `national_bodies`
     to_tail_heads: frozenset[str]  # `Permanent Mission to the United Nations`: heads whose name goes on with `to`
     placed_organ: re.Pattern | None  # a place and its province in commas before an organ: `Haeju City, South …, `
     lower_place_heads: frozenset[str]  # `Nakhodka city`: a place head written in lower case after the name
+    named_lower_place_heads: frozenset[str]  # `Ryongmun cave`: the same, the head part of the name
+    prefix_places: re.Pattern | None  # `Mt. Jongbang`, `Lake Chon`: a head that opens a place's name, and the name
+    prefix_lists: re.Pattern | None  # `Mounts Taesong and Ryongak`: a plural one, and the list of names it opens
+    prefix_heads: Mapping[str, str]  # the heads that open names -> the word the place is named with (`Mt.` -> `Mount`)
+    other_places: re.Pattern | None  # `Songdowon, Majon and Haksadae, and other beauty spots`: a list of places
     adjective_endings: tuple[str, ...]  # `Rural`, `Coastal`: no place name before such a head
     portfolio: re.Pattern | None  # `minister of the `: what follows is a portfolio, not an organisation
     not_person: frozenset[str]
@@ -300,12 +309,22 @@ def lexicon_from(rules: Rules) -> Lexicon:
         organ_abbreviations=rules.organ_abbreviations or {}, body_tails=rules.body_tails,
         place_suffixed=re.compile(rf"(?<![\w\-'\u2019])[{_UP}][{_LOW}]{{2,}}{suffix}") if rules.place_suffixes else None,
         place_suffix=re.compile(suffix) if rules.place_suffixes else None, place_suffixes=tuple(rules.place_suffixes),
-        in_tail_heads=rules.in_tail_heads,
+        in_tail_heads=rules.in_tail_heads, located_heads=rules.located_heads, national_bodies=rules.national_bodies,
+        demonyms=rules.demonyms,
         plural_places=re.compile(rf"(?<![\w\-'\u2019]){_LISTED_NAMES}{GAP}(?:{alternation(rules.plural_place_heads)})(?!\w)")
         if rules.plural_place_heads else None,
         plural_place_heads=tuple(rules.plural_place_heads),
         to_tail_heads=rules.to_tail_heads,
         lower_place_heads=rules.lower_place_heads, adjective_endings=rules.adjective_endings,
+        named_lower_place_heads=rules.named_lower_place_heads,
+        prefix_places=re.compile(rf"(?<![\w\-'\u2019])({alternation(rules.prefix_place_heads)}){GAP}({_ONE_NAME})"
+                                 rf"(?![\w'\u2019\-])") if rules.prefix_place_heads else None,
+        prefix_lists=re.compile(rf"(?<![\w\-'\u2019])({alternation(rules.prefix_list_heads)}){GAP}({_ONE_NAME}"
+                                rf"(?:,{GAP}{_ONE_NAME})*,?{GAP}and{GAP}{_ONE_NAME})(?![\w'\u2019\-])")
+        if rules.prefix_list_heads else None,
+        prefix_heads={**(rules.prefix_place_heads or {}), **(rules.prefix_list_heads or {})},
+        other_places=re.compile(rf"(?<![\w\-'\u2019]){_LISTED_NAMES},?{GAP}and{GAP}other{GAP}(?:{alternation(rules.other_places)})(?!\w)")
+        if rules.other_places else None,
         place_qualifiers=rules.place_qualifiers,
         media_cue=re.compile(rf"(?<![\w\-])(?:{alternation(rules.media_cues)}){GAP}$", re.I) if rules.media_cues else None,
         media_words=tuple({c.split()[0].casefold() for c in rules.media_cues}),
@@ -373,6 +392,7 @@ class Candidate(NamedTuple):
 
 
 _GLUED_OF = re.compile(r"\b([A-Z][a-z]{3,})(?=of (?:the )?[A-Z])")
+CITY_HEADS = ("City", "Municipality")  # a city's name without them is its name
 
 
 def identity(body: str, c: Candidate) -> tuple[str, str]:
@@ -382,8 +402,8 @@ def identity(body: str, c: Candidate) -> tuple[str, str]:
     name = canonical(body[c.start:c.end])
     if "of " in name:
         name = _GLUED_OF.sub(r"\1 ", name)  # `Councilof the …` (a head glued to its `of`) is named `Council of the …`
-    if c.type == "place" and name.endswith(" City") and " " not in name[:-5]:
-        name = name[:-5]  # `Songrim City` -> `Songrim`, as the guidelines name `Pyongyang City`
+    if c.type == "place" and (cut := name.rfind(" ")) > 0 and name[cut + 1:] in CITY_HEADS and " " not in name[:cut]:
+        name = name[:cut]  # `Songrim City` -> `Songrim`, as the guidelines name `Pyongyang City`; `Nampho Municipality`
     return name, entity_id(c.type, name)
 
 
@@ -892,11 +912,14 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         if kind == "organization" and ends:  # `Hambuk University of Technology and Chongjin University of …`: two
             second = coordinated_from(run, h, ends[-1], lex)
             ends = [k for k in ends if second is None or k < second]
+            if head.text in lex.located_heads and first < h:  # `Chojang Farm of Kwaksan County`: where it is
+                ends = [k for k in ends if run[k].text not in lex.short_place_heads
+                        and ("place", canonical(body[run[h + 1].start:run[k].end])) not in lex.by_name]
         if kind == "place":  # `Kyongsong County of North Hamgyong Province` is two places
             ends = [k for k in ends if head_type(run, k, lex) is None and not coordinated_head(run, h, k, lex)
                     and not place_tail_crosses(run, h, k, lex)]
-            if head.text in lex.short_place_heads and first < h:  # so is `Primorye Region of Russia` (a known
-                # place in the tail; not `City of Havana`)
+            if first < h:  # so is any place `of` a known place (`Primorye Region of Russia`, `Maizuru Port of
+                # Japan`; not `City of Havana`)
                 ends = [k for k in ends if ("place", canonical(body[run[h + 1].start:run[k].end])) not in lex.by_name]
         number = None if head.possessive else _NUMBERED.match(body, head.end) or (
             _NUMBER.match(body, head.end) if head.text in lex.numbered_heads else None)
@@ -908,6 +931,8 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
                 # `(lark) Hot Spring` (not `the Monument to Loyalty`, nor named after a day: `September 9 Street`)
             if all(t.text in lex.common for t in run[first:last + 1]):
                 continue  # `Political Bureau`, `Party Central Committee`: a common noun
+            if last == h == first + 1 and head.text in lex.national_bodies and run[first].text in lex.demonyms:
+                continue  # `the fraternal Korean Party`, `the Chinese Government`: a common noun too
             end = number.end() if number and last == h else run[last].end
             if head.text in lex.to_tail_heads and (to := _TO_TAIL.match(body, end)):
                 end = to.end()  # where a mission is posted: `Permanent Mission of the DPRK to the United Nations`
@@ -937,13 +962,17 @@ def media_candidates(body: str, run: list[Token], cue: re.Pattern | None) -> lis
 
 
 def plural_head_places(body: str, lex: Lexicon) -> list[Candidate]:
-    """Each name of a list before a plural place head in lower case (`Taedong, Kujang and Hyangsan counties`)."""
+    """Each name of a list before a plural place head in lower case (`Taedong, Kujang and Hyangsan counties`), or
+    before `and other` places (`Songdowon, Majon and Haksadae, and other beauty spots`)."""
+    lists = []
+    if lex.plural_places is not None and any(h in body for h in lex.plural_place_heads):
+        for m in lex.plural_places.finditer(body):
+            plural = m.group().rsplit(None, 1)[-1]
+            lists.append((m, (plural[:-3] + "y" if plural.endswith("ies") else plural[:-1]).capitalize()))  # `County`
+    if lex.other_places is not None and "and other" in body:
+        lists += [(m, "") for m in lex.other_places.finditer(body)]
     out = []
-    if lex.plural_places is None or not any(h in body for h in lex.plural_place_heads):
-        return out
-    for m in lex.plural_places.finditer(body):
-        plural = m.group().rsplit(None, 1)[-1]
-        head = (plural[:-3] + "y" if plural.endswith("ies") else plural[:-1]).capitalize()  # `counties` -> `County`
+    for m, head in lists:
         for name in _LIST_NAME.finditer(body, m.start(), m.end()):
             words = name.group().split()
             start = name.start() + (len(words[0]) + 1 if len(words) > 1 and words[0] in lex.openers else 0)
@@ -951,9 +980,32 @@ def plural_head_places(body: str, lex: Lexicon) -> list[Candidate]:
                 continue  # `Korean and Chinese cities`
             # named as the article or the alias table names it with its head (`Jaeryong County`), if either does
             full = f"{body[start:name.end()]} {head}"
-            known = lex.by_name.get(("place", canonical(full))) or (
-                Known(entity_id("place", full), "place", full) if full in body else None)
+            known = (lex.by_name.get(("place", canonical(full))) or (
+                Known(entity_id("place", full), "place", full) if full in body else None)) if head else None
             out.append(Candidate(start, name.end(), "place", HEAD_SHAPE, known, "place-head"))
+    return out
+
+
+def prefix_places(body: str, lex: Lexicon) -> list[Candidate]:
+    """Places whose name a head opens (`Mt. Jongbang`, `Lake Chon`), named with the head's full word (Mount
+    Jongbang); after a plural one, each name of the list it opens, the head outside (`Mounts [Taesong] and
+    [Ryongak]`), named with it (Mount Taesong)."""
+    out = []
+    if lex.prefix_places is None or not any(h in body for h in lex.prefix_heads):
+        return out
+
+    def named(head: str, name: str) -> Known:
+        full = f"{lex.prefix_heads[head]} {name}"
+        return lex.by_name.get(("place", full)) or Known(entity_id("place", full), "place", full)
+
+    for m in lex.prefix_places.finditer(body):
+        out.append(Candidate(m.start(), m.end(), "place", HEAD_SHAPE, named(m.group(1), m.group(2)), "place-head"))
+    if lex.prefix_lists is not None:
+        for m in lex.prefix_lists.finditer(body):
+            for name in _ALNUM.finditer(body, m.start(2), m.end()):
+                if name.group() != "and":
+                    out.append(Candidate(name.start(), name.end(), "place", HEAD_SHAPE, named(m.group(1), name.group()),
+                                         "place-head"))
     return out
 
 
@@ -996,12 +1048,13 @@ def work_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate
     return out
 
 
-def lower_head_place(run: list[Token], lex: Lexicon) -> list[Candidate]:
+def lower_head_place(run: list[Token], lex: Lexicon, head_end: int = 0) -> list[Candidate]:
     """Places in no list, one or two capitalised words before a place head in lower case (`Nakhodka city`, `the
     Hwasong area`): `run` is followed by one (`candidates` reads the word after it). Only the words after the
     run's last small word (`Paekhak-dong in [Sonbong] area`); coordinated ones are a place each (`[Songsin] and
     [Songhwa] areas`). A sentence opener is no name (`The city`), nor an
-    adjective (`Rural areas`, `the Western area`: a word of direction or with an adjective's ending)."""
+    adjective (`Rural areas`, `the Western area`: a word of direction or with an adjective's ending). With `head_end`
+    (a landmark's head: `Ryongmun cave`) the last one's name goes on to it."""
     tail = len(run)
     while tail > 0 and run[tail - 1].join in ("", "and"):
         tail -= 1
@@ -1014,7 +1067,8 @@ def lower_head_place(run: list[Token], lex: Lexicon) -> list[Candidate]:
         groups[0].pop(0)
     if run[-1].possessive or any(len(g) > 2 or not all(t.kind & SHAPE_WORD for t in g) for g in groups):
         return []
-    return [Candidate(g[0].start, g[-1].end, "place", HEAD_SHAPE, None, "place-head") for g in groups
+    return [Candidate(g[0].start, head_end if head_end and g is groups[-1] else g[-1].end, "place", HEAD_SHAPE, None,
+                      "place-head") for g in groups
             if g and not any(t.text in lex.place_qualifiers or t.text.endswith(lex.adjective_endings) for t in g)]
 
 
@@ -1054,7 +1108,7 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
     unfinished: list[int] = []
     known = known_candidates(body, tokens, lex, unfinished)
     out = (known + dateline_candidates(body, lex) + quoted_titles(body) + misspelt_names(body, lex)
-           + suffix_places(body, lex, known) + plural_head_places(body, lex))
+           + suffix_places(body, lex, known) + plural_head_places(body, lex) + prefix_places(body, lex))
     if glued := glued_names(body, lex, unfinished):
         out += glued
         tokens = outside(tokens, glued)
@@ -1075,6 +1129,9 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
                 out += lowercase_document(run, after)
             if word in lower_place_heads:
                 out += lower_head_place(run, lex)
+            elif word in lex.named_lower_place_heads and not (
+                    lex.place_suffix is not None and lex.place_suffix.search(run[-1].text)):
+                out += lower_head_place(run, lex, after.end())  # not after a village: `the Taedong-ri valley`
         if len(run) == 1:
             t = run[0]
             if t.text in work_heads or body.endswith("title of ", 0, t.start):

@@ -76,6 +76,13 @@ class Rules:
     in_tail_heads: frozenset[str] = frozenset()
     to_tail_heads: frozenset[str] = frozenset()
     lower_place_heads: frozenset[str] = frozenset()
+    named_lower_place_heads: frozenset[str] = frozenset()
+    located_heads: frozenset[str] = frozenset()
+    national_bodies: frozenset[str] = frozenset()
+    demonyms: frozenset[str] = frozenset()
+    prefix_place_heads: Mapping[str, str] = None
+    prefix_list_heads: Mapping[str, str] = None
+    other_places: tuple[str, ...] = ()
     adjective_endings: tuple[str, ...] = ()
     portfolio_titles: tuple[str, ...] = ()
     organ_abbreviations: Mapping[str, str] = None
@@ -151,6 +158,13 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         in_tail_heads=frozenset(shapes.get("in_tail_heads", ())),
         to_tail_heads=frozenset(shapes.get("to_tail_heads", ())),
         lower_place_heads=frozenset(shapes.get("lower_place_heads", ())),
+        named_lower_place_heads=frozenset(shapes.get("named_lower_place_heads", ())),
+        located_heads=frozenset(shapes.get("located_heads", ())),
+        national_bodies=frozenset(shapes.get("national_bodies", ())),
+        demonyms=frozenset(shapes.get("demonyms", ())),
+        prefix_place_heads=dict(shapes.get("prefix_place_heads", {})),
+        prefix_list_heads=dict(shapes.get("prefix_list_heads", {})),
+        other_places=tuple(shapes.get("other_places", ())),
         adjective_endings=tuple(shapes.get("adjective_endings", ())),
         portfolio_titles=tuple(titles.get("portfolio_titles", ())),
         organ_abbreviations=dict(shapes.get("organ_abbreviations", {})),

@@ -450,6 +450,25 @@ def test_a_place_of_a_known_place_is_two_places(lex, body, want):
     assert spans(body, lex, "place") == want
 
 
+# So is a municipality, a port or a landmark `of` a known place (`Rason Municipality of the DPRK`, `Maizuru Port of
+# Japan`, `Ryongmun Falls of Mt Myohyang`: `of` locates, it names no part); a municipality is named as its city is
+# (`Nampho Municipality` is Nampho, as `Nampho City` is), and so is a city of the alias table's.
+@pytest.mark.parametrize("body, want", [
+    ("Farmers in Hanggu District, Nampho Municipality of the DPRK, moved into new houses.",
+     [("place", "Hanggu District"), ("place", "Nampho Municipality"), ("place", "DPRK")]),
+    ("The ship was sunk off Maizuru Port of Japan.", [("place", "Maizuru Port"), ("place", "Japan")]),
+    ("Tourists saw Ryongmun Falls of Mt Myohyang.", [("place", "Ryongmun Falls"), ("place", "Mt Myohyang")]),
+])
+def test_any_place_of_a_known_place_is_two_places(lex, body, want):
+    assert spans(body, lex, "place") == want
+
+
+def test_a_municipality_is_named_as_its_city(lex):
+    body = "Sonbong District of Rason Municipality and Kaesong Municipality held meetings."
+    places = {m.surface: m.entity_id for m in mentions(body, lex) if m.type == "place"}
+    assert places["Rason Municipality"] == "place:rason" and places["Kaesong Municipality"] == "place:kaesong"
+
+
 # A quantifier before a place head in lower case is no name (`Every city and county …`), as `The city …` was not.
 @pytest.mark.parametrize("opener", ["Every", "Each", "Many", "Some", "Several", "Other"])
 def test_a_quantifier_before_a_lower_case_place_head_is_no_place(lex, opener):
@@ -700,3 +719,73 @@ def test_a_quoted_title_after_speech_or_report_is_a_work(lex):
             'Ri Il Hwan made a speech "Let Us Build the Kangdong area Better". He said "Kim Jong Un leads us".')
     assert [s for s, _ in named(body, lex, "person")] == ["Ri Il Hwan", "Kim Jong Un"]
     assert named(body, lex, "place") == []
+
+
+# A head that opens a place's name (`Mt.`, `Mt`, `Mount`, `Lake`, `Lagoon`) makes one of a name in no list, named
+# with the head's full word; a plural one (`Mounts`, `Lakes`) makes each name of the list after it a place, the head
+# outside. A name of the alias table keeps its entity.
+@pytest.mark.parametrize("body, want", [
+    ("Mt. Chilbo and Mt. Sobaek were built as resorts.", [("Mt. Chilbo", "place:mt-chilbo"),
+                                                          ("Mt. Sobaek", "place:mount-sobaek")]),
+    ("Tourists saw Lake Ryonji and Lagoon Tongjong.", [("Lake Ryonji", "place:lake-ryonji"),
+                                                       ("Lagoon Tongjong", "place:lagoon-tongjong")]),
+    ("Mounts Ryonhwa, Kwanmo and Kumgang are famous.", [("Ryonhwa", "place:mount-ryonhwa"),
+                                                       ("Kwanmo", "place:mount-kwanmo"),
+                                                       ("Kumgang", "place:mt-kumgang")]),
+])
+def test_a_head_before_a_name_opens_a_place(lex, body, want):
+    assert [(m.surface, m.entity_id) for m in mentions(body, lex) if m.type == "place"] == want
+
+
+# A landmark's head in lower case (`cave`, `falls`, `rock`, `peak`) is part of its name, the word before naming
+# nothing alone; not after a village (`the Sokjon-ri valley`: the village), and `area` stays out (`the Hwasong area`).
+def test_a_landmark_head_in_lower_case_is_part_of_the_name(lex):
+    body = ("Visitors entered Paekryong cave and saw Kuryong falls near the Sokjon-ri valley and the Hwasong area.")
+    assert spans(body, lex, "place") == [("place", "Paekryong cave"), ("place", "Kuryong falls"),
+                                         ("place", "Sokjon-ri"), ("place", "Hwasong")]
+
+
+# Names in a list before a plural landform head are each a place (`Janggun and Hyangdo peaks`), as before `counties`;
+# so are the names of a list ending in `and other` places (`…, and other scenic spots`); not a list of persons
+# ending in `and other officials`.
+def test_lists_of_places_before_a_plural_head_or_and_other_places(lex):
+    body = ("It has Jangsu and Pongsu peaks. The coast has Hamjin, Toksong and Rakwon, and other scenic spots. "
+            "Ri Il Hwan, Jon Hyon Chol and other officials were there.")
+    assert spans(body, lex) == [("place", "Jangsu"), ("place", "Pongsu"), ("place", "Hamjin"), ("place", "Toksong"),
+                                ("place", "Rakwon"), ("person", "Ri Il Hwan"), ("person", "Jon Hyon Chol")]
+
+
+# A restaurant is a named building like a hotel (a place, as the labelled articles name hotels and guesthouses); a
+# newspaper may be named by its `Times` (an organisation).
+def test_a_restaurant_is_a_place_and_a_times_a_newspaper(lex):
+    body = "They dined at the Ryugyong Restaurant, according to the Straits Times."
+    assert spans(body, lex) == [("place", "Ryugyong Restaurant"), ("organization", "Straits Times")]
+
+
+# A generic word after a place name is no part of it: `the Asia-Pacific region` is the Asia-Pacific.
+def test_a_region_after_a_place_name_is_no_part_of_it(lex):
+    assert spans("Tension grows in the Asia-Pacific region.", lex) == [("place", "Asia-Pacific")]
+
+
+# A site is a place by its head (`… Revolutionary Site`, `… Revolutionary Battle Site`).
+def test_a_site_is_a_place(lex):
+    body = "Youth visited the Jonggang Revolutionary Site and the Samsu Revolutionary Battle Site."
+    assert spans(body, lex) == [("place", "Jonggang Revolutionary Site"), ("place", "Samsu Revolutionary Battle Site")]
+
+
+# A farm's, a factory's or a mine's `of` tail naming a place only says where it is: the farm and the county are two
+# mentions. A committee's or a university's `of` tail stays part of its name.
+def test_a_farm_of_a_county_is_the_farm_and_the_county(lex):
+    body = ("Visiting the Ryongbong Co-op Farm of Sinpho County and the Taehung Mine of Kowon County, he met the "
+            "People's Committee of Sinpho County and students of the University of Agriculture.")
+    assert spans(body, lex) == [("organization", "Ryongbong Co-op Farm"), ("place", "Sinpho County"),
+                                ("organization", "Taehung Mine"), ("place", "Kowon County"),
+                                ("organization", "People's Committee of Sinpho County"),
+                                ("organization", "University of Agriculture")]
+
+
+# A demonym before `Party` or `Government` alone is a common noun (`the fraternal Korean Party, government, army and
+# people`), not a name; with more words it is one (`Korean Social Democratic Party`).
+def test_a_demonym_before_party_alone_is_no_name(lex):
+    body = "The Chinese Party and the Lao Government greeted the Korean Social Democratic Party."
+    assert spans(body, lex) == [("organization", "Korean Social Democratic Party")]

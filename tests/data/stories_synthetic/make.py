@@ -2,8 +2,8 @@
 
 Not a measure of the method (docs/stories.md): republished forms made by script from real bodies in
 tests/data/mentions/real/dev, to test `kcna-etl eval-stories` and the assignment on cases of each kind.
-Only the committed articles there: the fetched ones (`fetched.json`) are texts kept out of commits, and this
-folder is committed. Each of 30 real articles (those of at least three paragraphs, in name order) gets
+Only the committed articles there, and of the first collection (001–161): the fetched ones (`fetched.json`) are
+texts kept out of commits, and this folder is committed; the later batches leave it as it is. Each of 30 real articles (those of at least three paragraphs, in name order) gets
 four forms, each dated later and credited to another outlet: `retyped` (dateline removed, straight quotes made curly,
 spaces doubled, another title), `cut` (a middle paragraph dropped), `lead` (the lead rewritten: its
 first half of words replaced by a stock opening) and `added` (a paragraph added at the end). Same
@@ -24,6 +24,7 @@ from pathlib import Path
 from kcna_etl.devtools.yardstick import REAL, labelled_articles
 
 HERE = Path(__file__).parent
+FIRST_COLLECTION = 161  # the last article of the yardstick's first collection
 OUTLETS = ["Rodong Sinmun", "The Pyongyang Times", "Voice of Korea", "Uriminzokkiri"]
 RETYPE = str.maketrans({"'": "\u2019", "\u2019": "'", '"': "\u201c", "\u201c": '"', "\u201d": '"'})
 DATELINE = re.compile(r"^[A-Z][A-Za-z.' -]{0,40}?,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*(?:\([^()]{1,40}\)\s*)?(?:--|\u2014|\u2013)\s*")
@@ -50,7 +51,8 @@ def main(out: Path = HERE) -> None:
     rng = random.Random(18)
     real = {}
     for name, doc in labelled_articles(REAL / "dev", committed_only=True).items():
-        real[name.removesuffix(".txt")] = (doc.body, doc.header)
+        if int(name[:3]) <= FIRST_COLLECTION:
+            real[name.removesuffix(".txt")] = (doc.body, doc.header)
     long_ = [k for k, (body, _) in real.items() if body.count("\n") >= 2][:30]
     texts: dict[str, str] = {}
     meta: dict[str, dict] = {}
