@@ -69,6 +69,8 @@ _GLUED_SMALL = re.compile(r"(?<![\w'\u2019.\-])(?:the|of|and)$")  # a small word
 _LIST_NAME = re.compile(rf"[{_UP}][{_LOW}]+(?:{GAP}[{_UP}][{_LOW}]+)?")  # a name of one or two words
 _LISTED_NAMES = (rf"{_LIST_NAME.pattern}(?:,{GAP}{_LIST_NAME.pattern})*,?{GAP}and{GAP}{_LIST_NAME.pattern}")
 _ONE_NAME = rf"[{_UP}][{_LOW}]+(?:-[{_LOW}]+)?"  # a name of one word (`Jongbang`, `Ryongak`)
+# where such a name ends: not inside a word, nor before a capitalised one (`Lake Tonle Sap`); a possessive may follow
+_NAME_ENDS = rf"(?!{GAP}[{_UP}])(?=['\u2019]s(?!\w)|(?![\w'\u2019\-]))"
 _DATE_BEFORE = re.compile(rf"(?<![\w\-])[Tt]he{GAP}([A-Z][a-z]+){GAP}\d{{1,2}}{GAP}$")
 _TO_WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UP}][\w'\u2019\-]*)"  # `U.S.`, `Loyalty`; not the full stop after `War.`
 _TO_TAIL = re.compile(rf"{GAP}to{GAP}(?:the{GAP})?{_TO_WORD}(?:{GAP}(?:of{GAP}(?:the{GAP})?)?{_TO_WORD}){{0,5}}")
@@ -170,17 +172,22 @@ class Lexicon:
     media_cue: re.Pattern | None  # `the newspaper `: a medium's name follows
     media_words: tuple[str, ...]  # the first words of the cues, case-folded: a body holding none has no cue
     in_tail_heads: frozenset[str]  # `… Association in Japan`: heads whose tail may open with `in`
-    located_heads: frozenset[str]  # `Farm`: an `of` tail naming a place only locates it (`… Farm of Kwaksan County`)
+    located_org_heads: frozenset[str]  # `Farm`: an `of` tail naming a place only locates it (`… Farm of Kwaksan County`)
+    located_place_heads: frozenset[str]  # `Province`, `Port`: likewise (`Jagang Province of the DPRK`)
+    city_heads: tuple[str, ...]  # `City`, `Municipality`: `Songrim City` is named Songrim
     national_bodies: frozenset[str]  # `Party`: after a demonym alone, a common noun (`the Korean Party`)
     demonyms: frozenset[str]  # `Korean`, `Chinese`: for `national_bodies`
     to_tail_heads: frozenset[str]  # `Permanent Mission to the United Nations`: heads whose name goes on with `to`
     placed_organ: re.Pattern | None  # a place and its province in commas before an organ: `Haeju City, South …, `
     lower_place_heads: frozenset[str]  # `Nakhodka city`: a place head written in lower case after the name
     named_lower_place_heads: frozenset[str]  # `Ryongmun cave`: the same, the head part of the name
+    verb_place_heads: frozenset[str]  # `falls`, `rock`: of those, the ones that are verbs too
+    verb_followers: frozenset[str]  # `on`, `into`, `the`: a word after such a head that makes it a verb
     prefix_places: re.Pattern | None  # `Mt. Jongbang`, `Lake Chon`: a head that opens a place's name, and the name
     prefix_lists: re.Pattern | None  # `Mounts Taesong and Ryongak`: a plural one, and the list of names it opens
-    prefix_heads: Mapping[str, str]  # the heads that open names -> the word the place is named with (`Mt.` -> `Mount`)
-    other_places: re.Pattern | None  # `Songdowon, Majon and Haksadae, and other beauty spots`: a list of places
+    prefix_heads: Mapping[str, str]  # the heads that open names -> the word the place is named with (`Mount` -> `Mt`)
+    other_places: re.Pattern | None  # `, and other beauty spots`: a list of places ends here
+    listed_names: re.Pattern  # the list before it (`Songdowon, Majon and Haksadae`), read back from there
     adjective_endings: tuple[str, ...]  # `Rural`, `Coastal`: no place name before such a head
     portfolio: re.Pattern | None  # `minister of the `: what follows is a portfolio, not an organisation
     not_person: frozenset[str]
@@ -309,22 +316,25 @@ def lexicon_from(rules: Rules) -> Lexicon:
         organ_abbreviations=rules.organ_abbreviations or {}, body_tails=rules.body_tails,
         place_suffixed=re.compile(rf"(?<![\w\-'\u2019])[{_UP}][{_LOW}]{{2,}}{suffix}") if rules.place_suffixes else None,
         place_suffix=re.compile(suffix) if rules.place_suffixes else None, place_suffixes=tuple(rules.place_suffixes),
-        in_tail_heads=rules.in_tail_heads, located_heads=rules.located_heads, national_bodies=rules.national_bodies,
-        demonyms=rules.demonyms,
+        in_tail_heads=rules.in_tail_heads, located_org_heads=rules.located_org_heads,
+        located_place_heads=rules.located_place_heads, city_heads=rules.city_heads,
+        national_bodies=rules.national_bodies, demonyms=rules.demonyms,
         plural_places=re.compile(rf"(?<![\w\-'\u2019]){_LISTED_NAMES}{GAP}(?:{alternation(rules.plural_place_heads)})(?!\w)")
         if rules.plural_place_heads else None,
         plural_place_heads=tuple(rules.plural_place_heads),
         to_tail_heads=rules.to_tail_heads,
         lower_place_heads=rules.lower_place_heads, adjective_endings=rules.adjective_endings,
-        named_lower_place_heads=rules.named_lower_place_heads,
-        prefix_places=re.compile(rf"(?<![\w\-'\u2019])({alternation(rules.prefix_place_heads)}){GAP}({_ONE_NAME})"
-                                 rf"(?![\w'\u2019\-])") if rules.prefix_place_heads else None,
-        prefix_lists=re.compile(rf"(?<![\w\-'\u2019])({alternation(rules.prefix_list_heads)}){GAP}({_ONE_NAME}"
-                                rf"(?:,{GAP}{_ONE_NAME})*,?{GAP}and{GAP}{_ONE_NAME})(?![\w'\u2019\-])")
+        named_lower_place_heads=rules.named_lower_place_heads, verb_place_heads=rules.verb_place_heads,
+        verb_followers=rules.verb_followers,
+        prefix_places=re.compile(rf"(?<![\w'\u2019])({alternation(rules.prefix_place_heads)}){GAP}({_ONE_NAME})"
+                                 rf"{_NAME_ENDS}") if rules.prefix_place_heads else None,
+        prefix_lists=re.compile(rf"(?<![\w'\u2019])({alternation(rules.prefix_list_heads)}){GAP}({_ONE_NAME}"
+                                rf"(?:,{GAP}{_ONE_NAME})*,?{GAP}and{GAP}{_ONE_NAME}){_NAME_ENDS}")
         if rules.prefix_list_heads else None,
         prefix_heads={**(rules.prefix_place_heads or {}), **(rules.prefix_list_heads or {})},
-        other_places=re.compile(rf"(?<![\w\-'\u2019]){_LISTED_NAMES},?{GAP}and{GAP}other{GAP}(?:{alternation(rules.other_places)})(?!\w)")
+        other_places=re.compile(rf",?{GAP}and{GAP}other{GAP}(?:{alternation(rules.other_places)})(?!\w)")
         if rules.other_places else None,
+        listed_names=re.compile(rf"(?<![\w\-'\u2019]){_LISTED_NAMES}\Z"),
         place_qualifiers=rules.place_qualifiers,
         media_cue=re.compile(rf"(?<![\w\-])(?:{alternation(rules.media_cues)}){GAP}$", re.I) if rules.media_cues else None,
         media_words=tuple({c.split()[0].casefold() for c in rules.media_cues}),
@@ -363,7 +373,7 @@ def entity_id(type_: str, name: str) -> str:
 RULES = ("alias", "korean-name", "korean-pair", "chinese-name", "title-before", "role-after", "speech-after",
          "org-head", "place-head", "dateline", "coordinated", "same-name", "organ-cut-short", "acronym", "short-form",
          "title-of", "award-head", "quoted-title", "title-list", "korean-misspelt", "organ-of",
-         "media-cue")
+         "media-cue", "place-before-place")
 
 
 class Trust(IntEnum):
@@ -392,17 +402,16 @@ class Candidate(NamedTuple):
 
 
 _GLUED_OF = re.compile(r"\b([A-Z][a-z]{3,})(?=of (?:the )?[A-Z])")
-CITY_HEADS = ("City", "Municipality")  # a city's name without them is its name
 
 
-def identity(body: str, c: Candidate) -> tuple[str, str]:
+def identity(body: str, c: Candidate, lex: Lexicon) -> tuple[str, str]:
     """The name and id of a reading (computed only for the readings kept: slugs are not free)."""
     if c.known is not None:
         return c.known.name, c.known.id
     name = canonical(body[c.start:c.end])
     if "of " in name:
         name = _GLUED_OF.sub(r"\1 ", name)  # `Councilof the …` (a head glued to its `of`) is named `Council of the …`
-    if c.type == "place" and (cut := name.rfind(" ")) > 0 and name[cut + 1:] in CITY_HEADS and " " not in name[:cut]:
+    if c.type == "place" and (cut := name.rfind(" ")) > 0 and name[cut + 1:] in lex.city_heads and " " not in name[:cut]:
         name = name[:cut]  # `Songrim City` -> `Songrim`, as the guidelines name `Pyongyang City`; `Nampho Municipality`
     return name, entity_id(c.type, name)
 
@@ -854,6 +863,11 @@ def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
     return sorted(set(ends + [k - 1])) if k > h + 1 else []
 
 
+def known_place(body: str, run: list[Token], i: int, k: int, lex: Lexicon) -> bool:
+    """Whether tokens `i`..`k` of the run name a place of the alias table."""
+    return ("place", canonical(body[run[i].start:run[k].end])) in lex.by_name
+
+
 def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidate]:
     """An organisation or place in no list, by its head word (`Kosan County`, `Sangwon Cement Complex`).
 
@@ -912,15 +926,16 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         if kind == "organization" and ends:  # `Hambuk University of Technology and Chongjin University of …`: two
             second = coordinated_from(run, h, ends[-1], lex)
             ends = [k for k in ends if second is None or k < second]
-            if head.text in lex.located_heads and first < h:  # `Chojang Farm of Kwaksan County`: where it is
-                ends = [k for k in ends if run[k].text not in lex.short_place_heads
-                        and ("place", canonical(body[run[h + 1].start:run[k].end])) not in lex.by_name]
+            if head.text in lex.located_org_heads and first < h:  # `Chojang Farm of Kwaksan County`: where it is
+                ends = [k for k in ends if not (  # (not a body in the tail: `… Farm of the … Committee of … Province`)
+                    (run[k].text in lex.short_place_heads or known_place(body, run, h + 1, k, lex))
+                    and not any(run[j].text in lex.org_heads for j in range(h + 1, k + 1)))]
         if kind == "place":  # `Kyongsong County of North Hamgyong Province` is two places
             ends = [k for k in ends if head_type(run, k, lex) is None and not coordinated_head(run, h, k, lex)
                     and not place_tail_crosses(run, h, k, lex)]
-            if first < h:  # so is any place `of` a known place (`Primorye Region of Russia`, `Maizuru Port of
-                # Japan`; not `City of Havana`)
-                ends = [k for k in ends if ("place", canonical(body[run[h + 1].start:run[k].end])) not in lex.by_name]
+            if head.text in lex.located_place_heads and first < h:  # so is `Primorye Region of Russia`, `Maizuru
+                # Port of Japan` (a known place in the tail; not `City of Havana`)
+                ends = [k for k in ends if not known_place(body, run, h + 1, k, lex)]
         number = None if head.possessive else _NUMBERED.match(body, head.end) or (
             _NUMBER.match(body, head.end) if head.text in lex.numbered_heads else None)
         for last in ends or [h]:
@@ -970,7 +985,10 @@ def plural_head_places(body: str, lex: Lexicon) -> list[Candidate]:
             plural = m.group().rsplit(None, 1)[-1]
             lists.append((m, (plural[:-3] + "y" if plural.endswith("ies") else plural[:-1]).capitalize()))  # `County`
     if lex.other_places is not None and "and other" in body:
-        lists += [(m, "") for m in lex.other_places.finditer(body)]
+        for end in lex.other_places.finditer(body):  # the list read back from where it ends (a window: not every
+            # capitalised word of the body tried as the start of a list)
+            if m := lex.listed_names.search(body, max(0, end.start() - 400), end.start()):
+                lists.append((m, ""))
     out = []
     for m, head in lists:
         for name in _LIST_NAME.finditer(body, m.start(), m.end()):
@@ -980,26 +998,29 @@ def plural_head_places(body: str, lex: Lexicon) -> list[Candidate]:
                 continue  # `Korean and Chinese cities`
             # named as the article or the alias table names it with its head (`Jaeryong County`), if either does
             full = f"{body[start:name.end()]} {head}"
-            known = (lex.by_name.get(("place", canonical(full))) or (
-                Known(entity_id("place", full), "place", full) if full in body else None)) if head else None
+            opened = f"{head} {body[start:name.end()]}"  # `Lake Samji` before `Samji and Rimyong lakes`
+            known = (lex.by_name.get(("place", canonical(full))) or lex.by_name.get(("place", canonical(opened))) or (
+                Known(entity_id("place", full), "place", full) if full in body else None)
+                or (Known(entity_id("place", opened), "place", opened) if opened in body else None)) if head else None
             out.append(Candidate(start, name.end(), "place", HEAD_SHAPE, known, "place-head"))
     return out
 
 
 def prefix_places(body: str, lex: Lexicon) -> list[Candidate]:
-    """Places whose name a head opens (`Mt. Jongbang`, `Lake Chon`), named with the head's full word (Mount
-    Jongbang); after a plural one, each name of the list it opens, the head outside (`Mounts [Taesong] and
-    [Ryongak]`), named with it (Mount Taesong)."""
+    """Places whose name a head opens (`Mt. Jongbang`, `Lake Chon`), named as the alias table names such places
+    (Mt Jongbang); after a plural one, each name of the list it opens, the head outside (`Mounts [Taesong] and
+    [Ryongak]`), named with it (Mt Taesong)."""
     out = []
-    if lex.prefix_places is None or not any(h in body for h in lex.prefix_heads):
+    if not any(h in body for h in lex.prefix_heads):
         return out
 
     def named(head: str, name: str) -> Known:
-        full = f"{lex.prefix_heads[head]} {name}"
-        return lex.by_name.get(("place", full)) or Known(entity_id("place", full), "place", full)
+        full = f"{lex.prefix_heads[canonical(head)]} {name}"
+        return lex.by_name.get(("place", canonical(full))) or Known(entity_id("place", full), "place", full)
 
-    for m in lex.prefix_places.finditer(body):
-        out.append(Candidate(m.start(), m.end(), "place", HEAD_SHAPE, named(m.group(1), m.group(2)), "place-head"))
+    if lex.prefix_places is not None:
+        for m in lex.prefix_places.finditer(body):
+            out.append(Candidate(m.start(), m.end(), "place", HEAD_SHAPE, named(m.group(1), m.group(2)), "place-head"))
     if lex.prefix_lists is not None:
         for m in lex.prefix_lists.finditer(body):
             for name in _ALNUM.finditer(body, m.start(2), m.end()):
@@ -1072,6 +1093,26 @@ def lower_head_place(run: list[Token], lex: Lexicon, head_end: int = 0) -> list[
             if g and not any(t.text in lex.place_qualifiers or t.text.endswith(lex.adjective_endings) for t in g)]
 
 
+def landmark_head(body: str, run: list[Token], after: re.Match, lex: Lexicon) -> bool:
+    """Whether the landmark's head after the run (`Ryongmun cave`) is part of a name: not after a word that names
+    something alone (a village, `the Taedong-ri valley`; a name of the alias table, `the Taedong River valley`, `Seoul
+    falls into chaos`), nor a verb (`Victory Day falls on …`: a head that is a verb too, before a word verbs take)."""
+    last = run[-1].text
+    if lex.place_suffix is not None and lex.place_suffix.search(last):
+        return False
+    words = body[run[max(0, len(run) - 2)].start:run[-1].end]
+    if last in lex.not_person or any((t, canonical(w)) in lex.by_name for t in ("place", "person", "organization")
+                                     for w in (words, last)):
+        return False  # nor after a word no name is made of (`the Juche rock`)
+    if after.group(1) not in lex.verb_place_heads:
+        return True
+    then = _WORD_AFTER.match(body, after.end())
+    return not (then.group(1) in lex.verb_followers if then else _CAPITAL_AFTER.match(body, after.end()))
+
+
+_CAPITAL_AFTER = re.compile(rf"[ \u00a0]+[{_UP}]")  # `… rock Seoul`: a verb before its object
+
+
 def lowercase_document(run: list[Token], after: re.Match) -> list[Candidate]:
     """A document named by capitalised words and a document head in lower case (`the Pyongyang declaration`):
     a title of a work like `Pyongyang Declaration`, so the place inside it is no mention. `after` is that
@@ -1129,9 +1170,8 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
                 out += lowercase_document(run, after)
             if word in lower_place_heads:
                 out += lower_head_place(run, lex)
-            elif word in lex.named_lower_place_heads and not (
-                    lex.place_suffix is not None and lex.place_suffix.search(run[-1].text)):
-                out += lower_head_place(run, lex, after.end())  # not after a village: `the Taedong-ri valley`
+            elif word in lex.named_lower_place_heads and landmark_head(body, run, after, lex):
+                out += lower_head_place(run, lex, after.end())
         if len(run) == 1:
             t = run[0]
             if t.text in work_heads or body.endswith("title of ", 0, t.start):
@@ -1252,7 +1292,7 @@ def short_names(body: str, taken: list[Candidate], lex: Lexicon) -> dict[str, se
     for c in taken:
         if c.type not in ("person", "place"):
             continue
-        name, eid = identity(body, c)
+        name, eid = identity(body, c, lex)
         words = name.split(" ")
         if len(words) < 2:
             continue
@@ -1344,8 +1384,8 @@ def organs(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: Le
             continue  # common organ words, one of a sub-organ: `Standing Committee of the Political Bureau`
         m = _COORDINATED.match(body, run[-1].end)
         org = orgs.get(m.end()) if m else None
-        if org and "Committee" in identity(body, org)[0]:  # organs of a committee (not `the Cabinet and …`)
-            organ, whole = canonical(body[run[0].start:run[-1].end]), identity(body, org)[0]
+        if org and "Committee" in identity(body, org, lex)[0]:  # organs of a committee (not `the Cabinet and …`)
+            organ, whole = canonical(body[run[0].start:run[-1].end]), identity(body, org, lex)[0]
             if " of the " in organ and whole.split(" ", 1)[0] in lex.sub_organs and " of the " in whole:
                 # an organ of a sub-organ beside another one: `Standing Committee of the Political Bureau and
                 # member of the Secretariat of the C.C.` (a bare `Presidium and … Political Bureau of` is inside it)
@@ -1378,6 +1418,23 @@ def qualified_places(body: str, tokens: list[list[Token]], taken: list[Candidate
     return out
 
 
+# `in Malmo, ` / `in Sofia of ` right before a known place: the name is a place in it
+_PLACE_BEFORE = re.compile(rf"(?<![\w\-'\u2019])(?:[Ii]n|at|from){GAP}({_ONE_NAME}(?:{GAP}{_ONE_NAME})?)"
+                           rf"(?:,{GAP}|{GAP}of{GAP}(?:the{GAP})?)$")
+
+
+def places_before_places(body: str, taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
+    """A place in no list named after `in`, `at` or `from` right before a known place it is in: `held in Malmo,
+    Sweden`, `took place in Sofia of Bulgaria` (a name made of no word a name is not made of)."""
+    out = []
+    ends = {c.end for c in taken}
+    for c in taken:
+        if c.type == "place" and c.trust == LISTED and (m := _PLACE_BEFORE.search(body, max(0, c.start - 40), c.start)):
+            if m.end(1) not in ends and lex.not_person.isdisjoint(m.group(1).split()):  # not one read already
+                out.append(Candidate(m.start(1), m.end(1), "place", CONTEXT, None, "place-before-place"))
+    return out
+
+
 def organ_name(organ: str, whole: str) -> str:
     """`organ` of the organisation named `whole`, its shared words once: `Presidium of the Political Bureau`
     of `Political Bureau of the Central Committee of …` -> `Presidium of the Political Bureau of the Central
@@ -1401,7 +1458,7 @@ def organ_of(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
         organ = organ or canonical(body[start:org.start]).rsplit(" of", 1)[0].rstrip()
         if organ.islower():  # named as the texts spell it out: `General Political Department of …`
             organ = " ".join(w if w == "and" else w[:1].upper() + w[1:] for w in organ.split())
-        name = organ_name(organ, identity(body, org)[0])
+        name = organ_name(organ, identity(body, org, lex)[0])
         known = lex.by_name.get(("organization", name)) or Known(entity_id("organization", name), "organization", name)
         out.append(Candidate(start, org.end, "organization", CONTEXT, known, "organ-of"))
 
@@ -1460,7 +1517,7 @@ def acronyms(body: str, tokens: list[list[Token]], taken: list[Candidate], lex: 
     initials: dict[str, Known] = {}
 
     def whole(c: Candidate) -> Known:
-        name, eid = identity(body, c)
+        name, eid = identity(body, c, lex)
         return Known(eid, c.type, name)
 
     for c in taken:
@@ -1644,20 +1701,21 @@ def mentions(body: str, lex: Lexicon) -> list[Mention]:
     more = coordinated(body, taken, segments) + organs(body, tokens, taken, lex) + acronyms(body, tokens, taken, lex)
     more += same_names(body, taken, segments) + title_list(body, taken, segments, lex)
     more += organ_of(body, tokens, taken, lex) + qualified_places(body, tokens, taken, lex)
+    more += places_before_places(body, taken, lex)
     # conflicts
     taken = longest_then_most_trusted(cands + more, len(body), body)
     # short forms
     shorts = short_names(body, taken, lex)
     taken = sorted(taken + short_forms(body, taken, tokens, shorts, lex), key=lambda c: c.start)
     # full names
-    persons = dict(identity(body, c) for c in taken if c.type == "person")
+    persons = dict(identity(body, c, lex) for c in taken if c.type == "person")
     taken = [in_full(body, c, shorts, persons) for c in taken]
     holders = acronym_holders(body, cands) if any(c.known is None and c.type not in ("person", WORK) for c in taken) else []
     taken = [c if c.known is not None or c.type == "person" else spelt_out(body, c, holders, lex)
              for c in taken if c.type != WORK]
     # roles (and the names of what was kept)
     spans = [(c.start, c.end) for c in taken]
-    named = [identity(body, c) for c in taken]
+    named = [identity(body, c, lex) for c in taken]
     # A person is named by the fullest form this article gives (`Vladimir Putin` here,
     # `Vladimir Vladimirovich Putin` there; a surname alone is no full form: the alias table's
     # name stands); `entity_id` is what stays the same across articles.
