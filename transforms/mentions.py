@@ -647,11 +647,18 @@ def korean_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candida
             out.append(Candidate(a.start, b.end, "person", CONTEXT, None, "korean-pair"))
     for i in range(len(run) - 2):
         a, b, c = run[i], run[i + 1], run[i + 2]
-        if (a.text in lex.surnames_all and b.text in lex.middle_syllables and c.text in lex.syllables
+        if (a.text in lex.surnames_all and b.text in lex.middle_syllables
+                and (c.text in lex.syllables or len(c.text) == 1 and c.text in lex.middle_syllables
+                     and b.text in lex.syllables and _LISTED_AFTER.match(body, c.end))  # `Kim Song I, Kim …`
                 and not (b.join or c.join or a.possessive or b.possessive)
                 and not (a.start and _WORD_CHAR.match(body, a.start - 1) and not prefixed(body, a.start))):
             out.append(Candidate(a.start, c.end, "person", NAME_SHAPE, None, "korean-name"))
     return out
+
+
+# a comma, a semicolon or `and` after a name in a list: where a one-letter syllable that is also an English word
+# (`I`, `O`, `A`) may end a Korean name
+_LISTED_AFTER = re.compile(r"[,;]|[ \u00a0]+and[ \u00a0]")
 
 
 def prefixed(body: str, start: int) -> bool:
@@ -856,7 +863,8 @@ def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
                 or run[k + 1].text in lex.head_words)  # nor `… Journalist Association`
            and not (run[k].join in ("for", "for the") and not nested_head(run[k - 1].text, lex))
            and not (run[k].join in ("and", "&") and run[k].text in lex.title_words)  # `… of Korea and President of …`
-           and not (run[k].join in ("in", "in the") and run[h].text not in lex.in_tail_heads)):  # `Embassy of X in Y`
+           and not (run[k].join in ("in", "in the") and run[h].text not in lex.in_tail_heads  # `Embassy of X in Y`
+                    and lex.in_tail_heads.isdisjoint(t.text for t in run[h + 1:k]))):  # (`… of the Union of … in Japan`)
         if run[k].join in ("and", "&") and k > h + 1:
             ends.append(k - 1)
         k += 1
@@ -925,7 +933,10 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         ends = tail_ends(run, h, lex)
         if kind == "organization" and ends:  # `Hambuk University of Technology and Chongjin University of …`: two
             second = coordinated_from(run, h, ends[-1], lex)
-            ends = [k for k in ends if second is None or k < second]
+            award = next((j for j in range(h + 1, len(run)) if run[j].join == "and"
+                          and not lex.award_heads.isdisjoint(t.text for t in run[j:])), None)
+            ends = [k for k in ends if (second is None or k < second)
+                    and (award is None or k < award)]  # not `… of Commerce and Merited Barber's Title`: an award
             if head.text in lex.located_org_heads and first < h:  # `Chojang Farm of Kwaksan County`: where it is
                 ends = [k for k in ends if not (  # (not a body in the tail: `… Farm of the … Committee of … Province`)
                     (run[k].text in lex.short_place_heads or known_place(body, run, h + 1, k, lex))
@@ -951,7 +962,7 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             end = number.end() if number and last == h else run[last].end
             if head.text in lex.to_tail_heads and (to := _TO_TAIL.match(body, end)):
                 end = to.end()  # where a mission is posted: `Permanent Mission of the DPRK to the United Nations`
-            if run[last].text == "Party" and (faction := _FACTION.match(body, end)):
+            if "Party" in (run[last].text, head.text) and (faction := _FACTION.match(body, end)):
                 end = faction.end()  # a party's faction: `Syrian Communist Party (Unified)`, also in a tail
             elif run[last].text == "Co" and (limited := _LIMITED.match(body, end)):
                 end = limited.end()  # `Hengfeng Trade Co. Ltd.`

@@ -844,3 +844,23 @@ def test_a_place_before_the_known_place_it_is_in(lex):
 def test_a_gallery_is_a_place_and_the_diplomatic_corps_no_name(lex):
     body = "The Ministry hosted the Diplomatic Corps at the Chosun Art Gallery."
     assert spans(body, lex) == [("place", "Chosun Art Gallery")]
+
+
+# A Korean name may end in a one-letter syllable that is also an English word (`I`, `O`) where a list goes on after
+# it (`Kim Song I, Kim Song Guk`); not elsewhere (`Then I met`). `Om` is a surname.
+def test_a_listed_korean_name_may_end_in_a_one_letter_syllable(lex):
+    body = "The best were Om Yun Chol, Pak Song I, Jon Nung O and Ri Chol Man. Then Kim Song I went home."
+    assert spans(body, lex) == [("person", "Om Yun Chol"), ("person", "Pak Song I"), ("person", "Jon Nung O"),
+                                ("person", "Ri Chol Man")]
+
+
+# A tail that holds a body whose name goes on with `in` goes on with it (`Central Committee of the Union of
+# Democratic Korean Women in Japan`); a party's faction after its `of` tail is part of it (`Communist Party of Canada
+# (Marxist-Leninist)`); an award coordinated after a tail is no part of it (`Ministry of Commerce and Merited
+# Barber's Title`).
+def test_a_nested_in_tail_a_faction_after_a_tail_and_no_award_in_a_tail(lex):
+    body = ("The Central Committee of the Union of Democratic Korean Women in Japan met. Envoys of the Communist Party of "
+            "Chile (Proletarian Action) came. Units under the Ministry of Commerce and Merited Teacher's Title holders.")
+    assert spans(body, lex, "organization") == [
+        ("organization", "Central Committee of the Union of Democratic Korean Women in Japan"),
+        ("organization", "Communist Party of Chile (Proletarian Action)"), ("organization", "Ministry of Commerce")]
