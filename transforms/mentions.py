@@ -71,6 +71,11 @@ _LISTED_NAMES = (rf"{_LIST_NAME.pattern}(?:,{GAP}{_LIST_NAME.pattern})*,?{GAP}an
 _ONE_NAME = rf"[{_UP}][{_LOW}]+(?:-[{_LOW}]+)?"  # a name of one word (`Jongbang`, `Ryongak`)
 # where such a name ends: not inside a word, nor before a capitalised one (`Lake Tonle Sap`); a possessive may follow
 _NAME_ENDS = rf"(?!{GAP}[{_UP}])(?=['\u2019]s(?!\w)|(?![\w'\u2019\-]))"
+# a comma, a semicolon or `and` after a name in a list: where a one-letter syllable that is also an English word
+# (`I`, `O`, `A`) may end a Korean name
+_LISTED_AFTER = re.compile(r"[,;]|[ \u00a0]+and[ \u00a0]")
+_CAPITAL_AFTER = re.compile(rf"[ \u00a0]+[{_UP}]")  # `… rock Seoul`: a verb before its object
+_DATE_AFTER = re.compile(r"[ \u00a0]+(\w+)")  # the word after `falls on`: a day, a month, a number
 _DATE_BEFORE = re.compile(rf"(?<![\w\-])[Tt]he{GAP}([A-Z][a-z]+){GAP}\d{{1,2}}{GAP}$")
 _TO_WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UP}][\w'\u2019\-]*)"  # `U.S.`, `Loyalty`; not the full stop after `War.`
 _TO_TAIL = re.compile(rf"{GAP}to{GAP}(?:the{GAP})?{_TO_WORD}(?:{GAP}(?:of{GAP}(?:the{GAP})?)?{_TO_WORD}){{0,5}}")
@@ -173,7 +178,7 @@ class Lexicon:
     media_words: tuple[str, ...]  # the first words of the cues, case-folded: a body holding none has no cue
     in_tail_heads: frozenset[str]  # `… Association in Japan`: heads whose tail may open with `in`
     located_org_heads: frozenset[str]  # `Farm`: an `of` tail naming a place only locates it (`… Farm of Kwaksan County`)
-    located_place_heads: frozenset[str]  # `Province`, `Port`: likewise (`Jagang Province of the DPRK`)
+    unlocated_place_heads: frozenset[str]  # `Museum`: a place's `of <known place>` tail is its own after these only
     city_heads: tuple[str, ...]  # `City`, `Municipality`: `Songrim City` is named Songrim
     national_bodies: frozenset[str]  # `Party`: after a demonym alone, a common noun (`the Korean Party`)
     demonyms: frozenset[str]  # `Korean`, `Chinese`: for `national_bodies`
@@ -317,7 +322,7 @@ def lexicon_from(rules: Rules) -> Lexicon:
         place_suffixed=re.compile(rf"(?<![\w\-'\u2019])[{_UP}][{_LOW}]{{2,}}{suffix}") if rules.place_suffixes else None,
         place_suffix=re.compile(suffix) if rules.place_suffixes else None, place_suffixes=tuple(rules.place_suffixes),
         in_tail_heads=rules.in_tail_heads, located_org_heads=rules.located_org_heads,
-        located_place_heads=rules.located_place_heads, city_heads=rules.city_heads,
+        unlocated_place_heads=rules.unlocated_place_heads, city_heads=rules.city_heads,
         national_bodies=rules.national_bodies, demonyms=rules.demonyms,
         plural_places=re.compile(rf"(?<![\w\-'\u2019]){_LISTED_NAMES}{GAP}(?:{alternation(rules.plural_place_heads)})(?!\w)")
         if rules.plural_place_heads else None,
@@ -656,11 +661,6 @@ def korean_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candida
     return out
 
 
-# a comma, a semicolon or `and` after a name in a list: where a one-letter syllable that is also an English word
-# (`I`, `O`, `A`) may end a Korean name
-_LISTED_AFTER = re.compile(r"[,;]|[ \u00a0]+and[ \u00a0]")
-
-
 def prefixed(body: str, start: int) -> bool:
     """A name after a prefix and its hyphen (`anti-Yoon Suk Yeol`, `pro-Lee Myung Bak`): the name all the same."""
     return body.endswith("-", 0, start) and start > 1 and body[start - 2].islower()
@@ -855,7 +855,7 @@ def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
     if run[h].possessive or h + 1 >= len(run) or (
             run[h + 1].join not in lex.tail_openers and not (run[h + 1].join == "in" and run[h].text in lex.in_tail_heads)):
         return []
-    ends, k = [], h + 1
+    ends, k, nested = [], h + 1, False
     while (k < len(run) and k - h <= 6 and (k == h + 1 or run[k].join in lex.tail_joins) and shape_word(run[k])
            and run[k].text not in lex.tail_stops  # `… of Cuba Friday`
            and (run[k].join or run[k].text not in lex.title_words or k + 1 == len(run)  # `… President Ri`
@@ -864,9 +864,10 @@ def tail_ends(run: list[Token], h: int, lex: Lexicon) -> list[int]:
            and not (run[k].join in ("for", "for the") and not nested_head(run[k - 1].text, lex))
            and not (run[k].join in ("and", "&") and run[k].text in lex.title_words)  # `… of Korea and President of …`
            and not (run[k].join in ("in", "in the") and run[h].text not in lex.in_tail_heads  # `Embassy of X in Y`
-                    and lex.in_tail_heads.isdisjoint(t.text for t in run[h + 1:k]))):  # (`… of the Union of … in Japan`)
+                    and not (nested and run[h].text in lex.common))):  # `Committee of the Union of … in Japan`
         if run[k].join in ("and", "&") and k > h + 1:
             ends.append(k - 1)
+        nested = nested or run[k].text in lex.in_tail_heads  # an organ's tail holds a body named with `in`
         k += 1
     return sorted(set(ends + [k - 1])) if k > h + 1 else []
 
@@ -933,8 +934,8 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         ends = tail_ends(run, h, lex)
         if kind == "organization" and ends:  # `Hambuk University of Technology and Chongjin University of …`: two
             second = coordinated_from(run, h, ends[-1], lex)
-            award = next((j for j in range(h + 1, len(run)) if run[j].join == "and"
-                          and not lex.award_heads.isdisjoint(t.text for t in run[j:])), None)
+            last_award = max((j for j in range(h + 1, len(run)) if run[j].text in lex.award_heads), default=h)
+            award = next((j for j in range(h + 1, last_award) if run[j].join == "and"), None)
             ends = [k for k in ends if (second is None or k < second)
                     and (award is None or k < award)]  # not `… of Commerce and Merited Barber's Title`: an award
             if head.text in lex.located_org_heads and first < h:  # `Chojang Farm of Kwaksan County`: where it is
@@ -944,8 +945,8 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
         if kind == "place":  # `Kyongsong County of North Hamgyong Province` is two places
             ends = [k for k in ends if head_type(run, k, lex) is None and not coordinated_head(run, h, k, lex)
                     and not place_tail_crosses(run, h, k, lex)]
-            if head.text in lex.located_place_heads and first < h:  # so is `Primorye Region of Russia`, `Maizuru
-                # Port of Japan` (a known place in the tail; not `City of Havana`)
+            if head.text not in lex.unlocated_place_heads and first < h:  # so is `Primorye Region of Russia`,
+                # `Maizuru Port of Japan` (a known place in the tail; not `City of Havana`, `Bolshoi Theatre of Russia`)
                 ends = [k for k in ends if not known_place(body, run, h + 1, k, lex)]
         number = None if head.possessive else _NUMBERED.match(body, head.end) or (
             _NUMBER.match(body, head.end) if head.text in lex.numbered_heads else None)
@@ -1009,10 +1010,12 @@ def plural_head_places(body: str, lex: Lexicon) -> list[Candidate]:
                 continue  # `Korean and Chinese cities`
             # named as the article or the alias table names it with its head (`Jaeryong County`), if either does
             full = f"{body[start:name.end()]} {head}"
-            opened = f"{head} {body[start:name.end()]}"  # `Lake Samji` before `Samji and Rimyong lakes`
+            # or with a head that opens it (`Lake Samji` before `Samji and Rimyong lakes`)
+            opened = f"{head} {body[start:name.end()]}" if head in lex.prefix_heads.values() else ""
             known = (lex.by_name.get(("place", canonical(full))) or lex.by_name.get(("place", canonical(opened))) or (
                 Known(entity_id("place", full), "place", full) if full in body else None)
-                or (Known(entity_id("place", opened), "place", opened) if opened in body else None)) if head else None
+                or (Known(entity_id("place", opened), "place", opened) if opened and opened in body else None)
+                ) if head else None
             out.append(Candidate(start, name.end(), "place", HEAD_SHAPE, known, "place-head"))
     return out
 
@@ -1118,10 +1121,13 @@ def landmark_head(body: str, run: list[Token], after: re.Match, lex: Lexicon) ->
     if after.group(1) not in lex.verb_place_heads:
         return True
     then = _WORD_AFTER.match(body, after.end())
-    return not (then.group(1) in lex.verb_followers if then else _CAPITAL_AFTER.match(body, after.end()))
-
-
-_CAPITAL_AFTER = re.compile(rf"[ \u00a0]+[{_UP}]")  # `… rock Seoul`: a verb before its object
+    if then is None:
+        return not _CAPITAL_AFTER.match(body, after.end())
+    word = then.group(1)
+    return not (word in lex.verb_followers or word.endswith("ly")
+                or (lex.lower_aliases is not None and lex.lower_aliases.match(body, then.start(1)))
+                or (word == "on" and (date := _DATE_AFTER.match(body, then.end())) is not None
+                    and (date.group(1) in lex.tail_stops or date.group(1) in lex.months or date.group(1).isdigit())))
 
 
 def lowercase_document(run: list[Token], after: re.Match) -> list[Candidate]:
@@ -1429,21 +1435,29 @@ def qualified_places(body: str, tokens: list[list[Token]], taken: list[Candidate
     return out
 
 
-# `in Malmo, ` / `in Sofia of ` right before a known place: the name is a place in it
-_PLACE_BEFORE = re.compile(rf"(?<![\w\-'\u2019])(?:[Ii]n|at|from){GAP}({_ONE_NAME}(?:{GAP}{_ONE_NAME})?)"
+# `in Malmo, ` / `in Sofia of ` right before a known place: the name is a place in it (not `from`: `from Gazprom, Russia`)
+_PLACE_BEFORE = re.compile(rf"(?<![\w\-'\u2019])(?:in|at){GAP}({_ONE_NAME}(?:{GAP}{_ONE_NAME})?)"
                            rf"(?:,{GAP}|{GAP}of{GAP}(?:the{GAP})?)$")
+_WORD_BEFORE = re.compile(rf"([{_UP}]?)[\w'\u2019\-]*{GAP}$")  # the word before: `Committee in Support of …`
 
 
 def places_before_places(body: str, taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
-    """A place in no list named after `in`, `at` or `from` right before a known place it is in: `held in Malmo,
-    Sweden`, `took place in Sofia of Bulgaria` (a name made of no word a name is not made of)."""
+    """A place in no list named after `in` or `at` right before a known place it is in: `held in Malmo, Sweden`,
+    `took place in Sofia of Bulgaria` (a name made of no word a name is not made of; not inside a capitalised name,
+    `Committee in Support of Korea`, nor before a possessive, `at Lula, Brazil's …`)."""
     out = []
     ends = {c.end for c in taken}
     for c in taken:
         if c.type == "place" and c.trust == LISTED and (m := _PLACE_BEFORE.search(body, max(0, c.start - 40), c.start)):
-            if m.end(1) not in ends and lex.not_person.isdisjoint(m.group(1).split()):  # not one read already
+            before = _WORD_BEFORE.search(body, max(0, m.start() - 30), m.start())
+            if (m.end(1) not in ends and lex.not_person.isdisjoint(m.group(1).split())  # not one read already
+                    and not (before and before.group(1))  # nor inside a capitalised name (`Committee in Support of`)
+                    and not _POSSESSIVE_AT.match(body, c.end)):  # nor before `Brazil's president` (`from Lula, …`)
                 out.append(Candidate(m.start(1), m.end(1), "place", CONTEXT, None, "place-before-place"))
     return out
+
+
+_POSSESSIVE_AT = re.compile(r"['\u2019]s\b")
 
 
 def organ_name(organ: str, whole: str) -> str:

@@ -80,7 +80,7 @@ class Rules:
     verb_place_heads: frozenset[str] = frozenset()
     verb_followers: frozenset[str] = frozenset()
     located_org_heads: frozenset[str] = frozenset()
-    located_place_heads: frozenset[str] = frozenset()
+    unlocated_place_heads: frozenset[str] = frozenset()
     national_bodies: frozenset[str] = frozenset()
     demonyms: frozenset[str] = frozenset()
     city_heads: tuple[str, ...] = ()
@@ -166,7 +166,7 @@ def rules_from(docs: Mapping[str, Mapping[str, Any]]) -> Rules:
         verb_place_heads=frozenset(shapes.get("verb_place_heads", ())),
         verb_followers=frozenset(shapes.get("verb_followers", ())),
         located_org_heads=frozenset(shapes.get("located_org_heads", ())),
-        located_place_heads=frozenset(shapes.get("located_place_heads", ())),
+        unlocated_place_heads=frozenset(shapes.get("unlocated_place_heads", ())),
         city_heads=tuple(shapes.get("city_heads", ())),
         national_bodies=frozenset(shapes.get("national_bodies", ())),
         demonyms=frozenset(shapes.get("demonyms", ())),

@@ -830,7 +830,7 @@ def test_a_demonym_before_party_alone_is_no_name(lex):
     assert spans(body, lex) == [("organization", "Korean Social Democratic Party")]
 
 
-# A place in no list named after `in`, `at` or `from` right before a known place it is in is a place (`held in Malmo,
+# A place in no list named after `in` or `at` right before a known place it is in is a place (`held in Malmo,
 # Sweden`, `in Sofia of Bulgaria`); not a word no name is made of (`in Korean, Japanese …`).
 def test_a_place_before_the_known_place_it_is_in(lex):
     body = ("A seminar was held in Lund, Sweden, and another took place in Plovdiv of Bulgaria. Ads in Korean, "
@@ -864,3 +864,13 @@ def test_a_nested_in_tail_a_faction_after_a_tail_and_no_award_in_a_tail(lex):
     assert spans(body, lex, "organization") == [
         ("organization", "Central Committee of the Union of Democratic Korean Women in Japan"),
         ("organization", "Communist Party of Chile (Proletarian Action)"), ("organization", "Ministry of Commerce")]
+
+
+# Words of a minister's portfolio are no personal names (`Minister of Natural Resources and Ecology Alexandr Kozlov`);
+# `north Korea` is the DPRK as `south Korea` is the ROK; a councilor is a role after a name.
+def test_portfolio_words_north_korea_and_a_councilor(lex):
+    body = ("Present were Minister of Natural Resources and Ecology Sergei Petrov and Hamid Ali Omar, senior councilor "
+            "of the embassy. He spoke of the U.S. policy toward north Korea.")
+    assert [(m.type, m.surface, m.entity_id) for m in mentions(body, lex)] == [
+        ("person", "Sergei Petrov", "person:sergei-petrov"), ("person", "Hamid Ali Omar", "person:hamid-ali-omar"),
+        ("place", "U.S.", "place:usa"), ("place", "north Korea", "place:dprk")]
