@@ -6,5 +6,5 @@ passed in as a `Rules` object built by `kcna_etl.transforms.rules.rules_from` fr
 versioned files in `transforms/lexicon/`.
 """
 
-PIPELINE_VERSION = "1.7.0"
+PIPELINE_VERSION = "1.8.0"
 """Bump when a change alters what the transforms produce for the same page."""

@@ -180,6 +180,7 @@ class Lexicon:
     located_org_heads: frozenset[str]  # `Farm`: an `of` tail naming a place only locates it (`… Farm of Kwaksan County`)
     unlocated_place_heads: frozenset[str]  # `Museum`: a place's `of <known place>` tail is its own after these only
     city_heads: tuple[str, ...]  # `City`, `Municipality`: `Songrim City` is named Songrim
+    city_after: re.Pattern | None  # one of them right after a known place: `St. Petersburg City` is St. Petersburg
     national_bodies: frozenset[str]  # `Party`: after a demonym alone, a common noun (`the Korean Party`)
     demonyms: frozenset[str]  # `Korean`, `Chinese`: for `national_bodies`
     to_tail_heads: frozenset[str]  # `Permanent Mission to the United Nations`: heads whose name goes on with `to`
@@ -323,6 +324,7 @@ def lexicon_from(rules: Rules) -> Lexicon:
         place_suffix=re.compile(suffix) if rules.place_suffixes else None, place_suffixes=tuple(rules.place_suffixes),
         in_tail_heads=rules.in_tail_heads, located_org_heads=rules.located_org_heads,
         unlocated_place_heads=rules.unlocated_place_heads, city_heads=rules.city_heads,
+        city_after=re.compile(rf"{GAP}(?:{alternation(rules.city_heads)})(?![\w'\u2019\-])") if rules.city_heads else None,
         national_bodies=rules.national_bodies, demonyms=rules.demonyms,
         plural_places=re.compile(rf"(?<![\w\-'\u2019]){_LISTED_NAMES}{GAP}(?:{alternation(rules.plural_place_heads)})(?!\w)")
         if rules.plural_place_heads else None,
@@ -1165,6 +1167,10 @@ def candidates(body: str, tokens: list[list[Token]], lex: Lexicon) -> tuple[list
     """Every reading of the body, and the parts of runs that can be personal names."""
     unfinished: list[int] = []
     known = known_candidates(body, tokens, lex, unfinished)
+    if lex.city_after is not None:  # `St. Petersburg City`: the known place with its head, not `Petersburg City`
+        known += [Candidate(c.start, m.end(), "place", LISTED, c.known, "alias") for c in known
+                  if c.type == "place" and (m := lex.city_after.match(body, c.end))
+                  and c.known.name.count(" ") <= body.count(" ", c.start, c.end)]  # not `Gaza` (Strip) `City`
     out = (known + dateline_candidates(body, lex) + quoted_titles(body) + misspelt_names(body, lex)
            + suffix_places(body, lex, known) + plural_head_places(body, lex) + prefix_places(body, lex))
     if glued := glued_names(body, lex, unfinished):

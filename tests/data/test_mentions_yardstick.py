@@ -44,7 +44,7 @@ def test_no_fetched_text_is_in_git_and_each_is_ignored():
         assert not {f"{split}/{n}" for n in names} & tracked_txt
         ignored = (REAL / split / ".gitignore").read_text().split("\n")
         assert {line.lstrip("/") for line in ignored if line and not line.startswith("#")} == names
-    assert len(tracked_txt) == len(MANIFEST) - FETCHED_ARTICLES == 112 + 96  # those copied from stored pages stay
+    assert len(tracked_txt) == len(MANIFEST) - FETCHED_ARTICLES == 112 + 118  # those copied from stored pages stay
 
 
 def test_a_materialized_article_that_is_not_its_record_is_refused(tmp_path):

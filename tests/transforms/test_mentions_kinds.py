@@ -874,3 +874,11 @@ def test_portfolio_words_north_korea_and_a_councilor(lex):
     assert [(m.type, m.surface, m.entity_id) for m in mentions(body, lex)] == [
         ("person", "Sergei Petrov", "person:sergei-petrov"), ("person", "Hamid Ali Omar", "person:hamid-ali-omar"),
         ("place", "U.S.", "place:usa"), ("place", "north Korea", "place:dprk")]
+
+
+# A known place with a city's head after it is that place (`St. Petersburg City`), not a shaped `Petersburg City`;
+# not when the alias table names a larger place by the same word (`Gaza City` is no `Gaza Strip`).
+def test_a_known_place_with_its_city_head(lex):
+    body = "Film shows took place in St. Petersburg City and in Gaza City."
+    assert [(m.surface, m.entity_id) for m in mentions(body, lex)] == [
+        ("St. Petersburg City", "place:st-petersburg"), ("Gaza City", "place:gaza")]
