@@ -188,7 +188,7 @@ class Lexicon:
     lower_place_heads: frozenset[str]  # `Nakhodka city`: a place head written in lower case after the name
     named_lower_place_heads: frozenset[str]  # `Ryongmun cave`: the same, the head part of the name
     verb_place_heads: frozenset[str]  # `falls`, `rock`: of those, the ones that are verbs too
-    verb_followers: frozenset[str]  # `on`, `into`, `the`: a word after such a head that makes it a verb
+    verb_followers: frozenset[str]  # `into`, `short`, `the`: a word after such a head that makes it a verb
     prefix_places: re.Pattern | None  # `Mt. Jongbang`, `Lake Chon`: a head that opens a place's name, and the name
     prefix_lists: re.Pattern | None  # `Mounts Taesong and Ryongak`: a plural one, and the list of names it opens
     prefix_heads: Mapping[str, str]  # the heads that open names -> the word the place is named with (`Mount` -> `Mt`)
@@ -961,7 +961,7 @@ def shape_candidates(body: str, run: list[Token], lex: Lexicon) -> list[Candidat
             if all(t.text in lex.common for t in run[first:last + 1]):
                 continue  # `Political Bureau`, `Party Central Committee`: a common noun
             if last == h == first + 1 and head.text in lex.national_bodies and run[first].text in lex.demonyms:
-                continue  # `the fraternal Korean Party`, `the Chinese Government`: a common noun too
+                continue  # `the fraternal Korean Party`, `the Chinese Party and state`: a common noun too
             end = number.end() if number and last == h else run[last].end
             if head.text in lex.to_tail_heads and (to := _TO_TAIL.match(body, end)):
                 end = to.end()  # where a mission is posted: `Permanent Mission of the DPRK to the United Nations`
@@ -1011,13 +1011,12 @@ def plural_head_places(body: str, lex: Lexicon) -> list[Candidate]:
             if not lex.not_person.isdisjoint(words) or words[-1] in lex.openers:
                 continue  # `Korean and Chinese cities`
             # named as the article or the alias table names it with its head (`Jaeryong County`), if either does
-            full = f"{body[start:name.end()]} {head}"
             # or with a head that opens it (`Lake Samji` before `Samji and Rimyong lakes`)
-            opened = f"{head} {body[start:name.end()]}" if head in lex.prefix_heads.values() else ""
-            known = (lex.by_name.get(("place", canonical(full))) or lex.by_name.get(("place", canonical(opened))) or (
-                Known(entity_id("place", full), "place", full) if full in body else None)
-                or (Known(entity_id("place", opened), "place", opened) if opened and opened in body else None)
-                ) if head else None
+            forms = [f"{body[start:name.end()]} {head}"] + (
+                [f"{head} {body[start:name.end()]}"] if head in lex.prefix_heads.values() else [])
+            known = None if not head else (
+                next((lex.by_name[k] for f in forms if (k := ("place", canonical(f))) in lex.by_name), None)
+                or next((Known(entity_id("place", f), "place", f) for f in forms if f in body), None))
             out.append(Candidate(start, name.end(), "place", HEAD_SHAPE, known, "place-head"))
     return out
 
@@ -1445,6 +1444,7 @@ def qualified_places(body: str, tokens: list[list[Token]], taken: list[Candidate
 _PLACE_BEFORE = re.compile(rf"(?<![\w\-'\u2019])(?:in|at){GAP}({_ONE_NAME}(?:{GAP}{_ONE_NAME})?)"
                            rf"(?:,{GAP}|{GAP}of{GAP}(?:the{GAP})?)$")
 _WORD_BEFORE = re.compile(rf"([{_UP}]?)[\w'\u2019\-]*{GAP}$")  # the word before: `Committee in Support of …`
+_POSSESSIVE_AT = re.compile(r"['\u2019]s\b")  # `Brazil's`
 
 
 def places_before_places(body: str, taken: list[Candidate], lex: Lexicon) -> list[Candidate]:
@@ -1461,9 +1461,6 @@ def places_before_places(body: str, taken: list[Candidate], lex: Lexicon) -> lis
                     and not _POSSESSIVE_AT.match(body, c.end)):  # nor before `Brazil's president` (`from Lula, …`)
                 out.append(Candidate(m.start(1), m.end(1), "place", CONTEXT, None, "place-before-place"))
     return out
-
-
-_POSSESSIVE_AT = re.compile(r"['\u2019]s\b")
 
 
 def organ_name(organ: str, whole: str) -> str:
